@@ -1,0 +1,54 @@
+"""The `cairn` command."""
+
+from __future__ import annotations
+
+import typer
+from typer.core import TyperGroup
+
+from cairn.errors import CairnError
+from cairn.cli import db, demo, incident, portable, postmortem, serve, timeline, users
+
+
+
+class CairnGroup(TyperGroup):
+    """Turns any CairnError into one line on stderr and exit code 2."""
+
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except CairnError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(2) from None
+
+
+app = typer.Typer(
+    name="cairn",
+    cls=CairnGroup,
+    help="Cairn: blameless incident postmortems. Capture the incident, write the postmortem, follow it up.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(incident.app, name="incident")
+app.add_typer(postmortem.app, name="postmortem")
+app.add_typer(db.app, name="db")
+app.add_typer(users.app, name="user")
+app.command("log")(timeline.log)
+app.command("export")(portable.export)
+app.command("import")(portable.import_)
+app.command("demo")(demo.demo)
+app.command("serve")(serve.serve)
+
+
+@app.callback()
+def main() -> None:
+    """Cairn keeps incidents, their timelines and postmortems in one database.
+
+    Set CAIRN_DATABASE_URL for PostgreSQL; by default a SQLite file lives in
+    CAIRN_DATA_DIR (~/.local/share/cairn).
+    """
+
+
+def run() -> None:
+    app()

@@ -1,0 +1,55 @@
+"""`cairn export` and `cairn import`: the portable Markdown and JSON forms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+def export(
+    key: str = typer.Argument(..., help="Incident key, e.g. INC-1."),
+    format: str = typer.Option("markdown", "--format", "-f", help="markdown or json."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+) -> None:
+    """Export an incident and its postmortem."""
+    from cairn.cli.state import context
+    from cairn.services.portable import export_incident
+
+    text = export_incident(context(), key, format.strip().lower())
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}", err=True)
+
+
+def import_(
+    path: Path = typer.Argument(..., help="A Markdown document written by `cairn export` (or by hand), '-' for stdin."),
+    force: bool = typer.Option(False, "--force", help="Overwrite even if the incident changed since the export."),
+) -> None:
+    """Create or update an incident from a Markdown document."""
+    import sys
+
+    from cairn.cli.state import context
+    from cairn.errors import ImportFailed
+    from cairn.services.portable import import_document
+
+    name = "<stdin>" if str(path) == "-" else str(path)
+    try:
+        raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+    except OSError as error:
+        raise ImportFailed(f"cannot read: {error.strerror}", source=name) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ImportFailed("not valid UTF-8", source=name, line=line) from None
+    result = import_document(context(), text, source=name, force=force)
+    if result.created:
+        typer.echo(f"created {result.key} from {name}")
+    elif result.changed:
+        typer.echo(f"updated {result.key} from {name}")
+    else:
+        typer.echo(f"{result.key} unchanged")

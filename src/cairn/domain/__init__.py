@@ -1,0 +1,1 @@
+"""Pure rules of the incident and postmortem domain: no I/O, no frameworks."""

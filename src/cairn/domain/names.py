@@ -1,0 +1,64 @@
+"""Rules for user names, service names, labels and free text fields."""
+
+from __future__ import annotations
+
+import re
+
+from cairn.errors import InvalidInput
+
+_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+def check_username(value: str, what: str = "user name") -> str:
+    name = value.strip().lstrip("@")
+    if not _USERNAME.match(name):
+        raise InvalidInput(
+            f"invalid {what} {value!r}: use letters, digits, '.', '_' or '-' (at most 100 characters)"
+        )
+    return name
+
+
+def check_label(value: str, what: str) -> str:
+    """Service, team and tag names: one line, trimmed, at most 100 characters."""
+    name = " ".join(value.split())
+    if not name:
+        raise InvalidInput(f"{what} cannot be empty")
+    if len(name) > 100:
+        raise InvalidInput(f"{what} {name[:20]!r}... is longer than 100 characters")
+    if "\x00" in name:
+        raise InvalidInput(f"{what} contains a NUL character")
+    return name
+
+
+def check_labels(values: list[str], what: str) -> list[str]:
+    """Trimmed, de-duplicated, order kept."""
+    seen: dict[str, None] = {}
+    for value in values:
+        seen.setdefault(check_label(value, what), None)
+    return list(seen)
+
+
+def check_line(value: str, what: str, limit: int) -> str:
+    """A one-line text such as a title."""
+    text = " ".join(value.split())
+    if not text:
+        raise InvalidInput(f"{what} cannot be empty")
+    if len(text) > limit:
+        raise InvalidInput(f"{what} is longer than {limit} characters")
+    if "\x00" in text:
+        raise InvalidInput(f"{what} contains a NUL character")
+    return text
+
+
+def check_severity(value: str, allowed: list[str]) -> str:
+    for severity in allowed:
+        if severity.casefold() == value.strip().casefold():
+            return severity
+    raise InvalidInput(f"unknown severity {value!r}: choose one of {', '.join(allowed)}")
+
+
+def check_category(value: str, taxonomy: list[str]) -> str:
+    for category in taxonomy:
+        if category.casefold() == " ".join(value.split()).casefold():
+            return category
+    raise InvalidInput(f"unknown factor category {value!r}: choose one of {', '.join(taxonomy)}")

@@ -1,0 +1,122 @@
+"""Reading and showing times: stored in UTC, entered and read in a zone.
+
+`--at` accepts ISO 8601 with an offset, a date and time without offset (read
+in the incident's zone) or a bare time of day (today in that zone).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cairn.errors import InvalidInput
+
+UTC = timezone.utc
+
+_TIME_OF_DAY = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_EXAMPLES = "2026-11-23T14:05+01:00, 2026-11-23 14:05 or 14:05"
+
+
+def require_zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise InvalidInput(f"unknown time zone {name!r}: use an IANA name such as Europe/Berlin") from None
+
+
+def now_utc() -> datetime:
+    """Now, to the second: what people type and read never needs more."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def ensure_utc(moment: datetime) -> datetime:
+    """Aware datetime in UTC; refuses naive values, which would be ambiguous."""
+    if moment.tzinfo is None or moment.tzinfo.utcoffset(moment) is None:
+        raise InvalidInput(f"time {moment.isoformat()} has no time zone")
+    return moment.astimezone(UTC)
+
+
+def localize(wall: datetime, zone: ZoneInfo) -> datetime:
+    """Attach a zone to a wall-clock time, refusing times skipped by a DST jump."""
+    aware = wall.replace(tzinfo=zone)
+    back = aware.astimezone(UTC).astimezone(zone)
+    if back.replace(tzinfo=None) != wall.replace(tzinfo=None):
+        raise InvalidInput(f"time {wall:%Y-%m-%d %H:%M} does not exist in {zone.key} (the clocks skip it)")
+    return aware
+
+
+def parse_when(text: str, zone: ZoneInfo, *, now: datetime | None = None) -> datetime:
+    """Parse user input into an aware UTC datetime."""
+    raw = text.strip()
+    now = now or now_utc()
+    if not raw:
+        raise InvalidInput(f"empty time: expected {_EXAMPLES}")
+    if raw.lower() == "now":
+        return now.astimezone(UTC)
+    match = _TIME_OF_DAY.match(raw)
+    if match:
+        hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
+        if hour > 23 or minute > 59 or second > 59:
+            raise InvalidInput(f"malformed time {text!r}: hour 0-23, minutes and seconds 0-59")
+        today = now.astimezone(zone).date()
+        wall = datetime.combine(today, time(hour, minute, second))
+        return localize(wall, zone).astimezone(UTC)
+    candidate = raw.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} \d", raw) else raw
+    if candidate.endswith(("Z", "z")):
+        candidate = candidate[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(candidate)
+    except ValueError:
+        raise InvalidInput(f"malformed time {text!r}: expected {_EXAMPLES}") from None
+    if re.match(r"^\d{4}-\d{2}-\d{2}$", raw):
+        raise InvalidInput(f"time {text!r} has a date but no time of day: expected {_EXAMPLES}")
+    if parsed.tzinfo is None:
+        return localize(parsed, zone).astimezone(UTC)
+    return parsed.astimezone(UTC)
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"malformed date {text!r}: expected YYYY-MM-DD") from None
+
+
+def in_zone(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    return None if moment is None else moment.astimezone(zone)
+
+
+def format_local(moment: datetime | None, zone: ZoneInfo, *, with_date: bool = True, seconds: bool = False) -> str:
+    """Readable local time with its zone abbreviation, e.g. 2026-11-23 14:05 CET."""
+    if moment is None:
+        return "—"
+    local = moment.astimezone(zone)
+    pattern = "%Y-%m-%d %H:%M" if with_date else "%H:%M"
+    if seconds and local.second:
+        pattern += ":%S"
+    return f"{local.strftime(pattern)} {local.tzname()}"
+
+
+def isoformat_local(moment: datetime, zone: ZoneInfo) -> str:
+    """ISO 8601 with the zone's offset: the form written into exports."""
+    return moment.astimezone(zone).isoformat()
+
+
+def format_duration(span: timedelta | None) -> str:
+    """Compact human duration: 45s, 12m, 1h 05m, 2d 3h."""
+    if span is None:
+        return "—"
+    seconds = int(span.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{sign}{days}d {hours}h"
+    if hours:
+        return f"{sign}{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{sign}{minutes}m" if not secs else f"{sign}{minutes}m {secs:02d}s"
+    return f"{sign}{secs}s"

@@ -1,0 +1,60 @@
+"""One error hierarchy for every layer.
+
+Services raise these; the CLI turns them into a one-line message and exit
+code 2, the web layer into a status code. Each carries the HTTP status that
+fits it so the mapping is written once.
+"""
+
+
+class CairnError(Exception):
+    """Base of every error Cairn reports to a user."""
+
+    status_code = 400
+    title = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotFound(CairnError):
+    status_code = 404
+    title = "not found"
+
+
+class Conflict(CairnError):
+    status_code = 409
+    title = "conflict"
+
+
+class InvalidInput(CairnError):
+    status_code = 422
+    title = "invalid input"
+
+
+class ImportFailed(InvalidInput):
+    """A document or file could not be imported; names file and line."""
+
+    title = "import failed"
+
+    def __init__(self, message: str, *, source: str | None = None, line: int | None = None) -> None:
+        where = ""
+        if source and line:
+            where = f"{source}:{line}: "
+        elif source:
+            where = f"{source}: "
+        elif line:
+            where = f"line {line}: "
+        super().__init__(where + message)
+        self.source = source
+        self.line = line
+
+
+class StorageUnavailable(CairnError):
+    """The database cannot be reached or is not ready for this version."""
+
+    status_code = 503
+    title = "storage unavailable"

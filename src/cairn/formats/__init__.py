@@ -1,0 +1,1 @@
+"""Text formats of the portable incident document (Markdown, JSON)."""

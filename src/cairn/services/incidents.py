@@ -1,0 +1,364 @@
+"""Incident use cases: open, change status, key moments, list, show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from cairn.domain.document import IncidentDoc
+from cairn.domain.enums import (
+    IncidentKind,
+    IncidentStatus,
+    KeyMoment,
+    PostmortemStatus,
+    Visibility,
+    parse_choice,
+)
+from cairn.domain.keys import format_key, parse_key
+from cairn.domain.lifecycle import require_incident_transition, status_for_moments
+from cairn.domain.moments import Durations, KeyMoments, check_order, durations
+from cairn.domain.names import check_labels, check_line, check_severity
+from cairn.domain.times import ensure_utc, now_utc, parse_when, require_zone
+from cairn.errors import Conflict, InvalidInput, NotFound
+from cairn.services.audit import record
+from cairn.services.context import Context
+from cairn.services.convert import moments_of, set_labels, store_moments, to_doc
+from cairn.services.people import ensure_team
+from cairn.storage.models import (
+    ActionItem,
+    ContributingFactor,
+    Incident,
+    IncidentService,
+    IncidentTeam,
+    Participant,
+    Postmortem,
+    Team,
+    TimelineEvent,
+)
+
+When = str | datetime | None
+
+
+def _full() -> list:
+    return [
+        selectinload(Incident.services),
+        selectinload(Incident.tags),
+        selectinload(Incident.team_links),
+        selectinload(Incident.events),
+        selectinload(Incident.participants),
+        selectinload(Incident.postmortem).selectinload(Postmortem.sections),
+        selectinload(Incident.postmortem).selectinload(Postmortem.factors).selectinload(ContributingFactor.whys),
+        selectinload(Incident.postmortem).selectinload(Postmortem.action_items).selectinload(ActionItem.factors),
+    ]
+
+
+def resolve_when(value: When, zone: ZoneInfo, *, default_now: bool = True) -> datetime | None:
+    if value is None:
+        return now_utc() if default_now else None
+    if isinstance(value, datetime):
+        return ensure_utc(value)
+    return parse_when(value, zone)
+
+
+def get_incident(session: Session, ctx: Context, key: str, *, full: bool = False) -> Incident | None:
+    number = parse_key(key, ctx.settings.key_prefix)
+    query = select(Incident).where(Incident.number == number)
+    if full:
+        query = query.options(*_full())
+    return session.scalar(query)
+
+
+def require_incident(session: Session, ctx: Context, key: str, *, full: bool = False) -> Incident:
+    incident = get_incident(session, ctx, key, full=full)
+    if incident is None:
+        raise NotFound(f"no incident {format_key(ctx.settings.key_prefix, parse_key(key, ctx.settings.key_prefix))}")
+    return incident
+
+
+def key_of(ctx: Context, incident: Incident) -> str:
+    return format_key(ctx.settings.key_prefix, incident.number)
+
+
+def touch(incident: Incident) -> None:
+    """Every change bumps the version: exports and editors detect stale copies."""
+    incident.updated_at = now_utc()
+    incident.version = (incident.version or 0) + 1
+
+
+def next_number(session: Session) -> int:
+    return (session.scalar(select(func.max(Incident.number))) or 0) + 1
+
+
+def open_incident(
+    ctx: Context,
+    title: str,
+    *,
+    severity: str,
+    kind: str = "incident",
+    services: list[str] | None = None,
+    teams: list[str] | None = None,
+    tags: list[str] | None = None,
+    timezone: str | None = None,
+    visibility: str = "internal",
+    started: When = None,
+    detected: When = None,
+) -> IncidentDoc:
+    settings = ctx.settings
+    zone_name = timezone or settings.timezone
+    zone = require_zone(zone_name)
+    clean_title = check_line(title, "title", limit=300)
+    severity_value = check_severity(severity, settings.severities)
+    kind_value = parse_choice(IncidentKind, kind, "incident kind").value
+    visibility_value = parse_choice(Visibility, visibility, "visibility").value
+    service_names = check_labels(services or [], "service")
+    team_names = check_labels(teams or [], "team")
+    tag_names = check_labels(tags or [], "tag")
+    # Opened "now" without times: impact started and was noticed now. With an
+    # explicit start (opened after the fact) detection stays unknown until set.
+    started_at = resolve_when(started, zone)
+    detected_at = resolve_when(detected, zone, default_now=False)
+    if started is None and detected is None:
+        detected_at = started_at
+    moments = KeyMoments(started=started_at, detected=detected_at)
+    check_order(moments, zone)
+    now = now_utc()
+    with ctx.db.transaction() as session:
+        incident = Incident(
+            number=next_number(session),
+            title=clean_title,
+            kind=kind_value,
+            severity=severity_value,
+            status=IncidentStatus.OPEN.value,
+            visibility=visibility_value,
+            timezone=zone_name,
+            created_at=now,
+            updated_at=now,
+            version=1,
+        )
+        store_moments(incident, moments)
+        session.add(incident)
+        set_labels(incident, IncidentDoc(title=clean_title, severity=severity_value, services=service_names, tags=tag_names))
+        incident.team_links = [
+            IncidentTeam(team_id=ensure_team(session, name).id, position=i) for i, name in enumerate(team_names)
+        ]
+        incident.postmortem = Postmortem(status=PostmortemStatus.DRAFT.value, created_at=now, updated_at=now, version=1)
+        try:
+            session.flush()
+        except IntegrityError:
+            raise Conflict("another incident was opened at the same moment; try again") from None
+        record(session, ctx.actor, "incident.opened", incident, {"title": clean_title, "severity": severity_value})
+        return to_doc(_reload(session, incident), settings.key_prefix)
+
+
+def _reload(session: Session, incident: Incident) -> Incident:
+    session.flush()
+    session.expire(incident)
+    return session.scalar(select(Incident).where(Incident.id == incident.id).options(*_full()))
+
+
+def show_incident(ctx: Context, key: str) -> IncidentDoc:
+    with ctx.db.transaction() as session:
+        return to_doc(require_incident(session, ctx, key, full=True), ctx.settings.key_prefix)
+
+
+def incident_durations(doc: IncidentDoc) -> Durations:
+    return durations(doc.moments)
+
+
+def set_moment(ctx: Context, key: str, moment: str, *, at: When = None, event_id: int | None = None, clear: bool = False) -> IncidentDoc:
+    """Set (or clear) a key moment, directly or from a timeline event's time."""
+    which = parse_choice(KeyMoment, moment, "key moment")
+    with ctx.db.transaction() as session:
+        incident = require_incident(session, ctx, key, full=True)
+        zone = require_zone(incident.timezone)
+        if clear:
+            if which == KeyMoment.STARTED:
+                raise InvalidInput("the start of an incident cannot be cleared")
+            value = None
+        elif event_id is not None:
+            event = session.get(TimelineEvent, event_id)
+            if event is None or event.incident_id != incident.id:
+                raise NotFound(f"no timeline event {event_id} in {key_of(ctx, incident)}")
+            value = event.at
+        else:
+            value = resolve_when(at, zone)
+        _apply_moment(session, ctx, incident, which, value)
+        return to_doc(_reload(session, incident), ctx.settings.key_prefix)
+
+
+def _apply_moment(session: Session, ctx: Context, incident: Incident, which: KeyMoment, value: datetime | None) -> None:
+    zone = require_zone(incident.timezone)
+    moments = moments_of(incident).with_moment(which, value)
+    check_order(moments, zone)
+    store_moments(incident, moments)
+    incident.status = status_for_moments(IncidentStatus(incident.status), moments).value
+    if which == KeyMoment.RESOLVED and value is None and incident.status in ("resolved", "closed"):
+        incident.status = IncidentStatus.OPEN.value if incident.mitigated_at is None else IncidentStatus.MITIGATED.value
+    if which == KeyMoment.MITIGATED and value is None and incident.status == IncidentStatus.MITIGATED.value:
+        incident.status = IncidentStatus.OPEN.value
+    touch(incident)
+    record(
+        session,
+        ctx.actor,
+        "moment.set",
+        incident,
+        {"moment": which.value, "at": value.isoformat() if value else None},
+    )
+
+
+def change_status(ctx: Context, key: str, target: str, *, at: When = None) -> IncidentDoc:
+    """Mitigate, resolve, close or reopen, recording the matching moment."""
+    status = parse_choice(IncidentStatus, target, "incident status")
+    with ctx.db.transaction() as session:
+        incident = require_incident(session, ctx, key, full=True)
+        current = IncidentStatus(incident.status)
+        require_incident_transition(current, status, key_of(ctx, incident))
+        zone = require_zone(incident.timezone)
+        moments = moments_of(incident)
+        when = resolve_when(at, zone)
+        if status == IncidentStatus.MITIGATED:
+            moments = moments.with_moment(KeyMoment.MITIGATED, when)
+        elif status == IncidentStatus.RESOLVED and current != IncidentStatus.CLOSED:
+            moments = moments.with_moment(KeyMoment.RESOLVED, when)
+            if moments.mitigated is None:
+                moments = moments.with_moment(KeyMoment.MITIGATED, when)
+        elif status == IncidentStatus.OPEN:
+            moments = moments.with_moment(KeyMoment.RESOLVED, None)
+            if current == IncidentStatus.MITIGATED:
+                moments = moments.with_moment(KeyMoment.MITIGATED, None)
+        check_order(moments, zone)
+        store_moments(incident, moments)
+        incident.status = status.value
+        incident.closed_at = when if status == IncidentStatus.CLOSED else None
+        touch(incident)
+        record(session, ctx.actor, f"incident.{status.value}", incident, {"at": when.isoformat() if when else None})
+        return to_doc(_reload(session, incident), ctx.settings.key_prefix)
+
+
+@dataclass(frozen=True)
+class IncidentSummary:
+    key: str
+    title: str
+    kind: str
+    severity: str
+    status: str
+    visibility: str
+    timezone: str
+    services: list[str]
+    teams: list[str]
+    moments: KeyMoments
+    postmortem_status: str | None
+    action_items_open: int
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    statuses: list[str] | None = None
+    severities: list[str] | None = None
+    service: str | None = None
+    team: str | None = None
+    kind: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    text: str | None = None
+
+
+def _filtered(ctx: Context, criteria: IncidentFilter) -> Select:
+    query = select(Incident)
+    if criteria.statuses:
+        values = [parse_choice(IncidentStatus, s, "incident status").value for s in criteria.statuses]
+        query = query.where(Incident.status.in_(values))
+    if criteria.severities:
+        values = [check_severity(s, ctx.settings.severities) for s in criteria.severities]
+        query = query.where(Incident.severity.in_(values))
+    if criteria.kind:
+        query = query.where(Incident.kind == parse_choice(IncidentKind, criteria.kind, "incident kind").value)
+    if criteria.service:
+        query = query.where(
+            Incident.id.in_(select(IncidentService.incident_id).where(IncidentService.name == criteria.service))
+        )
+    if criteria.team:
+        query = query.where(
+            Incident.id.in_(
+                select(IncidentTeam.incident_id).join(Team, Team.id == IncidentTeam.team_id).where(Team.name == criteria.team)
+            )
+        )
+    if criteria.since:
+        query = query.where(Incident.started_at >= ensure_utc(criteria.since))
+    if criteria.until:
+        query = query.where(Incident.started_at < ensure_utc(criteria.until))
+    if criteria.text:
+        pattern = f"%{criteria.text.strip().lower()}%"
+        query = query.where(func.lower(Incident.title).like(pattern))
+    return query
+
+
+def list_incidents(
+    ctx: Context, criteria: IncidentFilter | None = None, *, limit: int = 100, offset: int = 0
+) -> tuple[list[IncidentSummary], int]:
+    """A page of incidents, newest first, and the total that match."""
+    criteria = criteria or IncidentFilter()
+    if limit < 1 or limit > 1000:
+        raise InvalidInput("limit must be between 1 and 1000")
+    with ctx.db.transaction() as session:
+        base = _filtered(ctx, criteria)
+        total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+        rows = session.scalars(
+            base.options(
+                selectinload(Incident.services),
+                selectinload(Incident.team_links),
+                selectinload(Incident.postmortem),
+            )
+            .order_by(Incident.started_at.desc(), Incident.number.desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        open_counts = dict(
+            session.execute(
+                select(Postmortem.incident_id, func.count(ActionItem.id))
+                .join(ActionItem, ActionItem.postmortem_id == Postmortem.id)
+                .where(ActionItem.status.in_(["open", "in progress"]))
+                .where(Postmortem.incident_id.in_([row.id for row in rows]))
+                .group_by(Postmortem.incident_id)
+            ).all()
+        )
+        summaries = [
+            IncidentSummary(
+                key=key_of(ctx, row),
+                title=row.title,
+                kind=row.kind,
+                severity=row.severity,
+                status=row.status,
+                visibility=row.visibility,
+                timezone=row.timezone,
+                services=[s.name for s in row.services],
+                teams=[link.team.name for link in row.team_links],
+                moments=moments_of(row),
+                postmortem_status=row.postmortem.status if row.postmortem else None,
+                action_items_open=open_counts.get(row.id, 0),
+            )
+            for row in rows
+        ]
+        return summaries, total
+
+
+def add_participant(ctx: Context, key: str, username: str, role: str) -> IncidentDoc:
+    from cairn.domain.enums import ParticipantRole
+    from cairn.services.people import ensure_user
+
+    role_value = parse_choice(ParticipantRole, role, "participant role").value
+    with ctx.db.transaction() as session:
+        incident = require_incident(session, ctx, key, full=True)
+        user = ensure_user(session, username)
+        if any(p.user_id == user.id and p.role == role_value for p in incident.participants):
+            raise Conflict(f"{user.username} is already {role_value} of {key_of(ctx, incident)}")
+        incident.participants.append(Participant(user_id=user.id, role=role_value))
+        touch(incident)
+        record(session, ctx.actor, "participant.added", incident, {"user": user.username, "role": role_value})
+        return to_doc(_reload(session, incident), ctx.settings.key_prefix)
+

@@ -1,0 +1,104 @@
+"""Export to and import from the portable formats (Markdown, JSON)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from cairn.domain.document import IncidentDoc
+from cairn.domain.enums import PostmortemStatus
+from cairn.domain.keys import format_key, parse_key
+from cairn.domain.moments import durations
+from cairn.domain.times import now_utc
+from cairn.errors import Conflict, ImportFailed, InvalidInput
+from cairn.formats import markdown
+from cairn.formats.data import incident_to_data
+from cairn.formats.fielderror import FieldError
+from cairn.services.audit import record
+from cairn.services.context import Context
+from cairn.services.convert import apply_doc, comparable, to_doc
+from cairn.services.incidents import _reload, require_incident, touch
+from cairn.services.validation import canonical
+from cairn.storage.models import Incident, Postmortem
+
+FORMATS = ("markdown", "json")
+
+
+def render(doc: IncidentDoc, fmt: str) -> str:
+    if fmt == "markdown":
+        return markdown.render(doc)
+    if fmt == "json":
+        data = incident_to_data(doc, with_prose=True)
+        data["durations_seconds"] = {
+            name.replace("time to ", "to_"): (span.total_seconds() if span is not None else None)
+            for name, span in durations(doc.moments).items()
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    raise InvalidInput(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
+
+
+def export_incident(ctx: Context, key: str, fmt: str = "markdown") -> str:
+    with ctx.db.transaction() as session:
+        doc = to_doc(require_incident(session, ctx, key, full=True), ctx.settings.key_prefix)
+    return render(doc, fmt)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    key: str
+    created: bool
+    changed: bool
+
+
+def import_document(ctx: Context, text: str, *, source: str | None = None, force: bool = False) -> ImportResult:
+    """Create or update an incident from a Markdown document, all or nothing."""
+    parsed = markdown.parse(text, source)
+    try:
+        doc = canonical(parsed.doc, ctx.settings)
+    except FieldError as error:
+        line = parsed.line_of(error.path)
+        raise ImportFailed(str(error), source=source, line=line) from None
+    prefix = ctx.settings.key_prefix
+    number = None
+    if doc.key:
+        try:
+            number = parse_key(doc.key, prefix)
+        except InvalidInput as error:
+            raise ImportFailed(str(error), source=source, line=parsed.line_of(("key",))) from None
+    with ctx.db.transaction() as session:
+        incident = None
+        if number is not None:
+            incident = session.scalar(select(Incident).where(Incident.number == number))
+        if incident is not None:
+            incident = require_incident(session, ctx, format_key(prefix, number), full=True)
+            if doc.version is not None and doc.version != incident.version and not force:
+                raise Conflict(
+                    f"{format_key(prefix, number)} changed since this document was written "
+                    f"(version {incident.version}, document has {doc.version}): export it again, "
+                    "or import with --force to overwrite"
+                )
+            current = to_doc(incident, prefix)
+            if comparable(current) == comparable(doc):
+                return ImportResult(format_key(prefix, number), created=False, changed=False)
+            try:
+                apply_doc(session, incident, doc)
+            except FieldError as error:
+                raise ImportFailed(str(error), source=source, line=parsed.line_of(error.path)) from None
+            touch(incident)
+            record(session, ctx.actor, "document.imported", incident, {"source": source})
+            return ImportResult(format_key(prefix, number), created=False, changed=True)
+        now = now_utc()
+        if number is None:
+            from cairn.services.incidents import next_number
+
+            number = next_number(session)
+        incident = Incident(number=number, created_at=now, updated_at=now, version=1)
+        incident.postmortem = Postmortem(status=PostmortemStatus.DRAFT.value, created_at=now, updated_at=now, version=1)
+        session.add(incident)
+        apply_doc(session, incident, doc)
+        session.flush()
+        record(session, ctx.actor, "document.imported", incident, {"source": source, "created": True})
+        _reload(session, incident)
+        return ImportResult(format_key(prefix, number), created=True, changed=True)

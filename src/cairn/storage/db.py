@@ -1,0 +1,103 @@
+"""Engine, sessions and transactions.
+
+One `Database` per process (per app or CLI run). Each service call runs in
+one `transaction()`: it commits on success and rolls back on any error, so
+bad input never leaves half-written data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from cairn.errors import StorageUnavailable
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def redact_url(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        if path and path != ":memory:":
+            folder = Path(path).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StorageUnavailable(f"cannot create the data directory {folder}: {error.strerror}") from None
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except Exception as error:  # bad driver name, malformed URL
+        raise StorageUnavailable(f"cannot use database URL {redact_url(url)}: {error}") from None
+
+
+def describe_connection_error(url: str, error: BaseException) -> str:
+    detail = str(getattr(error, "orig", error)).strip().splitlines()
+    first = detail[0] if detail else type(error).__name__
+    return f"cannot reach database {redact_url(url)}: {first}"
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except OperationalError as error:
+            session.rollback()
+            raise StorageUnavailable(describe_connection_error(self.url, error)) from None
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def check_connection(self) -> None:
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+        except DBAPIError as error:
+            raise StorageUnavailable(describe_connection_error(self.url, error)) from None
+
+    def table_names(self) -> list[str]:
+        try:
+            return inspect(self.engine).get_table_names()
+        except DBAPIError as error:
+            raise StorageUnavailable(describe_connection_error(self.url, error)) from None
+
+    def dispose(self) -> None:
+        self.engine.dispose()

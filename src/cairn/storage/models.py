@@ -1,0 +1,295 @@
+"""Tables of Cairn. Every schema change comes with an Alembic migration."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from cairn.storage.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    role: Mapped[str] = mapped_column(String(20), default="responder")
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TeamMember(Base):
+    __tablename__ = "team_members"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Incident(Base):
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    severity: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    visibility: Mapped[str] = mapped_column(String(20))
+    timezone: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    detected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    mitigated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    services: Mapped[list["IncidentService"]] = relationship(
+        cascade="all, delete-orphan", order_by="IncidentService.position"
+    )
+    tags: Mapped[list["IncidentTag"]] = relationship(cascade="all, delete-orphan", order_by="IncidentTag.position")
+    team_links: Mapped[list["IncidentTeam"]] = relationship(
+        cascade="all, delete-orphan", order_by="IncidentTeam.position"
+    )
+    events: Mapped[list["TimelineEvent"]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan", order_by="(TimelineEvent.at, TimelineEvent.id)"
+    )
+    participants: Mapped[list["Participant"]] = relationship(
+        cascade="all, delete-orphan", order_by="Participant.id"
+    )
+    postmortem: Mapped["Postmortem | None"] = relationship(
+        back_populates="incident", cascade="all, delete-orphan", uselist=False
+    )
+
+
+class IncidentService(Base):
+    __tablename__ = "incident_services"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_incident_services_name", "name"),)
+
+
+class IncidentTag(Base):
+    __tablename__ = "incident_tags"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IncidentTeam(Base):
+    __tablename__ = "incident_teams"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    team: Mapped[Team] = relationship(lazy="joined")
+
+
+class TimelineEvent(Base):
+    __tablename__ = "timeline_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(30))
+    actor: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(30), default="manual")
+    source_ref: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    incident: Mapped[Incident] = relationship(back_populates="events")
+
+    __table_args__ = (UniqueConstraint("incident_id", "source", "source_ref", name="uq_timeline_events_source_ref"),)
+
+
+class Participant(Base):
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(30))
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    __table_args__ = (UniqueConstraint("incident_id", "user_id", "role", name="uq_participants_role"),)
+
+
+class Postmortem(Base):
+    __tablename__ = "postmortems"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    template: Mapped[str] = mapped_column(String(100), default="default")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    impact: Mapped[str] = mapped_column(Text, default="")
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    did_not_work: Mapped[str] = mapped_column(Text, default="")
+    went_well: Mapped[str] = mapped_column(Text, default="")
+    went_wrong: Mapped[str] = mapped_column(Text, default="")
+    got_lucky: Mapped[str] = mapped_column(Text, default="")
+    surprises: Mapped[str] = mapped_column(Text, default="")
+    users_affected: Mapped[int | None] = mapped_column(Integer)
+    users_share: Mapped[float | None] = mapped_column(Float)
+    impact_minutes: Mapped[int | None] = mapped_column(Integer)
+    data_loss: Mapped[str | None] = mapped_column(Text)
+    cost: Mapped[str | None] = mapped_column(Text)
+    slo_budget: Mapped[str | None] = mapped_column(Text)
+    risk_likelihood: Mapped[int | None] = mapped_column(Integer)
+    risk_severity: Mapped[int | None] = mapped_column(Integer)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    incident: Mapped[Incident] = relationship(back_populates="postmortem")
+    sections: Mapped[list["PostmortemSection"]] = relationship(
+        cascade="all, delete-orphan", order_by="PostmortemSection.position"
+    )
+    factors: Mapped[list["ContributingFactor"]] = relationship(
+        cascade="all, delete-orphan", order_by="ContributingFactor.number"
+    )
+    action_items: Mapped[list["ActionItem"]] = relationship(
+        cascade="all, delete-orphan", order_by="ActionItem.number"
+    )
+
+
+class PostmortemSection(Base):
+    __tablename__ = "postmortem_sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    postmortem_id: Mapped[int] = mapped_column(ForeignKey("postmortems.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+
+
+class ContributingFactor(Base):
+    __tablename__ = "contributing_factors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    postmortem_id: Mapped[int] = mapped_column(ForeignKey("postmortems.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(100), index=True)
+    role: Mapped[str] = mapped_column(String(30))
+    services: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    whys: Mapped[list["FactorWhy"]] = relationship(cascade="all, delete-orphan", order_by="FactorWhy.position")
+
+    __table_args__ = (UniqueConstraint("postmortem_id", "number", name="uq_contributing_factors_number"),)
+
+    @property
+    def label(self) -> str:
+        return f"F{self.number}"
+
+
+class FactorWhy(Base):
+    __tablename__ = "factor_whys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    factor_id: Mapped[int] = mapped_column(ForeignKey("contributing_factors.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text, default="")
+
+
+class ActionItemFactor(Base):
+    __tablename__ = "action_item_factors"
+
+    action_item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"), primary_key=True)
+    factor_id: Mapped[int] = mapped_column(
+        ForeignKey("contributing_factors.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class ActionItem(Base):
+    __tablename__ = "action_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    postmortem_id: Mapped[int] = mapped_column(ForeignKey("postmortems.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    impact: Mapped[int | None] = mapped_column(Integer)
+    effort: Mapped[int | None] = mapped_column(Integer)
+    priority: Mapped[str] = mapped_column(String(5))
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    external_url: Mapped[str | None] = mapped_column(String(1000))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    owner: Mapped[User | None] = relationship(lazy="joined")
+    factors: Mapped[list[ContributingFactor]] = relationship(
+        secondary="action_item_factors", order_by="ContributingFactor.number"
+    )
+
+    __table_args__ = (UniqueConstraint("postmortem_id", "number", name="uq_action_items_number"),)
+
+    @property
+    def label(self) -> str:
+        return f"A{self.number}"
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    actor: Mapped[str | None] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(60))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
