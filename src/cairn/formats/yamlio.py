@@ -30,8 +30,16 @@ for _cls in (_Loader, _Dumper):
     }
 
 
+_YAML_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value and _block_safe(value) else None
+    if any(ch in value for ch in _YAML_BREAKS):
+        style: str | None = '"'  # YAML reads these as line breaks unless escaped
+    elif "\n" in value and _block_safe(value):
+        style = "|"
+    else:
+        style = None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from cairn.domain.document import IncidentDoc
 from cairn.domain.enums import PostmortemStatus
@@ -19,7 +21,7 @@ from cairn.formats.fielderror import FieldError
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.convert import apply_doc, comparable, to_doc
-from cairn.services.incidents import _reload, require_incident, touch
+from cairn.services.incidents import next_number, require_incident, touch
 from cairn.services.validation import canonical
 from cairn.storage.models import Incident, Postmortem
 
@@ -55,50 +57,55 @@ class ImportResult:
 def import_document(ctx: Context, text: str, *, source: str | None = None, force: bool = False) -> ImportResult:
     """Create or update an incident from a Markdown document, all or nothing."""
     parsed = markdown.parse(text, source)
+    with ctx.db.transaction() as session:
+        return save_document(session, ctx, parsed.doc, source=source, force=force, locate=parsed.line_of)
+
+
+def save_document(
+    session: Session,
+    ctx: Context,
+    raw: IncidentDoc,
+    *,
+    source: str | None = None,
+    force: bool = False,
+    locate: Callable[[tuple], int | None] = lambda path: None,
+) -> ImportResult:
+    """Store a document in the caller's transaction: create it, or update by key."""
     try:
-        doc = canonical(parsed.doc, ctx.settings)
+        doc = canonical(raw, ctx.settings)
     except FieldError as error:
-        line = parsed.line_of(error.path)
-        raise ImportFailed(str(error), source=source, line=line) from None
+        raise ImportFailed(str(error), source=source, line=locate(error.path)) from None
     prefix = ctx.settings.key_prefix
     number = None
     if doc.key:
         try:
             number = parse_key(doc.key, prefix)
         except InvalidInput as error:
-            raise ImportFailed(str(error), source=source, line=parsed.line_of(("key",))) from None
-    with ctx.db.transaction() as session:
-        incident = None
-        if number is not None:
-            incident = session.scalar(select(Incident).where(Incident.number == number))
-        if incident is not None:
-            incident = require_incident(session, ctx, format_key(prefix, number), full=True)
-            if doc.version is not None and doc.version != incident.version and not force:
-                raise Conflict(
-                    f"{format_key(prefix, number)} changed since this document was written "
-                    f"(version {incident.version}, document has {doc.version}): export it again, "
-                    "or import with --force to overwrite"
-                )
-            current = to_doc(incident, prefix)
-            if comparable(current) == comparable(doc):
-                return ImportResult(format_key(prefix, number), created=False, changed=False)
-            try:
-                apply_doc(session, incident, doc)
-            except FieldError as error:
-                raise ImportFailed(str(error), source=source, line=parsed.line_of(error.path)) from None
-            touch(incident)
-            record(session, ctx.actor, "document.imported", incident, {"source": source})
-            return ImportResult(format_key(prefix, number), created=False, changed=True)
-        now = now_utc()
-        if number is None:
-            from cairn.services.incidents import next_number
-
-            number = next_number(session)
-        incident = Incident(number=number, created_at=now, updated_at=now, version=1)
-        incident.postmortem = Postmortem(status=PostmortemStatus.DRAFT.value, created_at=now, updated_at=now, version=1)
-        session.add(incident)
+            raise ImportFailed(str(error), source=source, line=locate(("key",))) from None
+    incident = None
+    if number is not None:
+        incident = session.scalar(select(Incident).where(Incident.number == number))
+    if incident is not None:
+        key = format_key(prefix, number)
+        incident = require_incident(session, ctx, key, full=True)
+        if doc.version is not None and doc.version != incident.version and not force:
+            raise Conflict(
+                f"{key} changed since this document was written (version {incident.version}, "
+                f"document has {doc.version}): export it again, or import with --force to overwrite"
+            )
+        if comparable(to_doc(incident, prefix)) == comparable(doc):
+            return ImportResult(key, created=False, changed=False)
         apply_doc(session, incident, doc)
-        session.flush()
-        record(session, ctx.actor, "document.imported", incident, {"source": source, "created": True})
-        _reload(session, incident)
-        return ImportResult(format_key(prefix, number), created=True, changed=True)
+        touch(incident)
+        record(session, ctx.actor, "document.imported", incident, {"source": source})
+        return ImportResult(key, created=False, changed=True)
+    now = now_utc()
+    if number is None:
+        number = next_number(session)
+    incident = Incident(number=number, created_at=now, updated_at=now, version=1)
+    incident.postmortem = Postmortem(status=PostmortemStatus.DRAFT.value, created_at=now, updated_at=now, version=1)
+    session.add(incident)
+    apply_doc(session, incident, doc)
+    session.flush()
+    record(session, ctx.actor, "document.imported", incident, {"source": source, "created": True})
+    return ImportResult(format_key(prefix, number), created=True, changed=True)

@@ -138,6 +138,7 @@ def canonical(doc: IncidentDoc, settings: Settings) -> IncidentDoc:
     _number_unlabelled(items, "A")
 
     timeline = [_event(event, ("timeline", index)) for index, event in enumerate(doc.timeline)]
+    timeline.sort(key=lambda event: event.at)  # stable: equal times keep document order
 
     return replace(
         doc,
@@ -239,7 +240,7 @@ def _action_item(item: ActionItemDoc, path: Path, factor_labels: set[str], label
         closed_at=item.closed_at,
         url=_opt_text(item.url, path + ("url",)),
         note=_opt_text(item.note, path + ("note",)),
-        factors=list(dict.fromkeys(factors)),
+        factors=sorted(set(factors), key=lambda ref: int(ref[1:])),
     )
 
 

@@ -1,0 +1,1 @@
+"""The JSON API: each page's machine-readable twin, under /api/v1."""

@@ -1,0 +1,73 @@
+"""The web application factory: pages, JSON API and static files in one app.
+
+Built from a Settings object at start-up, never at import time, so tests and
+`cairn serve` each hand it their own database. The app keeps no state of its
+own beyond the shared Context, so several can run behind a load balancer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+
+from cairn import __version__
+from cairn.config import Settings
+from cairn.services.context import Context, open_context
+from cairn.web import errors
+from cairn.web.api import incidents as api_incidents
+from cairn.web.pages import incidents as page_incidents
+from cairn.web.templating import build_templates
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+# Pages run no scripts and load nothing from elsewhere; the policy makes any
+# markup that slips into user content inert as well.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' https: data:; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
+    """An app over `context`, or over a new one opened from `settings`."""
+    owned = context is None
+    ctx = context if context is not None else open_context(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            ctx.db.dispose()
+
+    # The interactive docs pages load scripts from a CDN, so only the schema is served.
+    app = FastAPI(
+        title="Cairn", version=__version__, lifespan=lifespan,
+        docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+    )
+    app.state.context = ctx
+    app.state.templates = build_templates(ctx.settings)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(page_incidents.router)
+    app.include_router(api_incidents.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    errors.install(app)
+    return app

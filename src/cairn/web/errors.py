@@ -1,0 +1,80 @@
+"""Every failure becomes one response shape: JSON under /api, a page elsewhere.
+
+Services raise `CairnError`, which already knows its status; routing and
+validation failures from FastAPI are translated into the same two shapes,
+so clients never see a framework-specific error body.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from cairn.errors import CairnError
+
+log = logging.getLogger("cairn.web")
+
+
+def is_api(request: Request) -> bool:
+    path = request.scope.get("path", "")
+    root = request.scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root):]
+    return path == "/api" or path.startswith("/api/")
+
+
+def error_response(
+    request: Request, status: int, title: str, detail: str, headers: dict[str, str] | None = None
+) -> Response:
+    if is_api(request):
+        return JSONResponse({"error": title, "detail": detail}, status_code=status, headers=headers)
+    templates = request.app.state.templates
+    context = {"status": status, "title": title, "detail": detail}
+    return templates.TemplateResponse(request, "error.html", context, status_code=status, headers=headers)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase.lower()
+    except ValueError:
+        return "error"
+
+
+async def on_cairn_error(request: Request, error: CairnError) -> Response:
+    return error_response(request, error.status_code, error.title, error.message)
+
+
+async def on_http_error(request: Request, error: HTTPException) -> Response:
+    if error.status_code == 404:
+        detail = f"there is nothing at {request.url.path}"
+    else:
+        detail = str(error.detail) if error.detail else _phrase(error.status_code)
+    return error_response(request, error.status_code, _phrase(error.status_code), detail, error.headers)
+
+
+def _describe(problem: dict) -> str:
+    where = ".".join(str(part) for part in problem.get("loc", ()) if part not in ("query", "path", "body"))
+    message = problem.get("msg", "is not valid")
+    return f"{where}: {message}" if where else message
+
+
+async def on_validation_error(request: Request, error: RequestValidationError) -> Response:
+    detail = "; ".join(_describe(problem) for problem in error.errors()) or "invalid request"
+    return error_response(request, 422, "invalid input", detail)
+
+
+async def on_unexpected(request: Request, error: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(request, 500, "internal error", "something went wrong on our side; it has been logged")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(CairnError, on_cairn_error)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, on_http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, on_validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, on_unexpected)

@@ -1,0 +1,64 @@
+"""Postmortem prose (Markdown written by anyone) to HTML that is safe to show.
+
+markdown-it renders CommonMark with raw HTML allowed, because people paste
+snippets; nh3 then keeps only an allow-list of tags and attributes, so
+scripts, event handlers and `javascript:` links never reach the browser.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "dl", "dt", "em",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s",
+    "strong", "sub", "summary", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title"},
+    "ol": {"start"},
+}
+ALIGN_CLASSES = {"align-left", "align-center", "align-right"}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def _align_by_class(state: StateCore) -> None:
+    """Table alignment as classes, not style attributes: the pages' CSP forbids those."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open") and token.attrs.get("style"):
+            side = str(token.attrs.pop("style")).removeprefix("text-align:")
+            token.attrs["class"] = f"align-{side}"
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    # Tables and strikethrough are common in postmortems; both are plain HTML.
+    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    parser.core.ruler.push("align_by_class", _align_by_class)
+    return parser
+
+
+@lru_cache(maxsize=1)
+def _cleaner() -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes={"th": ALIGN_CLASSES, "td": ALIGN_CLASSES},
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Sanitised HTML for `text`; empty input gives empty markup."""
+    if not text or not text.strip():
+        return Markup("")
+    return Markup(_cleaner().clean(_parser().render(text)))

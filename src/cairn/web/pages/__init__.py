@@ -1,0 +1,1 @@
+"""HTML pages, rendered on the server from Jinja2 templates."""

@@ -1,0 +1,69 @@
+"""The incident list and the incident page."""
+
+from __future__ import annotations
+
+from math import ceil
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from cairn.domain.document import PROSE_SECTIONS
+from cairn.domain.enums import IncidentStatus
+from cairn.domain.moments import durations
+from cairn.services.incidents import list_incidents, show_incident
+from cairn.web.deps import ContextDep, TemplatesDep
+from cairn.web.filters import ListQueryDep
+
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+
+PAGE_SIZE = 25
+MAX_PAGE = 1_000_000
+
+# What each duration counts from and to, shown next to its value.
+SPANS = {
+    "time to detect": "start → detected",
+    "time to acknowledge": "detected → acknowledged",
+    "time to mitigate": "start → mitigated",
+    "time to resolve": "start → resolved",
+}
+
+
+@router.get("/", name="incident_list")
+def incident_list(
+    request: Request,
+    ctx: ContextDep,
+    templates: TemplatesDep,
+    query: ListQueryDep,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+) -> HTMLResponse:
+    rows, total = list_incidents(ctx, query.criteria(ctx), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    first = (page - 1) * PAGE_SIZE + 1
+    context = {
+        "rows": rows,
+        "total": total,
+        "query": query,
+        "page": page,
+        "pages": max(1, ceil(total / PAGE_SIZE)),
+        "first": first,
+        "last": first + len(rows) - 1,
+        "statuses": [status.value for status in IncidentStatus],
+        "severities": ctx.settings.severities,
+    }
+    return templates.TemplateResponse(request, "incident_list.html", context)
+
+
+@router.get("/incidents/{key}", name="incident_page")
+def incident_page(request: Request, key: str, ctx: ContextDep, templates: TemplatesDep) -> HTMLResponse:
+    doc = show_incident(ctx, key)
+    prose = [(title, doc.postmortem.prose.get(name, "")) for name, title in PROSE_SECTIONS]
+    prose += [(section.title, section.body) for section in doc.postmortem.sections]
+    impact = doc.postmortem.impact
+    context = {
+        "doc": doc,
+        "durations": [(name, span, SPANS.get(name, "")) for name, span in durations(doc.moments).items()],
+        "written": [(title, body) for title, body in prose if body.strip()],
+        "unwritten": [title for title, body in prose if not body.strip()],
+        "quantified": any(value is not None for value in vars(impact).values()),
+    }
+    return templates.TemplateResponse(request, "incident.html", context)
