@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from markupsafe import Markup
 
+from cairn.errors import ImportFailed
 from cairn.services.context import Context
 from cairn.services.portable import import_document
 from cairn.web.markdown import render_markdown
@@ -87,16 +89,19 @@ def test_hostile_markdown_in_a_postmortem_section_is_inert_on_the_page(client: T
     assert "Before" in summary and "after." in summary
 
 
-def test_an_action_item_link_is_only_clickable_when_it_is_http(client: TestClient, ctx: Context) -> None:
-    document = plain_document("Links", started="2026-02-02T10:00:00Z").replace(
+def test_an_action_item_link_must_be_http_and_renders_as_a_link(client: TestClient, ctx: Context) -> None:
+    base = plain_document("Links", started="2026-02-02T10:00:00Z")
+    sneaky = base.replace(
         "---\n## Summary",
-        "action_items:\n"
-        "- {title: Safe, url: 'https://tracker.example.com/1'}\n"
-        "- {title: Sneaky, url: 'javascript:alert(1)'}\n"
-        "---\n## Summary",
+        "action_items:\n- {title: Sneaky, url: 'javascript:alert(1)'}\n---\n## Summary",
     )
-    key = import_document(ctx, document).key
+    with pytest.raises(ImportFailed, match=r"action_items\[0\]\.url: url 'javascript:alert\(1\)' is not an http\(s\) URL"):
+        import_document(ctx, sneaky)
+    safe = base.replace(
+        "---\n## Summary",
+        "action_items:\n- {title: Safe, url: 'https://tracker.example.com/1'}\n---\n## Summary",
+    )
+    key = import_document(ctx, safe).key
     html = client.get(f"/incidents/{key}").text
     assert '<a href="https://tracker.example.com/1"' in html
     assert "javascript:" not in html
-    assert "Sneaky" in html

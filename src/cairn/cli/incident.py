@@ -127,7 +127,7 @@ def list_(
     if as_json:
         import json
 
-        typer.echo(json.dumps({"total": total, "incidents": [_summary_json(row) for row in rows]}, indent=2))
+        typer.echo(json.dumps({"total": total, "items": [row.to_data() for row in rows]}, ensure_ascii=False, indent=2))
         return
     incident_table(rows, total)
 
@@ -140,22 +140,6 @@ def _day_start(text: str | None, zone_name: str):  # type: ignore[no-untyped-def
     from cairn.domain.times import localize, parse_date, require_zone
 
     return localize(datetime.combine(parse_date(text), time()), require_zone(zone_name))
-
-
-def _summary_json(row) -> dict:  # type: ignore[no-untyped-def]
-    return {
-        "key": row.key,
-        "title": row.title,
-        "kind": row.kind,
-        "severity": row.severity,
-        "status": row.status,
-        "services": row.services,
-        "teams": row.teams,
-        "started": row.moments.started.isoformat() if row.moments.started else None,
-        "resolved": row.moments.resolved.isoformat() if row.moments.resolved else None,
-        "postmortem_status": row.postmortem_status,
-        "action_items_open": row.action_items_open,
-    }
 
 
 @app.command("show")

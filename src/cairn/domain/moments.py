@@ -76,6 +76,14 @@ def durations(moments: KeyMoments) -> Durations:
     )
 
 
+def durations_seconds(moments: KeyMoments) -> dict[str, float | None]:
+    """Durations as JSON-friendly seconds, keyed to_detect, to_acknowledge, ..."""
+    return {
+        name.replace("time to ", "to_"): (span.total_seconds() if span is not None else None)
+        for name, span in durations(moments).items()
+    }
+
+
 def check_order(moments: KeyMoments, zone: ZoneInfo) -> None:
     """Refuse impossible orders, naming both moments and their times."""
     for earlier, later in ORDER_RULES:

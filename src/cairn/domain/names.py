@@ -62,3 +62,11 @@ def check_category(value: str, taxonomy: list[str]) -> str:
         if category.casefold() == " ".join(value.split()).casefold():
             return category
     raise InvalidInput(f"unknown factor category {value!r}: choose one of {', '.join(taxonomy)}")
+
+
+def check_url(value: str, what: str = "link") -> str:
+    """Only web links: anything else (javascript:, file:) could run or leak."""
+    url = value.strip()
+    if not re.match(r"^https?://[^\s/?#]+[^\s]*$", url, flags=re.IGNORECASE) or len(url) > 1000:
+        raise InvalidInput(f"{what} {value[:60]!r} is not an http(s) URL")
+    return url

@@ -231,7 +231,7 @@ def incident_from_data(data: Any) -> IncidentDoc:
     known = {
         "cairn", "key", "version", "title", "kind", "severity", "status", "visibility", "timezone", "services",
         "teams", "tags", "moments", "participants", "postmortem", "factors", "action_items", "timeline",
-        "durations",
+        "durations_seconds",  # written by the JSON export; derived, so ignored on reading
     }
     for key in top:
         if key not in known:

@@ -21,7 +21,7 @@ from cairn.domain.enums import (
 )
 from cairn.domain.keys import format_key, parse_key
 from cairn.domain.lifecycle import require_incident_transition, status_for_moments
-from cairn.domain.moments import Durations, KeyMoments, check_order, durations
+from cairn.domain.moments import Durations, KeyMoments, check_order, durations, durations_seconds
 from cairn.domain.names import check_labels, check_line, check_severity
 from cairn.domain.times import ensure_utc, now_utc, parse_when, require_zone
 from cairn.errors import Conflict, InvalidInput, NotFound
@@ -255,6 +255,25 @@ class IncidentSummary:
     postmortem_status: str | None
     action_items_open: int
 
+    def to_data(self) -> dict:
+        """JSON form shared by the API and `cairn incident list --json`."""
+        zone = require_zone(self.timezone)
+        return {
+            "key": self.key,
+            "title": self.title,
+            "kind": self.kind,
+            "severity": self.severity,
+            "status": self.status,
+            "visibility": self.visibility,
+            "timezone": self.timezone,
+            "services": self.services,
+            "teams": self.teams,
+            "moments": {m.value: v.astimezone(zone).isoformat() for m, v in self.moments.items() if v is not None},
+            "durations_seconds": durations_seconds(self.moments),
+            "postmortem_status": self.postmortem_status,
+            "action_items_open": self.action_items_open,
+        }
+
 
 @dataclass(frozen=True)
 class IncidentFilter:
@@ -292,9 +311,10 @@ def _filtered(ctx: Context, criteria: IncidentFilter) -> Select:
         query = query.where(Incident.started_at >= ensure_utc(criteria.since))
     if criteria.until:
         query = query.where(Incident.started_at < ensure_utc(criteria.until))
-    if criteria.text:
-        pattern = f"%{criteria.text.strip().lower()}%"
-        query = query.where(func.lower(Incident.title).like(pattern))
+    if criteria.text and criteria.text.strip():
+        # Literal substring: % and _ typed by a user match themselves.
+        needle = criteria.text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(func.lower(Incident.title).like(f"%{needle}%", escape="\\"))
     return query
 
 
@@ -305,6 +325,8 @@ def list_incidents(
     criteria = criteria or IncidentFilter()
     if limit < 1 or limit > 1000:
         raise InvalidInput("limit must be between 1 and 1000")
+    if offset < 0:
+        raise InvalidInput("offset cannot be negative")
     with ctx.db.transaction() as session:
         base = _filtered(ctx, criteria)
         total = session.scalar(select(func.count()).select_from(base.subquery())) or 0

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from cairn.domain.document import IncidentDoc
 from cairn.domain.enums import PostmortemStatus
 from cairn.domain.keys import format_key, parse_key
-from cairn.domain.moments import durations
+from cairn.domain.moments import durations_seconds
 from cairn.domain.times import now_utc
 from cairn.errors import Conflict, ImportFailed, InvalidInput
 from cairn.formats import markdown
@@ -33,10 +33,7 @@ def render(doc: IncidentDoc, fmt: str) -> str:
         return markdown.render(doc)
     if fmt == "json":
         data = incident_to_data(doc, with_prose=True)
-        data["durations_seconds"] = {
-            name.replace("time to ", "to_"): (span.total_seconds() if span is not None else None)
-            for name, span in durations(doc.moments).items()
-        }
+        data["durations_seconds"] = durations_seconds(doc.moments)
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     raise InvalidInput(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
 

@@ -24,7 +24,7 @@ from cairn.domain.enums import (
     parse_choice,
 )
 from cairn.domain.moments import check_order
-from cairn.domain.names import check_category, check_labels, check_line, check_severity, check_username
+from cairn.domain.names import check_category, check_labels, check_line, check_severity, check_url, check_username
 from cairn.domain.priority import check_priority, check_rating, priority_for
 from cairn.domain.times import require_zone
 from cairn.errors import InvalidInput
@@ -238,7 +238,7 @@ def _action_item(item: ActionItemDoc, path: Path, factor_labels: set[str], label
         impact=impact,
         effort=effort,
         closed_at=item.closed_at,
-        url=_opt_text(item.url, path + ("url",)),
+        url=_at(path + ("url",), check_url, item.url, "url") if item.url else None,
         note=_opt_text(item.note, path + ("note",)),
         factors=sorted(set(factors), key=lambda ref: int(ref[1:])),
     )
