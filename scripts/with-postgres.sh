@@ -43,5 +43,6 @@ trap cleanup EXIT
 "${RUN_AS[@]}" "$BINDIR/createdb" -h 127.0.0.1 -p "$PORT" -U cairn cairn_test
 
 export CAIRN_TEST_DATABASE_URL="postgresql+psycopg://cairn@127.0.0.1:$PORT/cairn_test"
+export CAIRN_EXPECT_DIALECT=postgresql
 echo "PostgreSQL $("$BINDIR/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT" >&2
 "$@"

@@ -80,8 +80,12 @@ class Settings(BaseSettings):
     @classmethod
     def _known_zone(cls, value: str) -> str:
         from cairn.domain.times import require_zone
+        from cairn.errors import InvalidInput
 
-        require_zone(value)
+        try:
+            require_zone(value)
+        except InvalidInput as error:
+            raise ValueError(str(error)) from None
         return value
 
     @property

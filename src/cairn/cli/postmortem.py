@@ -9,17 +9,28 @@ app = typer.Typer(help="Write and inspect postmortems.", no_args_is_help=True)
 
 @app.command("edit")
 def edit(key: str = typer.Argument(..., help="Incident key, e.g. INC-1.")) -> None:
-    """Open the postmortem in $EDITOR as Markdown; saving applies it."""
+    """Open the postmortem in $EDITOR as Markdown; saving applies it.
+
+    If the edited document cannot be applied, the file is kept and its path
+    printed, so nothing typed is lost: fix it and run `cairn import FILE`.
+    """
+    from cairn.cli.editor import edit_in_editor
     from cairn.cli.state import context
+    from cairn.errors import CairnError
     from cairn.services.portable import export_incident, import_document
 
     ctx = context()
     before = export_incident(ctx, key, "markdown")
-    after = typer.edit(before, extension=".md", require_save=False)
-    if after is None or after == before:
+    after, path = edit_in_editor(before, prefix=key)
+    if after == before:
+        path.unlink(missing_ok=True)
         typer.echo("no changes")
         return
-    result = import_document(ctx, after, source=f"{key} (edited)")
+    try:
+        result = import_document(ctx, after, source=str(path))
+    except CairnError as error:
+        raise CairnError(f"{error} (your edit is kept in {path})") from None
+    path.unlink(missing_ok=True)
     typer.echo(f"saved {result.key}" if result.changed else "no changes")
 
 

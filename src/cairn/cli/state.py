@@ -23,7 +23,8 @@ def settings() -> "Settings":
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
-        raise InvalidInput(f"setting CAIRN_{field.upper()}: {first['msg']}") from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise InvalidInput(f"setting CAIRN_{field.upper()}: {message}") from None
 
 
 def context() -> "Context":

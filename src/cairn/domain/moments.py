@@ -19,8 +19,8 @@ from cairn.errors import InvalidInput
 ORDER_RULES: tuple[tuple[KeyMoment, KeyMoment], ...] = (
     (KeyMoment.STARTED, KeyMoment.DETECTED),
     (KeyMoment.STARTED, KeyMoment.ACKNOWLEDGED),
-    (KeyMoment.STARTED, KeyMoment.MITIGATED),
     (KeyMoment.STARTED, KeyMoment.RESOLVED),
+    (KeyMoment.STARTED, KeyMoment.MITIGATED),
     (KeyMoment.DETECTED, KeyMoment.ACKNOWLEDGED),
     (KeyMoment.DETECTED, KeyMoment.RESOLVED),
     (KeyMoment.MITIGATED, KeyMoment.RESOLVED),

@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy.exc import DBAPIError
 
 from cairn.errors import StorageUnavailable
@@ -64,6 +65,10 @@ def ensure_ready(database: Database) -> None:
         upgrade(database)
         return
     script = ScriptDirectory(str(MIGRATIONS))
-    if script.get_revision(current) is None:
+    try:
+        known = script.get_revision(current) is not None
+    except CommandError:
+        known = False
+    if not known:
         raise StorageUnavailable(f"database schema {current} is newer than this Cairn; upgrade Cairn")
     raise StorageUnavailable(f"database schema {current} is behind {head}: run `cairn db upgrade`")
