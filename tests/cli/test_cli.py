@@ -166,3 +166,20 @@ def test_a_bad_setting_is_one_line(cli):
 def test_import_reads_standard_input(cli, opened):
     text = cli("export", "INC-1").output
     assert cli("import", "-", input=text).output.strip() == "INC-1 unchanged"
+
+
+def test_serve_builds_the_app_on_the_configured_address(cli, monkeypatch):
+    import uvicorn
+
+    calls = {}
+
+    def fake_run(app, host, port, log_level):
+        from fastapi.testclient import TestClient
+
+        calls["address"] = (host, port)
+        calls["health"] = TestClient(app).get("/healthz").json()
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    result = cli("serve", "--port", "8123")
+    assert result.exit_code == 0, result.output
+    assert calls == {"address": ("127.0.0.1", 8123), "health": {"status": "ok"}}
