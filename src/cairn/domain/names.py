@@ -18,6 +18,17 @@ def check_username(value: str, what: str = "user name") -> str:
     return name
 
 
+def check_storable(value: str, what: str) -> str:
+    """Refuse characters that no database keeps: NUL and lone surrogates."""
+    if "\x00" in value:
+        raise InvalidInput(f"{what} contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(f"{what} contains an invalid character (a lone surrogate)") from None
+    return value
+
+
 def check_label(value: str, what: str) -> str:
     """Service, team and tag names: one line, trimmed, at most 100 characters."""
     name = " ".join(value.split())
@@ -25,9 +36,7 @@ def check_label(value: str, what: str) -> str:
         raise InvalidInput(f"{what} cannot be empty")
     if len(name) > 100:
         raise InvalidInput(f"{what} {name[:20]!r}... is longer than 100 characters")
-    if "\x00" in name:
-        raise InvalidInput(f"{what} contains a NUL character")
-    return name
+    return check_storable(name, what)
 
 
 def check_labels(values: list[str], what: str) -> list[str]:
@@ -45,9 +54,7 @@ def check_line(value: str, what: str, limit: int) -> str:
         raise InvalidInput(f"{what} cannot be empty")
     if len(text) > limit:
         raise InvalidInput(f"{what} is longer than {limit} characters")
-    if "\x00" in text:
-        raise InvalidInput(f"{what} contains a NUL character")
-    return text
+    return check_storable(text, what)
 
 
 def check_severity(value: str, allowed: list[str]) -> str:
@@ -67,6 +74,6 @@ def check_category(value: str, taxonomy: list[str]) -> str:
 def check_url(value: str, what: str = "link") -> str:
     """Only web links: anything else (javascript:, file:) could run or leak."""
     url = value.strip()
-    if not re.match(r"^https?://[^\s/?#]+[^\s]*$", url, flags=re.IGNORECASE) or len(url) > 1000:
+    if not re.match(r"^https?://[^\s/?#\x00-\x1f\x7f]+[^\s\x00-\x1f\x7f]*$", url, flags=re.IGNORECASE) or len(url) > 1000:
         raise InvalidInput(f"{what} {value[:60]!r} is not an http(s) URL")
     return url

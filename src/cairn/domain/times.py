@@ -18,6 +18,23 @@ _TIME_OF_DAY = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _EXAMPLES = "2026-11-23T14:05+01:00, 2026-11-23 14:05 or 14:05"
 
 
+EARLIEST_YEAR = 1970
+LATEST_YEAR = 2200
+
+
+def check_range(moment: datetime) -> datetime:
+    """Refuse times no incident can have, which would overflow in time zones."""
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise InvalidInput(f"time {moment.isoformat()} is outside {EARLIEST_YEAR}-{LATEST_YEAR}")
+    return moment
+
+
+def check_day_range(day: date) -> date:
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise InvalidInput(f"date {day.isoformat()} is outside {EARLIEST_YEAR}-{LATEST_YEAR}")
+    return day
+
+
 def require_zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
@@ -34,7 +51,11 @@ def ensure_utc(moment: datetime) -> datetime:
     """Aware datetime in UTC; refuses naive values, which would be ambiguous."""
     if moment.tzinfo is None or moment.tzinfo.utcoffset(moment) is None:
         raise InvalidInput(f"time {moment.isoformat()} has no time zone")
-    return moment.astimezone(UTC)
+    check_range(moment)
+    try:
+        return check_range(moment.astimezone(UTC))
+    except OverflowError:
+        raise InvalidInput(f"time {moment.isoformat()} is outside {EARLIEST_YEAR}-{LATEST_YEAR}") from None
 
 
 def localize(wall: datetime, zone: ZoneInfo) -> datetime:
@@ -48,6 +69,13 @@ def localize(wall: datetime, zone: ZoneInfo) -> datetime:
 
 def parse_when(text: str, zone: ZoneInfo, *, now: datetime | None = None) -> datetime:
     """Parse user input into an aware UTC datetime."""
+    try:
+        return ensure_utc(_parse_when(text, zone, now))
+    except OverflowError:
+        raise InvalidInput(f"time {text!r} is outside {EARLIEST_YEAR}-{LATEST_YEAR}") from None
+
+
+def _parse_when(text: str, zone: ZoneInfo, now: datetime | None) -> datetime:
     raw = text.strip()
     now = now or now_utc()
     if not raw:
@@ -71,6 +99,7 @@ def parse_when(text: str, zone: ZoneInfo, *, now: datetime | None = None) -> dat
         raise InvalidInput(f"malformed time {text!r}: expected {_EXAMPLES}") from None
     if re.match(r"^\d{4}-\d{2}-\d{2}$", raw):
         raise InvalidInput(f"time {text!r} has a date but no time of day: expected {_EXAMPLES}")
+    check_range(parsed)
     if parsed.tzinfo is None:
         return localize(parsed, zone).astimezone(UTC)
     return parsed.astimezone(UTC)
@@ -78,9 +107,10 @@ def parse_when(text: str, zone: ZoneInfo, *, now: datetime | None = None) -> dat
 
 def parse_date(text: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(f"malformed date {text!r}: expected YYYY-MM-DD") from None
+    return check_day_range(day)
 
 
 def in_zone(moment: datetime | None, zone: ZoneInfo) -> datetime | None:

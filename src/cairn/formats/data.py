@@ -24,11 +24,13 @@ from cairn.domain.document import (
 )
 from cairn.domain.enums import KeyMoment
 from cairn.domain.moments import KeyMoments
-from cairn.domain.times import UTC, require_zone
+from cairn.domain.names import check_storable
+from cairn.domain.times import check_day_range, ensure_utc, require_zone
 from cairn.errors import InvalidInput
 from cairn.formats.fielderror import FieldError, Path
 
 FORMAT_VERSION = 1
+MAX_INTEGER = 2_000_000_000  # fits a 32-bit INTEGER column on every database
 
 
 def _compact(mapping: dict[str, Any]) -> dict[str, Any]:
@@ -150,9 +152,18 @@ class _Reader:
             if required:
                 raise FieldError(path + (key,), "is required")
             return None
-        if isinstance(value, bool) or isinstance(value, (dict, list)):
-            raise FieldError(path + (key,), "expected text")
-        return str(value)
+        return self._string(value, path + (key,))
+
+    def _string(self, value: Any, path: Path) -> str:
+        """Only real strings: YAML turns unquoted 12:30 into 750 and 010 into 8."""
+        if isinstance(value, (dict, list)):
+            raise FieldError(path, "expected text")
+        if not isinstance(value, str):
+            raise FieldError(path, f"expected text: put {value!r} in quotes so it is kept as written")
+        try:
+            return check_storable(value, "text")
+        except InvalidInput as error:
+            raise FieldError(path, str(error)) from None
 
     def required_text(self, data: dict[str, Any], key: str, path: Path) -> str:
         value = self.text(data, key, path, required=True)
@@ -164,9 +175,12 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-                return int(value)
-            raise FieldError(path + (key,), f"expected a whole number, got {value!r}")
+            if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value.strip()) < 20:
+                value = int(value)
+            else:
+                raise FieldError(path + (key,), f"expected a whole number, got {value!r}")
+        if not -MAX_INTEGER <= value <= MAX_INTEGER:
+            raise FieldError(path + (key,), f"{value} is out of range (at most {MAX_INTEGER})")
         return value
 
     def number(self, data: dict[str, Any], key: str, path: Path) -> float | None:
@@ -176,17 +190,20 @@ class _Reader:
         if isinstance(value, bool):
             raise FieldError(path + (key,), f"expected a number, got {value!r}")
         try:
-            return float(value)
-        except (TypeError, ValueError):
+            number = float(value)
+        except (TypeError, ValueError, OverflowError):
             raise FieldError(path + (key,), f"expected a number, got {value!r}") from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise FieldError(path + (key,), f"expected a finite number, got {value!r}")
+        return number
 
     def strings(self, data: dict[str, Any], key: str, path: Path) -> list[str]:
         items = self.sequence(data.get(key), path + (key,))
         out = []
         for index, item in enumerate(items):
-            if item is None or isinstance(item, (dict, list, bool)):
+            if item is None:
                 raise FieldError(path + (key, index), "expected text")
-            out.append(str(item))
+            out.append(self._string(item, path + (key, index)))
         return out
 
     def moment(self, data: dict[str, Any], key: str, path: Path) -> datetime | None:
@@ -205,7 +222,10 @@ class _Reader:
                 raise FieldError(path + (key,), f"malformed time {value!r}: use ISO 8601 with an offset") from None
         if parsed.tzinfo is None:
             raise FieldError(path + (key,), f"time {value!r} needs an offset such as +01:00 or Z")
-        return parsed.astimezone(UTC)
+        try:
+            return ensure_utc(parsed)
+        except InvalidInput as error:
+            raise FieldError(path + (key,), str(error)) from None
 
     def day(self, data: dict[str, Any], key: str, path: Path) -> date | None:
         value = data.get(key)
@@ -213,12 +233,13 @@ class _Reader:
             return None
         if isinstance(value, datetime):
             raise FieldError(path + (key,), "expected a date (YYYY-MM-DD), not a time")
-        if isinstance(value, date):
-            return value
         try:
-            return date.fromisoformat(str(value).strip())
+            day = value if isinstance(value, date) else date.fromisoformat(str(value).strip())
+            return check_day_range(day)
         except ValueError:
             raise FieldError(path + (key,), f"malformed date {value!r}: use YYYY-MM-DD") from None
+        except InvalidInput as error:
+            raise FieldError(path + (key,), str(error)) from None
 
 
 def incident_from_data(data: Any) -> IncidentDoc:
@@ -348,7 +369,7 @@ def incident_from_data(data: Any) -> IncidentDoc:
         )
 
     return IncidentDoc(
-        key=r.text(top, "key", ()),
+        key=str(top["key"]) if isinstance(top.get("key"), int) and not isinstance(top.get("key"), bool) else r.text(top, "key", ()),
         version=r.integer(top, "version", ()),
         title=r.text(top, "title", ()) or "",
         kind=r.text(top, "kind", ()) or "incident",

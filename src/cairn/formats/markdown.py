@@ -26,6 +26,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from cairn.domain.document import PROSE_SECTIONS, RESERVED_TITLES, IncidentDoc, SectionDoc
+from cairn.domain.names import check_storable
 from cairn.errors import ImportFailed, InvalidInput
 from cairn.formats import yamlio
 from cairn.formats.data import incident_from_data, incident_to_data
@@ -34,6 +35,7 @@ from cairn.formats.fielderror import FieldError, Path
 _TITLE_BY_NAME = dict(PROSE_SECTIONS)
 _NAME_BY_TITLE = {title.casefold(): name for name, title in PROSE_SECTIONS}
 _SENTINEL = "## \u2063end"
+TITLE_LIMIT = 200
 
 
 def _parser() -> MarkdownIt:
@@ -42,8 +44,7 @@ def _parser() -> MarkdownIt:
 
 def clean_text(value: str, what: str) -> str:
     """Normalise line breaks and refuse characters no database can keep."""
-    if "\x00" in value:
-        raise InvalidInput(f"{what} contains a NUL character")
+    check_storable(value, what)
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -82,6 +83,8 @@ def check_section_title(title: str, what: str) -> str:
         raise InvalidInput(f"{what}: a section needs a title")
     if clean.endswith("#"):
         raise InvalidInput(f"{what}: a section title cannot end with '#'")
+    if len(clean) > TITLE_LIMIT:
+        raise InvalidInput(f"{what}: a section title is longer than {TITLE_LIMIT} characters")
     return clean
 
 
@@ -117,6 +120,11 @@ def parse(text: str, source: str | None = None) -> ParsedDocument:
     if text.startswith("\ufeff"):
         text = text[1:]
     lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        try:
+            check_storable(line, "this line")
+        except InvalidInput as error:
+            raise ImportFailed(str(error), source=source, line=number) from None
     if not lines or lines[0].strip() != "---":
         raise ImportFailed("missing front matter: the document must start with a '---' line", source=source, line=1)
     closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
@@ -125,17 +133,30 @@ def parse(text: str, source: str | None = None) -> ParsedDocument:
     front_text = "\n".join(lines[1:closing])
     offset = 1  # front matter starts on file line 2
     try:
-        data = yamlio.load(front_text)
+        data, node_lines = yamlio.load_with_lines(front_text)
+    except yamlio.UnsafeYaml as error:
+        raise ImportFailed(f"front matter: {error.reason}", source=source, line=error.line + offset) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 + offset if mark is not None else 1
         problem = getattr(error, "problem", None) or str(error).split("\n")[0]
         raise ImportFailed(f"malformed front matter: {problem}", source=source, line=line) from None
-    node_lines = yamlio.node_lines(front_text)
+    except ValueError:  # an integer literal with thousands of digits
+        raise ImportFailed("malformed front matter: a number is too long to read", source=source, line=2) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise ImportFailed("malformed front matter: expected key: value lines", source=source, line=2)
+    postmortem_data = data.get("postmortem")
+    if isinstance(postmortem_data, dict):
+        for prose_key in ("sections", "extra_sections"):
+            if prose_key in postmortem_data:
+                line = yamlio.line_for(node_lines, ("postmortem", prose_key)) or 1
+                raise ImportFailed(
+                    f"postmortem.{prose_key}: in Markdown the prose lives in the body as '## ' sections",
+                    source=source,
+                    line=line + offset,
+                )
     try:
         doc = incident_from_data(data)
     except FieldError as error:

@@ -15,8 +15,29 @@ import yaml
 from cairn.formats.fielderror import Path
 
 
+MAX_DEPTH = 32
+
+
+class UnsafeYaml(Exception):
+    """YAML that is valid but refused: aliases, duplicate keys, deep nesting."""
+
+    def __init__(self, reason: str, line: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:  # type: ignore[override]
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, str):
+                raise UnsafeYaml(f"key {key!r} must be text", key_node.start_mark.line + 1)
+            if key in seen:
+                raise UnsafeYaml(f"key {key!r} appears twice in the same mapping", key_node.start_mark.line + 1)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -62,16 +83,42 @@ def dump(data: Any) -> str:
 
 
 def load(text: str) -> Any:
-    return yaml.load(text, Loader=_Loader)
+    return load_with_lines(text)[0]
 
 
-def node_lines(text: str) -> dict[Path, int]:
-    """Map each value's path to its 1-based line in `text`."""
-    lines: dict[Path, int] = {}
+def _check_events(text: str) -> None:
+    """Refuse aliases (which can expand exponentially) and deep nesting."""
+    depth = 0
     try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError:
-        return lines
+        for event in yaml.parse(text, Loader=_Loader):
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise UnsafeYaml("anchors and aliases (&name, *name) are not supported; write the values out", line)
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise UnsafeYaml(f"nested deeper than {MAX_DEPTH} levels", line)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except RecursionError:
+        raise UnsafeYaml(f"nested deeper than {MAX_DEPTH} levels", 1) from None
+
+
+def load_with_lines(text: str) -> tuple[Any, dict[Path, int]]:
+    """Parse once: the data, and the line of every value's path."""
+    _check_events(text)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return data, _node_lines(node)
+
+
+def _node_lines(root: yaml.Node | None) -> dict[Path, int]:
+    """Map each value's path to its 1-based line (aliases are refused before)."""
+    lines: dict[Path, int] = {}
 
     def walk(node: yaml.Node | None, path: Path) -> None:
         if node is None:

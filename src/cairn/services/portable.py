@@ -85,9 +85,15 @@ def save_document(
     if incident is not None:
         key = format_key(prefix, number)
         incident = require_incident(session, ctx, key, full=True)
+        where = f"{source}: " if source else ""
+        if doc.version is None and not force:
+            raise Conflict(
+                f"{where}{key} exists and the document has no version: import with --force to overwrite it, "
+                "or remove the key to create a new incident"
+            )
         if doc.version is not None and doc.version != incident.version and not force:
             raise Conflict(
-                f"{key} changed since this document was written (version {incident.version}, "
+                f"{where}{key} changed since this document was written (version {incident.version}, "
                 f"document has {doc.version}): export it again, or import with --force to overwrite"
             )
         if comparable(to_doc(incident, prefix)) == comparable(doc):

@@ -14,11 +14,11 @@ from cairn.errors import InvalidInput
 from cairn.formats.markdown import clean_text
 from cairn.services.audit import record
 from cairn.services.context import Context
+from cairn.services.validation import EVENT_TEXT_LIMIT
 from cairn.services.convert import event_doc
 from cairn.services.incidents import When, _apply_moment, key_of, require_incident, resolve_when, touch
 from cairn.storage.models import TimelineEvent
 
-TEXT_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,8 @@ def log_event(
     body = clean_text(text, "event text").strip()
     if not body:
         raise InvalidInput("event text cannot be empty")
-    if len(body) > TEXT_LIMIT:
-        raise InvalidInput(f"event text is longer than {TEXT_LIMIT} characters")
+    if len(body) > EVENT_TEXT_LIMIT:
+        raise InvalidInput(f"event text is longer than {EVENT_TEXT_LIMIT} characters")
     kind_value = parse_choice(EventKind, kind, "event kind").value
     actor_value = check_line(actor, "actor", limit=200) if actor else (ctx.actor or None)
     source_value = check_line(source, "source", limit=30).lower()

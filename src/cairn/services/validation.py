@@ -28,8 +28,11 @@ from cairn.domain.names import check_category, check_labels, check_line, check_s
 from cairn.domain.priority import check_priority, check_rating, priority_for
 from cairn.domain.times import require_zone
 from cairn.errors import InvalidInput
+from cairn.formats.data import MAX_INTEGER
 from cairn.formats.fielderror import FieldError, Path
 from cairn.formats.markdown import check_section_body, check_section_title, clean_body, clean_text, reserved_title
+
+EVENT_TEXT_LIMIT = 20_000
 
 _LABEL = {"F": re.compile(r"^F([1-9]\d{0,5})$"), "A": re.compile(r"^A([1-9]\d{0,5})$")}
 
@@ -64,6 +67,8 @@ def canonical(doc: IncidentDoc, settings: Settings) -> IncidentDoc:
     if not doc.severity:
         raise FieldError(("severity",), "is required")
     status = _at(("status",), parse_choice, IncidentStatus, doc.status, "incident status")
+    if doc.moments.started is None:
+        raise FieldError(("moments", "started"), "is required: when did the impact start?")
     _at(("moments",), check_order, doc.moments, zone)
     if status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED) and doc.moments.resolved is None:
         raise FieldError(("status",), f"an incident that is {status.value} needs moments.resolved")
@@ -84,6 +89,10 @@ def canonical(doc: IncidentDoc, settings: Settings) -> IncidentDoc:
     pm = doc.postmortem
     impact = pm.impact
     ip: Path = ("postmortem", "impact")
+    for name in ("users_affected", "duration_minutes"):
+        value = getattr(impact, name)
+        if value is not None and value > MAX_INTEGER:
+            raise FieldError(ip + (name,), f"is at most {MAX_INTEGER}")
     if impact.users_affected is not None and impact.users_affected < 0:
         raise FieldError(ip + ("users_affected",), "cannot be negative")
     if impact.users_share is not None and not 0 <= impact.users_share <= 100:
@@ -138,6 +147,12 @@ def canonical(doc: IncidentDoc, settings: Settings) -> IncidentDoc:
     _number_unlabelled(items, "A")
 
     timeline = [_event(event, ("timeline", index)) for index, event in enumerate(doc.timeline)]
+    seen_refs: set[tuple[str, str]] = set()
+    for index, event in enumerate(timeline):
+        if event.ref is not None:
+            if (event.source, event.ref) in seen_refs:
+                raise FieldError(("timeline", index, "ref"), f"{event.source} record {event.ref!r} appears twice")
+            seen_refs.add((event.source, event.ref))
     timeline.sort(key=lambda event: event.at)  # stable: equal times keep document order
 
     return replace(
@@ -248,6 +263,8 @@ def _event(event: EventDoc, path: Path) -> EventDoc:
     text = _at(path + ("text",), clean_text, event.text, "text").strip()
     if not text:
         raise FieldError(path + ("text",), "is required")
+    if len(text) > EVENT_TEXT_LIMIT:
+        raise FieldError(path + ("text",), f"is longer than {EVENT_TEXT_LIMIT} characters")
     actor = _at(path + ("actor",), check_line, event.actor, "actor", 200) if event.actor else None
     source = _at(path + ("source",), check_line, event.source or "manual", "source", 30).lower()
     ref = _at(path + ("ref",), check_line, event.ref, "ref", 300) if event.ref else None
