@@ -65,6 +65,10 @@ class Settings(BaseSettings):
         description="Taxonomy of contributing-factor categories (JSON list in the environment).",
     )
     key_prefix: str = Field(default="INC", description="Prefix of incident keys, as in INC-42.")
+    lint_config: Path | None = Field(
+        default=None,
+        description="TOML file tuning the blameless-language rules (disable, extra_words, allow; per team).",
+    )
     host: str = Field(default="127.0.0.1", description="Address `cairn serve` listens on.")
     port: int = Field(default=8000, description="Port `cairn serve` listens on.")
 

@@ -62,3 +62,48 @@ def render_markdown(text: str | None) -> Markup:
     if not text or not text.strip():
         return Markup("")
     return Markup(_cleaner().clean(_parser().render(text)))
+
+
+_OPEN, _OPEN_END, _CLOSE, _CLOSE_END = "\ue000", "\ue001", "\ue002", "\ue003"
+
+
+def render_with_findings(text: str | None, findings: list, *, prefix: str = "lint") -> Markup:
+    """Render `text` with each lint finding wrapped in a focusable <mark>.
+
+    Markers from Unicode's private use area are put around each finding in
+    the source, survive rendering and sanitising as plain text, and are then
+    swapped for the mark and its tooltip (explanation and suggestion).
+    """
+    if not text or not text.strip() or not findings:
+        return render_markdown(text)
+    from markupsafe import escape
+
+    line_starts = [0]
+    for index, char in enumerate(text):
+        if char == "\n":
+            line_starts.append(index + 1)
+
+    def offset(line: int, column: int) -> int:
+        return line_starts[line - 1] + column - 1
+
+    inserts: list[tuple[int, int, str]] = []  # offset, order (closes first), marker
+    for number, finding in enumerate(findings):
+        inserts.append((offset(finding.line, finding.column), 1, f"{_OPEN}{number}{_OPEN_END}"))
+        inserts.append((offset(finding.end_line, finding.end_column), 0, f"{_CLOSE}{number}{_CLOSE_END}"))
+    marked = text
+    for position, _order, marker in sorted(inserts, key=lambda item: (item[0], item[1]), reverse=True):
+        marked = marked[:position] + marker + marked[position:]
+    html = str(render_markdown(marked))
+    for number, finding in enumerate(findings):
+        tip = f"{finding.message} Try: {finding.suggestion}" if finding.suggestion else finding.message
+        html = html.replace(
+            f"{_OPEN}{number}{_OPEN_END}",
+            f'<mark class="lint" tabindex="0" data-rule="{escape(finding.rule)}" aria-describedby="{prefix}-tip-{number}">',
+        )
+        html = html.replace(
+            f"{_CLOSE}{number}{_CLOSE_END}",
+            f'<span class="lint-tip" role="tooltip" id="{prefix}-tip-{number}">{escape(tip)}</span></mark>',
+        )
+    for marker in (_OPEN, _OPEN_END, _CLOSE, _CLOSE_END):
+        html = html.replace(marker, "")
+    return Markup(html)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from cairn.domain.moments import durations_seconds
 from cairn.formats.data import incident_to_data
 from cairn.services.incidents import list_incidents, show_incident
+from cairn.services.lint import lint_incident
 from cairn.web.deps import ContextDep
 from cairn.web.filters import ListQueryDep
 
@@ -32,3 +33,17 @@ def incident(key: str, ctx: ContextDep) -> dict[str, Any]:
     data = incident_to_data(doc, with_prose=True)
     data["durations_seconds"] = durations_seconds(doc.moments)
     return data
+
+
+@router.get("/incidents/{key}/lint", name="api_incident_lint")
+def incident_lint(key: str, ctx: ContextDep) -> dict[str, Any]:
+    """Blameless-language findings of an incident, and those dismissed with a reason."""
+    review = lint_incident(ctx, key)
+    return {
+        "key": review.key,
+        "findings": [finding.to_data() for finding in review.findings],
+        "dismissed": [
+            {**item.finding.to_data(), "reason": item.reason, "dismissed_by": item.actor, "dismissed_at": item.at.isoformat()}
+            for item in review.dismissed
+        ],
+    }

@@ -12,8 +12,10 @@ from cairn.domain.document import PROSE_SECTIONS
 from cairn.domain.enums import IncidentStatus
 from cairn.domain.moments import durations
 from cairn.services.incidents import list_incidents, show_incident
+from cairn.services.lint import lint_incident
 from cairn.web.deps import ContextDep, TemplatesDep
 from cairn.web.filters import ListQueryDep
+from cairn.web.markdown import render_with_findings
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -56,14 +58,23 @@ def incident_list(
 @router.get("/incidents/{key}", name="incident_page")
 def incident_page(request: Request, key: str, ctx: ContextDep, templates: TemplatesDep) -> HTMLResponse:
     doc = show_incident(ctx, key)
-    prose = [(title, doc.postmortem.prose.get(name, "")) for name, title in PROSE_SECTIONS]
-    prose += [(section.title, section.body) for section in doc.postmortem.sections]
+    review = lint_incident(ctx, key)
+    by_location: dict[str, list] = {}
+    for finding in review.findings:
+        by_location.setdefault(finding.location, []).append(finding)
+    prose = [(title, doc.postmortem.prose.get(name, ""), title.lower()) for name, title in PROSE_SECTIONS]
+    prose += [(section.title, section.body, f"section '{section.title}'") for section in doc.postmortem.sections]
     impact = doc.postmortem.impact
     context = {
         "doc": doc,
         "durations": [(name, span, SPANS.get(name, "")) for name, span in durations(doc.moments).items()],
-        "written": [(title, body) for title, body in prose if body.strip()],
-        "unwritten": [title for title, body in prose if not body.strip()],
+        "written": [
+            (title, render_with_findings(body, by_location.get(location, []), prefix=f"lint{index}"))
+            for index, (title, body, location) in enumerate(prose)
+            if body.strip()
+        ],
+        "unwritten": [title for title, body, _location in prose if not body.strip()],
+        "review": review,
         "quantified": any(value is not None for value in vars(impact).values()),
     }
     return templates.TemplateResponse(request, "incident.html", context)

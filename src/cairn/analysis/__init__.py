@@ -1,0 +1,1 @@
+"""Pure analysis over incidents and text: no I/O, no database."""

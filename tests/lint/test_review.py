@@ -1,0 +1,211 @@
+"""Linting incidents and files, dismissals, configuration, CLI, API and page."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from cairn.errors import Conflict, InvalidInput, NotFound
+from cairn.services.lint import count_open_findings, dismiss_finding, lint_incident
+from cairn.services.portable import import_document
+from cairn.services.timeline import log_event
+from cairn.storage.models import AuditEvent
+from cairn.web.app import create_app
+
+DOC = """\
+---
+title: Checkout API returns 502
+severity: SEV2
+timezone: UTC
+teams: [payments]
+moments:
+  started: 2026-11-23T13:50:00Z
+participants:
+- {user: will, role: owner}
+factors:
+- description: Will pushed a bad config to the gateway.
+  category: configuration
+  role: trigger
+action_items:
+- title: Add a config check
+  owner: bob
+  kind: prevent
+  status: open
+timeline:
+- at: 2026-11-23T14:05:00Z
+  kind: communication
+  source: slack
+  ref: C1-1
+  text: "who broke prod?!"
+- at: 2026-11-23T14:06:00Z
+  kind: note
+  text: Obviously the config was wrong.
+---
+## Summary
+
+The build will break when the cache is cold, and it did.
+
+## What went wrong
+
+Bob should have checked the diff. Root cause: human error.
+"""
+
+
+@pytest.fixture
+def incident(ctx):
+    return import_document(ctx, DOC, source="inc.md").key
+
+
+def test_an_incident_is_linted_field_by_field_with_its_people(ctx, incident):
+    report = lint_incident(ctx, incident)
+    found = {(f.location, f.rule) for f in report.findings}
+    assert ("factor F1", "person.cause") in found  # Will is a participant, "pushed a bad config"
+    assert ("what went wrong", "counterfactual.should-have") in found
+    assert ("what went wrong", "person.cause") in found  # Bob owns an action item
+    assert ("what went wrong", "human-error.conclusion") in found
+    assert any(f.location.startswith("timeline #") and f.rule == "judgement.obviously" for f in report.findings)
+    assert not any(f.location == "summary" for f in report.findings)  # "will break" is not Will
+    assert not any("who broke prod" in f.sentence for f in report.findings)  # imported chat is quoted material
+
+
+def test_a_dismissed_finding_stays_dismissed_with_its_reason_and_is_audited(ctx, incident):
+    report = lint_incident(ctx, incident)
+    target = next(f for f in report.findings if f.rule == "human-error.conclusion")
+    dismiss_finding(ctx, incident, target.id, "Quoting the vendor's report verbatim")
+    after = lint_incident(ctx, incident)
+    assert target.id not in {f.id for f in after.findings}
+    assert [(d.finding.id, d.reason, d.actor) for d in after.dismissed] == [(target.id, "Quoting the vendor's report verbatim", "tester")]
+    assert count_open_findings(ctx, incident) == len(report.findings) - 1
+    with ctx.db.transaction() as session:
+        assert session.scalar(select(AuditEvent).where(AuditEvent.action == "lint.dismissed")) is not None
+    with pytest.raises(Conflict, match="already dismissed"):
+        dismiss_finding(ctx, incident, target.id, "again")
+
+
+def test_dismissing_needs_a_known_finding_and_a_reason(ctx, incident):
+    with pytest.raises(NotFound, match="no open finding deadbeef00"):
+        dismiss_finding(ctx, incident, "deadbeef00", "because")
+    finding = lint_incident(ctx, incident).findings[0]
+    with pytest.raises(InvalidInput, match="reason cannot be empty"):
+        dismiss_finding(ctx, incident, finding.id, "   ")
+
+
+def test_team_configuration_tunes_the_rules(ctx, incident, tmp_path):
+    from cairn.services.context import Context
+
+    config = tmp_path / "lint.toml"
+    config.write_text('[lint]\nextra_words = ["gung-ho"]\n\n[lint.teams.payments]\ndisable = ["human-error"]\n')
+    tuned = Context(settings=replace_settings(ctx.settings, lint_config=config), db=ctx.db, actor="tester")
+    rules = {f.rule for f in lint_incident(tuned, incident).findings}
+    assert "human-error.conclusion" not in rules and "counterfactual.should-have" in rules
+
+
+def replace_settings(settings, **changes):
+    return settings.model_copy(update=changes)
+
+
+def test_a_bad_lint_configuration_is_one_clear_error(ctx, incident, tmp_path):
+    from cairn.services.context import Context
+
+    config = tmp_path / "lint.toml"
+    config.write_text('[lint]\ndisable = ["no-such-rule"]\n')
+    tuned = Context(settings=replace_settings(ctx.settings, lint_config=config), db=ctx.db)
+    with pytest.raises(InvalidInput, match="unknown rule or category 'no-such-rule'"):
+        lint_incident(tuned, incident)
+
+
+def test_cli_lints_an_incident_and_exits_1_while_findings_remain(cli, ctx, incident):
+    result = cli("lint", incident)
+    assert result.exit_code == 1
+    assert "what went wrong:1:" in result.output and "Try:" in result.output
+    data = json.loads(cli("lint", incident, "--format", "json").output)
+    assert {f["category"] for f in data["findings"]} >= {"person", "counterfactual", "human-error", "judgement"}
+
+
+def test_cli_dismisses_with_a_reason_and_lists_dismissed(cli, ctx, incident):
+    finding = lint_incident(ctx, incident).findings[0]
+    assert cli("lint", incident, "--dismiss", finding.id).exit_code == 2
+    done = cli("lint", incident, "--dismiss", finding.id, "--reason", "Direct quote from the vendor")
+    assert done.exit_code == 0 and finding.id in done.output
+    listed = cli("lint", incident, "--all")
+    assert "dismissed" in listed.output and "Direct quote from the vendor" in listed.output
+
+
+def test_cli_lints_files_with_file_lines_and_passes_clean_ones(cli, tmp_path):
+    clean = tmp_path / "clean.md"
+    clean.write_text("# Review\n\nThe pool was too small; nobody was careless.\n")
+    assert cli("lint", str(clean)).exit_code == 0
+    blameful = tmp_path / "blame.md"
+    blameful.write_text("# Review\n\nIntro.\n\nThe on-call engineer broke the deploy!!\n")
+    result = cli("lint", str(blameful))
+    assert result.exit_code == 1
+    assert f"{blameful}:5:1: person.cause" in result.output
+    assert f"{blameful}:5:38: animated.exclamation" in result.output
+
+
+def test_cli_lints_an_exported_postmortem_with_front_matter_lines(cli, ctx, incident, tmp_path):
+    exported = tmp_path / "inc.md"
+    exported.write_text(cli("export", incident).output)
+    result = cli("lint", str(exported), "--format", "json")
+    findings = json.loads(result.output)["findings"]
+    lines = exported.read_text().split("\n")
+    factor = next(f for f in findings if f["location"] == "factor F1")
+    assert "Will pushed a bad config" in lines[factor["line"] - 1]
+    body = next(f for f in findings if f["rule"] == "counterfactual.should-have")
+    assert lines[body["line"] - 1][body["column"] - 1 :].startswith("should have")
+    assert not any("who broke prod" in f["sentence"] for f in findings)
+
+
+def test_sarif_output_is_valid_shape(cli, tmp_path):
+    path = tmp_path / "x.md"
+    path.write_text("Who did this?\n")
+    sarif = json.loads(cli("lint", str(path), "--format", "sarif").output)
+    assert sarif["version"] == "2.1.0"
+    result = sarif["runs"][0]["results"][0]
+    assert result["ruleId"] == "who-question.culprit"
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
+    rule_ids = [rule["id"] for rule in sarif["runs"][0]["tool"]["driver"]["rules"]]
+    assert rule_ids[result["ruleIndex"]] == "who-question.culprit"
+
+
+def test_cli_lint_refuses_unknown_formats_and_missing_files(cli, tmp_path):
+    assert cli("lint", str(tmp_path / "nope.md")).output.startswith("error: ")
+    assert cli("lint", str(tmp_path / "nope.md")).exit_code == 2
+    path = tmp_path / "x.md"
+    path.write_text("fine\n")
+    assert "unknown lint format 'xml'" in cli("lint", str(path), "--format", "xml").output
+
+
+def test_the_api_lints_any_text(settings, ctx):
+    client = TestClient(create_app(settings, context=ctx))
+    response = client.post("/api/v1/lint", json={"text": "Dana should have paged.", "people": ["dana"]})
+    assert response.status_code == 200
+    assert {f["category"] for f in response.json()["findings"]} == {"person", "counterfactual"}
+    assert client.post("/api/v1/lint", json={"text": 5}).status_code == 422
+    assert client.post("/api/v1/lint", json={"text": "x" * 200_001}).status_code == 422
+
+
+def test_the_api_lists_an_incidents_findings(settings, ctx, incident):
+    client = TestClient(create_app(settings, context=ctx))
+    data = client.get(f"/api/v1/incidents/{incident}/lint").json()
+    assert data["key"] == incident and data["findings"]
+    assert client.get("/api/v1/incidents/INC-99/lint").status_code == 404
+
+
+def test_the_incident_page_marks_findings_with_explanations(settings, ctx, incident):
+    client = TestClient(create_app(settings, context=ctx))
+    html = client.get(f"/incidents/{incident}").text
+    assert '<mark class="lint" tabindex="0" data-rule="counterfactual.should-have"' in html
+    assert 'role="tooltip"' in html and "Language review" in html
+    assert "cairn lint " + incident + " --dismiss" in html
+
+
+def test_manual_timeline_events_are_linted_but_imported_ones_are_not(ctx, incident):
+    log_event(ctx, incident, "Bob ignored the alert", kind="note", at="2026-11-23T14:30Z")
+    log_event(ctx, incident, "Bob ignored the alert", kind="note", at="2026-11-23T14:31Z", source="slack", ref="C1-2")
+    report = lint_incident(ctx, incident)
+    timeline = [f for f in report.findings if f.location.startswith("timeline")]
+    assert sum("Bob ignored" in f.sentence for f in timeline) == 1
