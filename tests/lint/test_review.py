@@ -198,7 +198,8 @@ def test_the_api_lists_an_incidents_findings(settings, ctx, incident):
 def test_the_incident_page_marks_findings_with_explanations(settings, ctx, incident):
     client = TestClient(create_app(settings, context=ctx))
     html = client.get(f"/incidents/{incident}").text
-    assert '<mark class="lint" tabindex="0" data-rule="counterfactual.should-have"' in html
+    assert '<mark class="lint" tabindex="0" data-rule="person.cause counterfactual.should-have"' in html
+    assert html.count("<mark") == html.count("</mark>")
     assert 'role="tooltip"' in html and "Language review" in html
     assert "cairn lint " + incident + " --dismiss" in html
 

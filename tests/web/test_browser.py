@@ -101,3 +101,27 @@ def test_a_reader_opens_an_incident_from_the_list_and_sees_its_timeline(
     assert problems == []  # no missing files, no policy violations
     assert elsewhere == []  # nothing fetched from outside
     page.close()
+
+
+def test_a_lint_finding_explains_itself_on_keyboard_focus(browser: Any, base_url: str, ctx: Context) -> None:
+    from cairn.services.portable import import_document
+
+    key = import_document(
+        ctx,
+        "---\ntitle: Focus\nseverity: SEV3\nmoments: {started: 2026-01-01T10:00:00Z}\n---\n"
+        "## What went wrong\n\nThe deploy was obviously risky.\n",
+    ).key
+    page = browser.new_page()
+    page.goto(f"{base_url}/incidents/{key}")
+    mark = page.locator("mark.lint").first
+    tip = mark.locator(".lint-tip")
+    assert mark.inner_text().startswith("obviously")
+    assert not tip.is_visible()
+    for _ in range(60):  # tab through the page until the mark has focus
+        page.keyboard.press("Tab")
+        if mark.evaluate("node => node === document.activeElement"):
+            break
+    assert mark.evaluate("node => node === document.activeElement")
+    assert tip.is_visible()
+    assert "Drop the word" in tip.inner_text()
+    page.close()

@@ -73,6 +73,7 @@ def render_with_findings(text: str | None, findings: list, *, prefix: str = "lin
     Markers from Unicode's private use area are put around each finding in
     the source, survive rendering and sanitising as plain text, and are then
     swapped for the mark and its tooltip (explanation and suggestion).
+    Overlapping findings share one mark, so marks never nest.
     """
     if not text or not text.strip() or not findings:
         return render_markdown(text)
@@ -86,23 +87,39 @@ def render_with_findings(text: str | None, findings: list, *, prefix: str = "lin
     def offset(line: int, column: int) -> int:
         return line_starts[line - 1] + column - 1
 
-    inserts: list[tuple[int, int, str]] = []  # offset, order (closes first), marker
-    for number, finding in enumerate(findings):
-        inserts.append((offset(finding.line, finding.column), 1, f"{_OPEN}{number}{_OPEN_END}"))
-        inserts.append((offset(finding.end_line, finding.end_column), 0, f"{_CLOSE}{number}{_CLOSE_END}"))
+    spans = sorted(
+        (offset(f.line, f.column), offset(f.end_line, f.end_column), f) for f in findings
+    )
+    groups: list[tuple[int, int, list]] = []
+    for start, end, finding in spans:
+        if groups and start < groups[-1][1]:
+            first, last, members = groups[-1]
+            groups[-1] = (first, max(last, end), members + [finding])
+        else:
+            groups.append((start, end, [finding]))
     marked = text
-    for position, _order, marker in sorted(inserts, key=lambda item: (item[0], item[1]), reverse=True):
-        marked = marked[:position] + marker + marked[position:]
+    for number in range(len(groups) - 1, -1, -1):
+        start, end, _members = groups[number]
+        marked = (
+            marked[:start] + f"{_OPEN}{number}{_OPEN_END}" + marked[start:end]
+            + f"{_CLOSE}{number}{_CLOSE_END}" + marked[end:]
+        )
     html = str(render_markdown(marked))
-    for number, finding in enumerate(findings):
-        tip = f"{finding.message} Try: {finding.suggestion}" if finding.suggestion else finding.message
+    for number, (_start, _end, members) in enumerate(groups):
+        tips = "".join(
+            f'<span class="lint-note">{escape(f.message)}'
+            + (f' <span class="lint-try">Try: {escape(f.suggestion)}</span>' if f.suggestion else "")
+            + "</span>"
+            for f in members
+        )
+        rules = " ".join(f.rule for f in members)
         html = html.replace(
             f"{_OPEN}{number}{_OPEN_END}",
-            f'<mark class="lint" tabindex="0" data-rule="{escape(finding.rule)}" aria-describedby="{prefix}-tip-{number}">',
+            f'<mark class="lint" tabindex="0" data-rule="{escape(rules)}" aria-describedby="{prefix}-tip-{number}">',
         )
         html = html.replace(
             f"{_CLOSE}{number}{_CLOSE_END}",
-            f'<span class="lint-tip" role="tooltip" id="{prefix}-tip-{number}">{escape(tip)}</span></mark>',
+            f'<span class="lint-tip" role="tooltip" id="{prefix}-tip-{number}">{tips}</span></mark>',
         )
     for marker in (_OPEN, _OPEN_END, _CLOSE, _CLOSE_END):
         html = html.replace(marker, "")
