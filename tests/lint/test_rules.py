@@ -116,3 +116,18 @@ def test_the_corpora_meet_the_quality_targets(corpus):
 
 def test_the_rules_document_matches_the_rules():
     assert (ROOT / "docs" / "lint-rules.md").read_text(encoding="utf-8") == render()
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "rewrite"),
+    [
+        ("The config was obviously wrong.", "judgement.obviously", "The config was wrong."),
+        ("He just had to run one command.", "judgement.minimising", "He had to run one command."),
+        ("Why was this deployed?!", "animated.exclamation", "Why was this deployed?"),
+        ("NEVER deploy on Fridays.", "animated.shouting", "Never deploy on Fridays."),
+        ("Who did this?", "who-question.culprit", "What allowed this to happen, and what made it hard to notice?"),
+    ],
+)
+def test_simple_findings_come_with_a_reworded_sentence(text, rule, rewrite):
+    finding = next(f for f in lint_text(text) if f.rule == rule)
+    assert finding.rewrite == rewrite

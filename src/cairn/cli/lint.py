@@ -76,6 +76,8 @@ def lint(
             typer.echo(f"    {finding.message}")
             if finding.suggestion:
                 typer.echo(f"    Try: {finding.suggestion}")
+            if finding.rewrite:
+                typer.echo(f"    For example: {finding.rewrite}")
         if show_dismissed:
             for target, item in dismissed:
                 typer.echo(f"{target} {item.finding.location}: dismissed {item.finding.rule} [{item.finding.id}] "

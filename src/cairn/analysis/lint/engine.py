@@ -46,6 +46,7 @@ def lint_text(text: str, config: LintConfig | None = None, *, location: str = ""
                     suggestion=rule.suggestion,
                     location=location,
                     sentence=sentence,
+                    rewrite=rule.rewrite(sentence, text[hit.start : hit.end]) if rule.rewrite else None,
                 )
             )
     findings.sort(key=lambda f: (f.line, f.column, f.rule))

@@ -29,6 +29,7 @@ class Finding:
     suggestion: str | None
     location: str = ""  # which field, e.g. "summary" or "factor F1"
     sentence: str = ""
+    rewrite: str | None = None  # the sentence reworded, where a mechanical rewording helps
 
     @property
     def id(self) -> str:

@@ -74,6 +74,34 @@ class Rule:
     meta_aware: bool = True
     # Derived rules run after the others and see their hits as (category, start, end).
     derive: Callable[[LintText, LintConfig, list[tuple[str, int, int]]], Iterator[Hit]] | None = None
+    # (sentence, excerpt) -> the sentence reworded, or None where no safe rewording exists.
+    rewrite: Callable[[str, str], str | None] | None = None
+
+
+def _drop_word(sentence: str, excerpt: str) -> str | None:
+    """'The config was obviously wrong.' -> 'The config was wrong.'"""
+    words = {"obviously", "just", "simply", "merely"}
+    out = re.sub(r"\s*\b(?:" + "|".join(words) + r")\b,?", "", sentence, count=1, flags=re.IGNORECASE).strip()
+    return out[0].upper() + out[1:] if out and out != sentence else None
+
+
+def _calm_punctuation(sentence: str, _excerpt: str) -> str | None:
+    out = re.sub(r"(?:!{2,}|\?+!|!\?+)[!?]*", lambda m: "?" if "?" in m.group() else ".", sentence)
+    return out if out != sentence else None
+
+
+def _lower_shouting(sentence: str, excerpt: str) -> str | None:
+    lowered = sentence.replace(excerpt, excerpt.lower())
+    lowered = lowered[0].upper() + lowered[1:] if lowered else lowered
+    return lowered if lowered != sentence else None
+
+
+def _ask_what(_sentence: str, _excerpt: str) -> str:
+    return "What allowed this to happen, and what made it hard to notice?"
+
+
+def _ask_system(sentence: str, excerpt: str) -> str | None:
+    return "What in the system allowed this action, and what would have made it safe?"
 
 
 def _regex_finder(build: Callable[[LintConfig], re.Pattern[str]], *, question_only: bool = False):
@@ -328,6 +356,7 @@ RULES: tuple[Rule, ...] = (
         "Drop the word, or explain what made it hard to see.",
         flags=("The config was obviously wrong.", "Obviously nobody tested this."),
         passes=("Bob said \"obviously\" in the channel.",),
+        rewrite=_drop_word,
         find=_regex_finder(_static(r"\bobviously\b")),
     ),
     Rule(
@@ -337,6 +366,7 @@ RULES: tuple[Rule, ...] = (
         "Drop 'just'/'simply' and say what made the step easy to miss.",
         flags=("He just had to run one command.", "They should simply have checked.", "All she had to do was read the alert."),
         passes=("The alert fired just after the deploy.", "The fix was simply a config change."),
+        rewrite=_drop_word,
         find=_regex_finder(_static(
             r"\b(?:should|could|would|only)\s+(?:have\s+)?(?:just|simply|merely)\b"
             r"|\b(?:just|simply|merely)\s+(?:had to|needed to|has to|have to|need to|needs to|forgot|ignored|didn['’]t|"
@@ -353,6 +383,7 @@ RULES: tuple[Rule, ...] = (
         flags=("Root cause: human error.", "This was caused by operator error.", "Classic user mistake.",
                "The engineer fat-fingered the command."),
         passes=("It was not human error; the tool allowed a destructive command.", "The user error rate doubled."),
+        rewrite=_ask_system,
         find=_regex_finder(_static(
             r"\b(?:human|operator|user|pilot|engineer|engineering|developer|manual|personnel|people)\s+"
             r"(?:error|mistake|failure|slip)s?\b(?!\s+(?:rate|rates|budget|count|counts|metric|metrics|page|pages|code|"
@@ -368,6 +399,7 @@ RULES: tuple[Rule, ...] = (
                "Who is responsible for the outage?", "Seriously, who deployed this?!"),
         passes=("The engineer who approved the change joined the review.", "Who was on call was clear from the schedule.",
                 "Who is on call this week?"),
+        rewrite=_ask_what,
         find=_regex_finder(
             _static(
                 r"\bwho\s+(?!(?:is|was|will be|'s)\s+on[- ]?call\b|owns\b|will\b|can\b|could\b|wants\b|has\b|knows\b|"
@@ -385,6 +417,7 @@ RULES: tuple[Rule, ...] = (
         "Ask 'What allowed this to happen?' or 'What made this hard to notice?'",
         flags=("Whose fault was it?", "Let's find out whose mistake this was.", "We need to know who is to blame."),
         passes=("Whose dashboard should we use for latency?",),
+        rewrite=_ask_what,
         find=_regex_finder(_static(
             r"\bwhose\s+(?:fault|mistake|error|blunder|screw-?up)\b|\bwho(?:['’]s| is| was)\s+(?:to blame|at fault)\b"
             r"|\bwho\s+(?:do|should|can)\s+we\s+blame\b"
@@ -397,6 +430,7 @@ RULES: tuple[Rule, ...] = (
         "Use one full stop and let the numbers carry the weight.",
         flags=("The database went down again!!", "Why was this deployed?!"),
         passes=("The alert fired at 14:05!", "Slack: \"why?!\""),
+        rewrite=_calm_punctuation,
         find=_regex_finder(_static(r"(?:!{2,}|\?+!|!\?+)[!?]*")),
         negatable=False,
         meta_aware=False,
@@ -420,6 +454,7 @@ RULES: tuple[Rule, ...] = (
         "Write the words in normal case; use bold for the one fact that matters.",
         flags=("THIS SHOULD NEVER HAPPEN AGAIN.", "NEVER deploy on Fridays."),
         passes=("DNS TTL was 300 s for the API gateway.", "The SEV1 OOM kill hit the AWS EU region."),
+        rewrite=_lower_shouting,
         find=_shouting,
         negatable=False,
         meta_aware=False,
