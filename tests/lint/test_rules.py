@@ -131,3 +131,10 @@ def test_the_rules_document_matches_the_rules():
 def test_simple_findings_come_with_a_reworded_sentence(text, rule, rewrite):
     finding = next(f for f in lint_text(text) if f.rule == rule)
     assert finding.rewrite == rewrite
+
+
+def test_a_pathological_text_is_capped_at_a_readable_number_of_findings():
+    from cairn.analysis.lint.engine import MAX_FINDINGS
+
+    findings = lint_text("Alice should have " * 5000, PEOPLE)
+    assert len(findings) == MAX_FINDINGS

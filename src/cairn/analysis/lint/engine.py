@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
+
 from cairn.analysis.lint.config import LintConfig
 from cairn.analysis.lint.findings import Finding
 from cairn.analysis.lint.rules import RULES
 from cairn.analysis.lint.text import LintText
+
+MAX_FINDINGS = 1000  # per text: beyond this a text needs rewriting, not more notes
+
+
+class _Taken:
+    """Spans already reported, per category, for overlap checks in log time."""
+
+    def __init__(self) -> None:
+        self.spans: dict[str, list[tuple[int, int]]] = {}
+        self.all: list[tuple[str, int, int]] = []
+
+    def overlaps(self, category: str, start: int, end: int) -> bool:
+        spans = self.spans.get(category, [])
+        index = bisect_left(spans, (start, end))
+        for neighbour in spans[max(0, index - 1) : index + 1]:
+            if neighbour[0] < end and start < neighbour[1]:
+                return True
+        return False
+
+    def add(self, category: str, start: int, end: int) -> None:
+        insort(self.spans.setdefault(category, []), (start, end))
+        self.all.append((category, start, end))
 
 
 def lint_text(text: str, config: LintConfig | None = None, *, location: str = "") -> list[Finding]:
@@ -14,14 +38,16 @@ def lint_text(text: str, config: LintConfig | None = None, *, location: str = ""
     prepared = LintText(text)
     allowed = [phrase.lower() for phrase in config.allow]
     findings: list[Finding] = []
-    taken: list[tuple[str, int, int]] = []
+    taken = _Taken()
     ordered = [rule for rule in RULES if rule.derive is None] + [rule for rule in RULES if rule.derive is not None]
     for rule in ordered:
         if not config.enabled(rule.id, rule.category):
             continue
-        hits = rule.derive(prepared, config, list(taken)) if rule.derive else rule.find(prepared, config)
+        hits = rule.derive(prepared, config, list(taken.all)) if rule.derive else rule.find(prepared, config)
         for hit in hits:
-            if any(category == rule.category and hit.start < end and start < hit.end for category, start, end in taken):
+            if len(findings) >= MAX_FINDINGS:
+                break
+            if taken.overlaps(rule.category, hit.start, hit.end):
                 continue
             sentence = prepared.sentence_text(hit.start)
             if allowed and any(phrase in sentence.lower() for phrase in allowed):
@@ -30,9 +56,10 @@ def lint_text(text: str, config: LintConfig | None = None, *, location: str = ""
                 continue
             if rule.meta_aware and prepared.is_meta(hit.start):
                 continue
-            taken.append((rule.category, hit.start, hit.end))
+            taken.add(rule.category, hit.start, hit.end)
             line, column = prepared.position(hit.start)
             end_line, end_column = prepared.position(hit.end)
+            excerpt = text[hit.start : hit.end]
             findings.append(
                 Finding(
                     rule=rule.id,
@@ -41,12 +68,12 @@ def lint_text(text: str, config: LintConfig | None = None, *, location: str = ""
                     column=column,
                     end_line=end_line,
                     end_column=end_column,
-                    excerpt=text[hit.start : hit.end],
+                    excerpt=excerpt,
                     message=f"{rule.title}: {rule.explanation}",
                     suggestion=rule.suggestion,
                     location=location,
                     sentence=sentence,
-                    rewrite=rule.rewrite(sentence, text[hit.start : hit.end]) if rule.rewrite else None,
+                    rewrite=rule.rewrite(sentence, excerpt) if rule.rewrite else None,
                 )
             )
     findings.sort(key=lambda f: (f.line, f.column, f.rule))

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from cairn.analysis.lint.config import LintConfig
 from cairn.analysis.lint.findings import CATEGORIES
-from cairn.analysis.lint.text import LintText
+from cairn.analysis.lint.text import LOOKBACK, LintText
 
 _ADVERB = (
     r"(?:\s+(?:accidentally|apparently|clearly|obviously|just|simply|then|also|again|carelessly|mistakenly|somehow|"
@@ -108,11 +108,8 @@ def _regex_finder(build: Callable[[LintConfig], re.Pattern[str]], *, question_on
     def find(text: LintText, config: LintConfig) -> Iterator[Hit]:
         for match in build(config).finditer(text.masked):
             start, end = match.span("hit") if "hit" in match.re.groupindex and match.group("hit") else match.span()
-            if question_only:
-                sentence = text.sentence_at(start)
-                body = text.text[sentence.start : sentence.end].rstrip().rstrip("!")
-                if not body.endswith("?"):
-                    continue
+            if question_only and not text.is_question(start):
+                continue
             yield Hit(start, end)
 
     return find
@@ -191,7 +188,7 @@ def _person_because(text: LintText, config: LintConfig) -> Iterator[Hit]:
     pattern = re.compile(rf"(?i:\bbecause\s+)(?P<hit>{_people_pattern(config.people)}|{_ROLE})")
     for match in pattern.finditer(text.masked):
         sentence = text.sentence_at(match.start())
-        before = text.masked[sentence.start : match.start()]
+        before = text.masked[max(sentence.start, match.start() - LOOKBACK) : match.start()]
         if _BAD_OUTCOME.search(before) and not _RECOVERY.search(before):
             yield Hit(*match.span("hit"))
 

@@ -42,6 +42,10 @@ _META = re.compile(
 )
 
 
+LOOKBACK = 200  # characters before a hit searched for negation or a cause
+SENTENCE_LIMIT = 1000
+
+
 @dataclass(frozen=True)
 class Sentence:
     start: int
@@ -57,6 +61,8 @@ class LintText:
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.sentences = split_sentences(self.masked)
         self._sentence_starts = [s.start for s in self.sentences]
+        self._meta: dict[int, bool] = {}
+        self._sentence_text: dict[int, str] = {}
 
     def sentence_at(self, offset: int) -> Sentence:
         index = max(0, bisect_right(self._sentence_starts, offset) - 1)
@@ -70,7 +76,7 @@ class LintText:
     def is_negated(self, start: int) -> bool:
         """A negation among the few words before `start`, within its clause."""
         sentence = self.sentence_at(start)
-        before = self.masked[sentence.start : start]
+        before = self.masked[max(sentence.start, start - LOOKBACK) : start]
         breaks = list(_CLAUSE_BREAK.finditer(before))
         clause = before[breaks[-1].end() :] if breaks else before
         window = " ".join(clause.split()[-5:])
@@ -79,11 +85,21 @@ class LintText:
     def is_meta(self, start: int) -> bool:
         """The sentence talks about language rather than about the incident."""
         sentence = self.sentence_at(start)
-        return bool(_META.search(self.text[sentence.start : sentence.end]))
+        if sentence.start not in self._meta:
+            self._meta[sentence.start] = bool(_META.search(self.text[sentence.start : sentence.end]))
+        return self._meta[sentence.start]
 
     def sentence_text(self, start: int) -> str:
+        """The sentence around `start` (cut to SENTENCE_LIMIT characters)."""
         sentence = self.sentence_at(start)
-        return self.text[sentence.start : sentence.end].strip()
+        if sentence.start not in self._sentence_text:
+            self._sentence_text[sentence.start] = self.text[sentence.start : sentence.end].strip()[:SENTENCE_LIMIT]
+        return self._sentence_text[sentence.start]
+
+    def is_question(self, start: int) -> bool:
+        sentence = self.sentence_at(start)
+        tail = self.text[max(sentence.start, sentence.end - 20) : sentence.end]
+        return tail.rstrip().rstrip("!").endswith("?")
 
 
 def mask_quoted(text: str) -> str:
