@@ -212,11 +212,17 @@ def _person_judged(text: LintText, config: LintConfig, hits: list[tuple[str, int
 @lru_cache(maxsize=16)
 def _loaded(extra: tuple[str, ...]) -> re.Pattern[str]:
     words = sorted(set(_LOADED_WORDS) | {w.lower() for w in extra}, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+    # "lazy loading" and friends are engineering terms, not judgements.
+    technical = r"(?<!\blazy)(?<!\blazily)|(?:(?<=\blazy)|(?<=\blazily))(?![- ](?:load|init|eval|import|iterat|fetch|instantiat|evaluat|propert|static|val\b|seq))"
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + rf")\b(?:{technical})", re.IGNORECASE)
 
 
 def _shouting(text: LintText, _config: LintConfig) -> Iterator[Hit]:
     token = re.compile(r"\b[A-Z]{2,}(?:['’][A-Z]+)?\b")
+    # A capitalised word used more than once in a text is a term (TOAST, OAUTH), not shouting.
+    counts: dict[str, int] = {}
+    for match in token.finditer(text.masked):
+        counts[match.group()] = counts.get(match.group(), 0) + 1
     runs: list[list[re.Match[str]]] = []
     for match in token.finditer(text.masked):
         if runs and not text.masked[runs[-1][-1].end() : match.start()].strip(" ,.!?-:;"):
@@ -224,7 +230,10 @@ def _shouting(text: LintText, _config: LintConfig) -> Iterator[Hit]:
         else:
             runs.append([match])
     for run in runs:
-        words = [m.group() for m in run if m.group().replace("’", "'").split("'")[0] not in _ACRONYMS]
+        words = [
+            m.group() for m in run
+            if m.group().replace("’", "'").split("'")[0] not in _ACRONYMS and counts[m.group()] == 1
+        ]
         letters = sum(len(w) for w in words)
         vowels = sum(sum(ch in "AEIOU" for ch in w) for w in words)
         shouty_single = any(len(w) >= 5 and sum(ch in "AEIOU" for ch in w) >= 2 for w in words)
@@ -299,9 +308,11 @@ RULES: tuple[Rule, ...] = (
         "Record the gap as a contributing factor and the fix as an action item: 'No alert covers pool saturation.'",
         flags=("A second review could have prevented this.", "A canary would have caught the bug.",
                "Alice could easily have spotted the error."),
-        passes=("Things could have been worse.", "Nothing could have been done faster."),
+        passes=("Things could have been worse.", "Nothing could have been done faster.",
+                "Action item: alert on error spikes. This would have detected the issue in minutes."),
         find=_regex_finder(_static(
-            r"\b(?:could|would|might)(?:\s+(?:easily|probably|certainly|surely))?\s+have\s+(?:been\s+)?"
+            r"(?:\b(?:could|might)|(?<!\bthis )(?<!\bthat )(?<!\bwhich )(?<!\bit )\bwould)"
+            r"(?:\s+(?:easily|probably|certainly|surely))?\s+have\s+(?:been\s+)?"
             r"(?:prevented|avoided|caught|stopped|known|noticed|seen|spotted|detected|predicted|foreseen|fixed|averted)\b"
         )),
     ),
@@ -344,7 +355,8 @@ RULES: tuple[Rule, ...] = (
         "Remove the judgement and state the observable fact: what was done, and what was known at the time.",
         flags=("It was a careless change.", "The rollout was reckless.", "Honestly, a sloppy deploy.",
                "That was an idiotic config."),
-        passes=("Nobody was careless here.", "We avoid words like careless and sloppy in reviews."),
+        passes=("Nobody was careless here.", "We avoid words like careless and sloppy in reviews.",
+                "The lazy-loaded extension was served from the CDN."),
         find=_regex_finder(lambda c: _loaded(c.extra_words)),
     ),
     Rule(
@@ -450,7 +462,8 @@ RULES: tuple[Rule, ...] = (
         "Words in capitals read as shouting. Acronyms such as DNS, HTTP or SEV1 are not flagged.",
         "Write the words in normal case; use bold for the one fact that matters.",
         flags=("THIS SHOULD NEVER HAPPEN AGAIN.", "NEVER deploy on Fridays."),
-        passes=("DNS TTL was 300 s for the API gateway.", "The SEV1 OOM kill hit the AWS EU region."),
+        passes=("DNS TTL was 300 s for the API gateway.", "The SEV1 OOM kill hit the AWS EU region.",
+                "TOAST tables grew; the TOAST OID counter wrapped."),
         rewrite=_lower_shouting,
         find=_shouting,
         negatable=False,
