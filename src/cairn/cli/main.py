@@ -6,7 +6,7 @@ import typer
 from typer.core import TyperGroup
 
 from cairn.errors import CairnError
-from cairn.cli import db, demo, incident, lint, portable, postmortem, serve, timeline, users
+from cairn.cli import db, demo, incident, lint, portable, postmortem, serve, timeline, timeline_import, users
 
 
 
@@ -37,6 +37,7 @@ app.add_typer(users.app, name="user")
 app.command("log")(timeline.log)
 app.command("export")(portable.export)
 app.command("import")(portable.import_)
+app.command("import-timeline")(timeline_import.import_timeline)
 app.command("lint")(lint.lint)
 app.command("demo")(demo.demo)
 app.command("serve")(serve.serve)

@@ -1,0 +1,132 @@
+"""The importer interface, shared records and source detection."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Protocol
+from zoneinfo import ZoneInfo
+
+from cairn.errors import ImportFailed
+
+SNIFF_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class RawEvent:
+    """One normalised record: UTC time, kind, text, who, and its id in the source."""
+
+    at: datetime
+    kind: str
+    text: str
+    actor: str | None
+    source: str
+    ref: str
+    where: str
+
+
+@dataclass(frozen=True)
+class Rejected:
+    where: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Filtered:
+    """Read fine but left out on purpose (noise, below the level, outside the window)."""
+
+    where: str
+    why: str
+
+
+Record = RawEvent | Rejected | Filtered
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    since: datetime | None = None
+    until: datetime | None = None
+    level: str | None = None  # lowest log level kept
+    log_format: str | None = None  # explicit timestamp format for log files
+    channel: str | None = None  # Slack channel to read from an export
+    year: int | None = None  # for timestamps without a year (syslog)
+
+
+class Importer(Protocol):
+    name: str
+
+    def sniff(self, head: bytes, path: Path) -> int:
+        """Confidence 0-100 that the file is in this importer's format."""
+
+    def read(self, path: Path, options: ImportOptions, progress: "Progress") -> Iterator[Record]:
+        """Stream records; raise ImportFailed when the file is not this format at all."""
+
+
+Progress = Callable[[int], None]  # called with bytes (or members) done so far
+
+
+class CountingReader(io.RawIOBase):
+    """A binary file wrapper that reports how far reading has got."""
+
+    def __init__(self, raw: IO[bytes], progress: Progress) -> None:
+        self.raw = raw
+        self.progress = progress
+        self.done = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def, override]
+        data = self.raw.read(len(buffer))
+        count = len(data)
+        buffer[:count] = data
+        self.done += count
+        self.progress(self.done)
+        return count
+
+
+def open_text_lines(path: Path, progress: Progress) -> Iterator[tuple[int, str]]:
+    """(line number, line) of a UTF-8 file, streamed; invalid UTF-8 names its line."""
+    with path.open("rb") as raw:
+        reader = io.BufferedReader(CountingReader(raw, progress), buffer_size=1 << 16)
+        for number, line in enumerate(reader, start=1):
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ImportFailed("not valid UTF-8", source=str(path), line=number) from None
+            if number == 1 and text.startswith("\ufeff"):
+                text = text[1:]
+            yield number, text.rstrip("\r\n")
+
+
+def in_window(at: datetime, options: ImportOptions) -> bool:
+    if options.since is not None and at < options.since:
+        return False
+    if options.until is not None and at >= options.until:
+        return False
+    return True
+
+
+def importers() -> dict[str, Importer]:
+    from cairn.importers import alertmanager, logfile, pagerduty, slack
+
+    found: list[Importer] = [slack.SlackImporter(), pagerduty.PagerDutyImporter(), alertmanager.AlertmanagerImporter(), logfile.LogFileImporter()]
+    return {importer.name: importer for importer in found}
+
+
+def detect(path: Path) -> Importer:
+    """The importer most confident about `path`; refuses when none is."""
+    head = b""
+    if path.is_file():
+        with path.open("rb") as file:
+            head = file.read(SNIFF_BYTES)
+    scored = sorted(((imp.sniff(head, path), name, imp) for name, imp in importers().items()), reverse=True)
+    best_score, _name, best = scored[0]
+    if best_score < 30:
+        names = ", ".join(importers())
+        raise ImportFailed(f"cannot tell what this file is: give --source ({names})", source=str(path))
+    return best

@@ -1,0 +1,240 @@
+"""Log files: plain text, JSON lines and CSV, timestamps detected or stated."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+from cairn.errors import ImportFailed
+from cairn.importers.base import Filtered, ImportOptions, Progress, RawEvent, Record, Rejected, in_window, open_text_lines
+from cairn.importers.timestamps import FORMATS, detect_format, parse_value
+
+LEVELS = ["trace", "debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
+LEVEL_ALIASES = {
+    "trace": "trace", "debug": "debug", "dbg": "debug", "info": "info", "information": "info", "notice": "notice",
+    "warn": "warning", "warning": "warning", "error": "error", "err": "error", "crit": "critical",
+    "critical": "critical", "fatal": "critical", "alert": "alert", "emerg": "emergency", "emergency": "emergency",
+    "panic": "emergency", "severe": "error",
+}
+_LEVEL_IN_TEXT = re.compile(r"\b(" + "|".join(sorted(LEVEL_ALIASES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+TIME_KEYS = ("timestamp", "time", "ts", "@timestamp", "datetime", "date", "t", "created_at", "eventTime")
+MESSAGE_KEYS = ("message", "msg", "text", "log", "event", "description", "summary")
+LEVEL_KEYS = ("level", "severity", "lvl", "loglevel", "log.level", "levelname")
+ACTOR_KEYS = ("user", "actor", "logger", "service", "host", "hostname", "app")
+TEXT_LIMIT = 4000
+STRUCTURED = ("jsonl", "csv")
+
+
+def level_rank(name: str | None) -> int | None:
+    if not name:
+        return None
+    canonical = LEVEL_ALIASES.get(str(name).strip().lower())
+    return LEVELS.index(canonical) if canonical else None
+
+
+class LogFileImporter:
+    name = "log"
+
+    def sniff(self, head: bytes, path: Path) -> int:
+        text = head.decode("utf-8", errors="replace")
+        lines = [line for line in text.splitlines()[:50] if line.strip()]
+        if not lines:
+            return 0
+        if all(line.lstrip().startswith("{") for line in lines[:5]) and any(_time_key(_loads(l) or {}) for l in lines[:5]):
+            return 60
+        _fmt, share = detect_format(lines, _utc(), 2000)
+        if share >= 0.6:
+            return 50
+        if "," in lines[0] and _csv_time_column(next(csv.reader([lines[0]]))) is not None:
+            return 45
+        return 0
+
+    def read(self, path: Path, options: ImportOptions, progress: Progress) -> Iterator[Record]:
+        kind = self._structure(path, options)
+        if kind == "jsonl":
+            yield from self._json_lines(path, options, progress)
+        elif kind == "csv":
+            yield from self._csv(path, options, progress)
+        else:
+            yield from self._text(path, options, progress, kind)
+
+    def _structure(self, path: Path, options: ImportOptions) -> str | None:
+        if options.log_format in STRUCTURED:
+            return options.log_format
+        if options.log_format is not None:
+            if options.log_format not in FORMATS:
+                choices = ", ".join([*FORMATS, *STRUCTURED])
+                raise ImportFailed(f"unknown log format {options.log_format!r}: choose one of {choices}", source=str(path))
+            return options.log_format
+        head = []
+        for _number, line in open_text_lines(path, lambda _done: None):
+            if line.strip():
+                head.append(line)
+            if len(head) >= 5:
+                break
+        if head and all(line.lstrip().startswith("{") for line in head):
+            return "jsonl"
+        if head and "," in head[0] and _csv_time_column(next(csv.reader([head[0]]))) is not None:
+            return "csv"
+        return None
+
+    def _text(self, path: Path, options: ImportOptions, progress: Progress, stated: str | None) -> Iterator[Record]:
+        year = options.year or datetime.now().year
+        if stated is not None:
+            fmt = FORMATS[stated]
+        else:
+            sample = [line for _n, line in zip(range(400), (l for _i, l in open_text_lines(path, lambda _d: None)))]
+            fmt, share = detect_format(sample, options.zone, year)
+            if fmt is None or share < 0.6:
+                raise ImportFailed(
+                    "no timestamp format fits this file's lines: state one with --format "
+                    f"({', '.join(FORMATS)}, jsonl, csv)",
+                    source=str(path),
+                )
+        minimum = level_rank(options.level)
+        current: tuple[int, str, datetime, str | None] | None = None  # continuation lines join their entry
+
+        def emit(entry: tuple[int, str, datetime, str | None]) -> Record:
+            number, text, at, level = entry
+            where = f"{path}:{number}"
+            if minimum is not None and (level_rank(level) is None or level_rank(level) < minimum):
+                return Filtered(where, f"level {level or 'unknown'} below {options.level}")
+            if not in_window(at, options):
+                return Filtered(where, "outside the time window")
+            return _event(at, text, level, None, path, number)
+
+        for number, line in open_text_lines(path, progress):
+            if not line.strip():
+                continue
+            stamp = fmt.parse(line, options.zone, year)
+            if stamp is None:
+                if current is not None and (line[:1].isspace() or line.startswith(("Traceback", "Caused by"))):
+                    current = (current[0], current[1] + "\n" + line, current[2], current[3])
+                    continue
+                if current is not None:
+                    yield emit(current)
+                    current = None
+                yield Rejected(f"{path}:{number}", f"no {fmt.name} timestamp (e.g. {fmt.example})")
+                continue
+            if current is not None:
+                yield emit(current)
+            body = line[stamp.end :].strip(" -:|]\t")
+            level_match = _LEVEL_IN_TEXT.search(line[: stamp.end + 40])
+            current = (number, body or line, stamp.at, level_match.group(1) if level_match else None)
+        if current is not None:
+            yield emit(current)
+
+    def _json_lines(self, path: Path, options: ImportOptions, progress: Progress) -> Iterator[Record]:
+        minimum = level_rank(options.level)
+        good = 0
+        for number, line in open_text_lines(path, progress):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            record = _loads(line)
+            if not isinstance(record, dict):
+                if good == 0 and number <= 5:
+                    raise ImportFailed("not JSON lines: expected one JSON object per line", source=str(path), line=number)
+                yield Rejected(where, "not a JSON object")
+                continue
+            good += 1
+            key = _time_key(record)
+            at = parse_value(record.get(key), options.zone) if key else None
+            if at is None:
+                yield Rejected(where, f"no readable time in {' / '.join(TIME_KEYS[:4])}")
+                continue
+            level = _first(record, LEVEL_KEYS)
+            if minimum is not None and (level_rank(level) is None or level_rank(level) < minimum):
+                yield Filtered(where, f"level {level or 'unknown'} below {options.level}")
+                continue
+            if not in_window(at, options):
+                yield Filtered(where, "outside the time window")
+                continue
+            text = _first(record, MESSAGE_KEYS) or json.dumps(record, ensure_ascii=False, sort_keys=True)
+            yield _event(at, str(text), level, _first(record, ACTOR_KEYS), path, number)
+
+    def _csv(self, path: Path, options: ImportOptions, progress: Progress) -> Iterator[Record]:
+        minimum = level_rank(options.level)
+        lines = (line for _n, line in open_text_lines(path, progress))
+        reader = csv.reader(lines)
+        try:
+            header = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ImportFailed(f"not CSV: {error}", source=str(path), line=1) from None
+        time_column = _csv_time_column(header)
+        if time_column is None:
+            raise ImportFailed(f"no time column in the CSV header (one of {', '.join(TIME_KEYS[:5])})", source=str(path), line=1)
+        names = [name.strip().lower() for name in header]
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                yield Rejected(f"{path}:{reader.line_num}", f"malformed CSV row: {error}")
+                continue
+            where = f"{path}:{reader.line_num}"
+            if not any(cell.strip() for cell in row):
+                continue
+            record = dict(zip(names, row))
+            at = parse_value(row[time_column] if time_column < len(row) else None, options.zone)
+            if at is None:
+                yield Rejected(where, f"unreadable time {row[time_column] if time_column < len(row) else ''!r}")
+                continue
+            level = _first(record, LEVEL_KEYS)
+            if minimum is not None and (level_rank(level) is None or level_rank(level) < minimum):
+                yield Filtered(where, f"level {level or 'unknown'} below {options.level}")
+                continue
+            if not in_window(at, options):
+                yield Filtered(where, "outside the time window")
+                continue
+            text = _first(record, MESSAGE_KEYS) or ", ".join(cell for i, cell in enumerate(row) if i != time_column)
+            yield _event(at, text, level, _first(record, ACTOR_KEYS), path, reader.line_num)
+
+
+def _utc():  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("UTC")
+
+
+def _loads(line: str) -> object:
+    try:
+        return json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _time_key(record: dict) -> str | None:
+    return next((key for key in TIME_KEYS if key in record), None)
+
+
+def _first(record: dict, keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        value = record.get(key)
+        if value not in (None, "") and not isinstance(value, (dict, list)):
+            return str(value)
+    return None
+
+
+def _csv_time_column(header: list[str]) -> int | None:
+    names = [name.strip().lower() for name in header]
+    for key in TIME_KEYS:
+        if key.lower() in names:
+            return names.index(key.lower())
+    return None
+
+
+def _event(at: datetime, text: str, level: str | None, actor: str | None, path: Path, number: int) -> RawEvent:
+    body = text.strip()[:TEXT_LIMIT] or "(empty log line)"
+    if level:
+        body = f"[{level.upper()}] {body}"
+    digest = hashlib.sha1(f"{number}\x1f{at.isoformat()}\x1f{body}".encode("utf-8", "replace")).hexdigest()[:20]
+    return RawEvent(at=at, kind="note", text=body, actor=actor[:200] if actor else None, source="log", ref=f"{path.name}:{digest}", where=f"{path}:{number}")

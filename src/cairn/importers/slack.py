@@ -1,0 +1,228 @@
+"""Slack: a workspace export (zip or folder of per-channel, per-day JSON
+files) and the JSON of conversations.history / conversations.replies."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from cairn.domain.times import EARLIEST_YEAR, LATEST_YEAR
+from cairn.errors import ImportFailed
+from cairn.importers.base import Filtered, ImportOptions, Progress, RawEvent, Record, Rejected, in_window
+from cairn.importers.jsonfile import load_json, sniff_json
+
+NOISE_SUBTYPES = {
+    "channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_name", "channel_archive",
+    "channel_unarchive", "group_join", "group_leave", "bot_add", "bot_remove", "pinned_item", "unpinned_item",
+    "reminder_add", "joiner_notification",
+}
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]+))?>")
+_CHANNEL = re.compile(r"<#C[A-Z0-9]+\|([^>]+)>")
+_LINK = re.compile(r"<(https?://[^|>]+)(?:\|([^>]+))?>")
+_DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
+TEXT_LIMIT = 4000
+
+
+class SlackImporter:
+    name = "slack"
+
+    def sniff(self, head: bytes, path: Path) -> int:
+        if path.is_dir():
+            return 90 if (path / "channels.json").exists() or (path / "users.json").exists() else 0
+        if head.startswith(b"PK"):
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    names = {PurePosixPath(n).name for n in archive.namelist()}
+            except zipfile.BadZipFile:
+                return 0
+            return 90 if "channels.json" in names or "users.json" in names else 0
+        text = sniff_json(head)
+        if text and '"messages"' in text and '"ts"' in text:
+            return 80
+        if text.startswith("[") and '"ts"' in text and '"type"' in text:
+            return 60
+        return 0
+
+    def read(self, path: Path, options: ImportOptions, progress: Progress) -> Iterator[Record]:
+        if path.is_dir():
+            yield from self._export(_FolderSource(path), path, options, progress)
+        elif zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                yield from self._export(_ZipSource(archive), path, options, progress)
+        else:
+            data = load_json(path, progress)
+            messages = data.get("messages") if isinstance(data, dict) else data
+            if not isinstance(messages, list):
+                raise ImportFailed("not Slack data: expected an export or a conversations.history response", source=str(path))
+            channel = options.channel or (data.get("channel") if isinstance(data, dict) and isinstance(data.get("channel"), str) else None) or path.stem
+            yield from self._messages(messages, channel, {}, str(path), options)
+
+    def _export(self, source: "_Source", path: Path, options: ImportOptions, progress: Progress) -> Iterator[Record]:
+        users = _user_names(source.json("users.json", path) or [])
+        channels = sorted({name for name in source.folders()})
+        if not channels:
+            raise ImportFailed("a Slack export with no channel folders", source=str(path))
+        channel = options.channel.lstrip("#") if options.channel else None
+        if channel is None:
+            if len(channels) > 1:
+                raise ImportFailed(f"the export has {len(channels)} channels: choose one with --channel ({', '.join(channels[:10])})", source=str(path))
+            channel = channels[0]
+        if channel not in channels:
+            raise ImportFailed(f"no channel {channel!r} in the export ({', '.join(channels[:10])})", source=str(path))
+        days = sorted(name for name in source.files(channel) if _DAY_FILE.match(name))
+        for done, day in enumerate(days, start=1):
+            if options.since and day[:10] < options.since.date().isoformat():
+                progress(done)
+                continue
+            if options.until and day[:10] > options.until.date().isoformat():
+                progress(done)
+                continue
+            messages = source.json(f"{channel}/{day}", path)
+            where = f"{path}/{channel}/{day}"
+            if not isinstance(messages, list):
+                yield Rejected(where, "a day file must hold a JSON list of messages")
+                continue
+            yield from self._messages(messages, channel, users, where, options)
+            progress(done)
+
+    def _messages(self, messages: list[Any], channel: str, users: dict[str, str], where_base: str, options: ImportOptions) -> Iterator[Record]:
+        threads: dict[str, str] = {}
+        for index, message in enumerate(messages):
+            where = f"{where_base} [{index}]"
+            if not isinstance(message, dict):
+                yield Rejected(where, "a message must be an object")
+                continue
+            at = _ts(message.get("ts"))
+            if at is None:
+                yield Rejected(where, f"no readable ts {str(message.get('ts'))[:30]!r}")
+                continue
+            subtype = message.get("subtype")
+            if subtype in NOISE_SUBTYPES:
+                yield Filtered(where, f"{subtype}")
+                continue
+            if message.get("bot_id") or subtype == "bot_message":
+                yield Filtered(where, "bot message")
+                continue
+            if not in_window(at, options):
+                yield Filtered(where, "outside the time window")
+                continue
+            text = _plain(str(message.get("text") or ""), users)
+            if not text.strip():
+                files = message.get("files")
+                text = "(shared a file)" if files else ""
+            if not text.strip():
+                yield Filtered(where, "empty message")
+                continue
+            ts = str(message["ts"])
+            thread = message.get("thread_ts")
+            if thread and str(thread) != ts:
+                parent = threads.get(str(thread))
+                text = f"↳ in thread{f' on “{parent}”' if parent else ''}: {text}"
+            else:
+                threads[ts] = text[:60]
+            actor = users.get(str(message.get("user", ""))) or _profile_name(message) or message.get("user")
+            yield RawEvent(at, "communication", text[:TEXT_LIMIT], str(actor)[:200] if actor else None, "slack", f"{channel}:{ts}", where)
+
+
+class _Source:
+    def folders(self) -> list[str]: ...
+    def files(self, folder: str) -> list[str]: ...
+    def json(self, name: str, path: Path) -> Any: ...
+
+
+class _FolderSource(_Source):
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def folders(self) -> list[str]:
+        return [p.name for p in self.root.iterdir() if p.is_dir()]
+
+    def files(self, folder: str) -> list[str]:
+        return [p.name for p in (self.root / folder).iterdir() if p.is_file()]
+
+    def json(self, name: str, path: Path) -> Any:
+        target = self.root / name
+        if not target.exists():
+            return None
+        return _parse(target.read_bytes(), f"{path}/{name}")
+
+
+class _ZipSource(_Source):
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+        names = [n for n in archive.namelist() if not n.endswith("/")]
+        roots = {PurePosixPath(n).parts[0] for n in names}
+        has_top = "channels.json" in {PurePosixPath(n).name for n in names if len(PurePosixPath(n).parts) == 2}
+        self.prefix = f"{roots.pop()}/" if len(roots) == 1 and has_top else ""
+        self.names = [n[len(self.prefix) :] for n in names if n.startswith(self.prefix)]
+
+    def folders(self) -> list[str]:
+        return sorted({PurePosixPath(n).parts[0] for n in self.names if len(PurePosixPath(n).parts) == 2})
+
+    def files(self, folder: str) -> list[str]:
+        return [PurePosixPath(n).name for n in self.names if PurePosixPath(n).parts[0] == folder and len(PurePosixPath(n).parts) == 2]
+
+    def json(self, name: str, path: Path) -> Any:
+        try:
+            info = self.archive.getinfo(self.prefix + name)
+        except KeyError:
+            return None
+        if info.file_size > 200 * 1024 * 1024:
+            raise ImportFailed(f"{name} is too large ({info.file_size} bytes)", source=str(path))
+        return _parse(self.archive.read(info), f"{path}:{name}")
+
+
+def _parse(raw: bytes, where: str) -> Any:
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise ImportFailed("not valid UTF-8", source=where, line=raw[: error.start].count(b"\n") + 1) from None
+    except json.JSONDecodeError as error:
+        raise ImportFailed(f"not JSON: {error.msg}", source=where, line=error.lineno) from None
+    except RecursionError:
+        raise ImportFailed("JSON nested too deeply", source=where) from None
+
+
+def _ts(value: Any) -> datetime | None:
+    try:
+        seconds = float(str(value))
+    except (TypeError, ValueError):
+        return None
+    if seconds != seconds:
+        return None
+    try:
+        at = datetime.fromtimestamp(seconds, timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return at if EARLIEST_YEAR <= at.year <= LATEST_YEAR else None
+
+
+def _user_names(users: Any) -> dict[str, str]:
+    names: dict[str, str] = {}
+    if isinstance(users, list):
+        for user in users:
+            if isinstance(user, dict) and user.get("id"):
+                profile = user.get("profile") if isinstance(user.get("profile"), dict) else {}
+                name = user.get("real_name") or profile.get("real_name") or profile.get("display_name") or user.get("name")
+                if name:
+                    names[str(user["id"])] = str(name)
+    return names
+
+
+def _profile_name(message: dict[str, Any]) -> str | None:
+    profile = message.get("user_profile")
+    if isinstance(profile, dict):
+        return profile.get("real_name") or profile.get("display_name") or profile.get("name")
+    return None
+
+
+def _plain(text: str, users: dict[str, str]) -> str:
+    text = _MENTION.sub(lambda m: "@" + (users.get(m[1]) or m[2] or m[1]), text)
+    text = _CHANNEL.sub(lambda m: "#" + m[1], text)
+    text = _LINK.sub(lambda m: m[2] or m[1], text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()

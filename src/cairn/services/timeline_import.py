@@ -1,0 +1,154 @@
+"""Import a file into an incident's timeline: one transaction, idempotent.
+
+Records already imported (same source and reference) are skipped, so
+importing the same file twice changes nothing. Rejected records are reported
+with their file and line; a file that is not the claimed format is refused
+whole. Key moments are proposed from the data, not set: the user confirms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, select
+
+from cairn.analysis.gaps import Gap, quiet_gaps
+from cairn.domain.enums import KeyMoment
+from cairn.domain.times import now_utc, require_zone
+from cairn.errors import ImportFailed
+from cairn.importers.base import Filtered, ImportOptions, Progress, RawEvent, Rejected, detect, importers
+from cairn.services.audit import record
+from cairn.services.context import Context
+from cairn.services.convert import moments_of
+from cairn.services.incidents import key_of, require_incident, touch
+from cairn.storage.models import TimelineEvent
+
+BATCH = 2000
+REJECTED_KEPT = 200  # reasons listed in the summary; the count is always exact
+
+# Which event kinds propose which key moment (first occurrence; resolution: last).
+PROPOSALS = {
+    KeyMoment.DETECTED: ("alert", "detection"),
+    KeyMoment.ACKNOWLEDGED: ("acknowledgement",),
+    KeyMoment.MITIGATED: ("mitigation",),
+    KeyMoment.RESOLVED: ("resolution",),
+}
+
+
+@dataclass
+class ImportSummary:
+    key: str
+    source: str
+    added: int = 0
+    duplicates: int = 0
+    filtered: int = 0
+    rejected: int = 0
+    rejections: list[Rejected] = field(default_factory=list)
+    proposals: dict[KeyMoment, tuple[datetime, str]] = field(default_factory=dict)
+    gaps: list[Gap] = field(default_factory=list)
+
+
+def import_timeline(
+    ctx: Context,
+    key: str,
+    path: Path,
+    *,
+    source: str | None = None,
+    options: ImportOptions | None = None,
+    progress: Progress = lambda _done: None,
+    gap_threshold: timedelta = timedelta(minutes=20),
+) -> ImportSummary:
+    if not path.exists():
+        raise ImportFailed("no such file or folder", source=str(path))
+    importer = _importer(path, source)
+    with ctx.db.transaction() as session:
+        incident = require_incident(session, ctx, key)
+        zone = require_zone(incident.timezone)
+        opts = options or ImportOptions(zone=zone)
+        if opts.year is None and incident.started_at is not None:
+            from dataclasses import replace
+
+            opts = replace(opts, year=incident.started_at.astimezone(zone).year)
+        summary = ImportSummary(key=key_of(ctx, incident), source=importer.name)
+        known = set(
+            session.execute(
+                select(TimelineEvent.source, TimelineEvent.source_ref).where(
+                    TimelineEvent.incident_id == incident.id, TimelineEvent.source_ref.is_not(None)
+                )
+            ).tuples()
+        )
+        batch: list[dict] = []
+        firsts: dict[KeyMoment, tuple[datetime, str]] = {}
+        now = now_utc()
+        for item in importer.read(path, opts, progress):
+            if isinstance(item, Rejected):
+                summary.rejected += 1
+                if len(summary.rejections) < REJECTED_KEPT:
+                    summary.rejections.append(item)
+                continue
+            if isinstance(item, Filtered):
+                summary.filtered += 1
+                continue
+            identity = (item.source, item.ref)
+            if identity in known:
+                summary.duplicates += 1
+                continue
+            known.add(identity)
+            _note_proposal(firsts, item)
+            batch.append(_row(incident.id, item, now))
+            if len(batch) >= BATCH:
+                session.execute(insert(TimelineEvent), batch)
+                summary.added += len(batch)
+                batch.clear()
+        if batch:
+            session.execute(insert(TimelineEvent), batch)
+            summary.added += len(batch)
+        current = moments_of(incident)
+        summary.proposals = {m: v for m, v in firsts.items() if current.get(m) != v[0]}
+        times = list(session.scalars(select(TimelineEvent.at).where(TimelineEvent.incident_id == incident.id)))
+        summary.gaps = quiet_gaps(times, threshold=gap_threshold, start=incident.started_at, end=incident.resolved_at)
+        if summary.added:
+            touch(incident)
+            record(
+                session,
+                ctx.actor,
+                "timeline.imported",
+                incident,
+                {"source": importer.name, "file": str(path), "added": summary.added, "duplicates": summary.duplicates},
+            )
+        return summary
+
+
+def _importer(path: Path, source: str | None):  # type: ignore[no-untyped-def]
+    if source is None:
+        return detect(path)
+    available = importers()
+    chosen = available.get(source.strip().lower())
+    if chosen is None:
+        raise ImportFailed(f"unknown source {source!r}: choose one of {', '.join(available)}", source=str(path))
+    return chosen
+
+
+def _note_proposal(firsts: dict[KeyMoment, tuple[datetime, str]], event: RawEvent) -> None:
+    for moment, kinds in PROPOSALS.items():
+        if event.kind not in kinds:
+            continue
+        seen = firsts.get(moment)
+        later_wins = moment == KeyMoment.RESOLVED
+        if seen is None or (event.at > seen[0] if later_wins else event.at < seen[0]):
+            firsts[moment] = (event.at, event.text[:120])
+
+
+def _row(incident_id: int, event: RawEvent, now: datetime) -> dict:
+    return {
+        "incident_id": incident_id,
+        "at": event.at,
+        "kind": event.kind,
+        "actor": event.actor,
+        "text": event.text,
+        "source": event.source,
+        "source_ref": event.ref[:300],
+        "created_at": now,
+    }
