@@ -77,7 +77,7 @@ class LogFileImporter:
                 head.append(line)
             if len(head) >= 5:
                 break
-        if head and all(line.lstrip().startswith("{") for line in head):
+        if head and head[0].lstrip().startswith("{") and isinstance(_loads(head[0]), dict):
             return "jsonl"
         if head and "," in head[0] and _csv_time_column(next(csv.reader([head[0]]))) is not None:
             return "csv"
@@ -125,7 +125,10 @@ class LogFileImporter:
                 yield emit(current)
             body = line[stamp.end :].strip(" -:|]\t")
             level_match = _LEVEL_IN_TEXT.search(line[: stamp.end + 40])
-            current = (number, body or line, stamp.at, level_match.group(1) if level_match else None)
+            level = level_match.group(1) if level_match else None
+            if level:  # the level is shown as a prefix; do not repeat it
+                body = re.sub(rf"^\[?{re.escape(level)}\]?[:\s]*", "", body, count=1)
+            current = (number, body or line, stamp.at, level)
         if current is not None:
             yield emit(current)
 

@@ -8,7 +8,7 @@ whole. Key moments are proposed from the data, not set: the user confirms.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -68,17 +68,16 @@ def import_timeline(
         zone = require_zone(incident.timezone)
         opts = options or ImportOptions(zone=zone)
         if opts.year is None and incident.started_at is not None:
-            from dataclasses import replace
-
             opts = replace(opts, year=incident.started_at.astimezone(zone).year)
         summary = ImportSummary(key=key_of(ctx, incident), source=importer.name)
-        known = set(
-            session.execute(
+        known = {
+            (row[0], row[1])
+            for row in session.execute(
                 select(TimelineEvent.source, TimelineEvent.source_ref).where(
                     TimelineEvent.incident_id == incident.id, TimelineEvent.source_ref.is_not(None)
                 )
-            ).tuples()
-        )
+            )
+        }
         batch: list[dict] = []
         firsts: dict[KeyMoment, tuple[datetime, str]] = {}
         now = now_utc()
