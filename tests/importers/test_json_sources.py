@@ -137,3 +137,35 @@ def test_the_shared_real_world_samples_import(shared_samples):
         path = shared_samples / "slack" / name
         if path.exists():
             assert [r for r in run(SlackImporter(), path) if isinstance(r, RawEvent)]
+
+
+def test_grafana_opsgenie_and_github_payloads(tmp_path, shared_samples):
+    from cairn.importers.webhooks import GitHubDeploymentImporter, GrafanaImporter, OpsgenieImporter
+
+    grafana = {"receiver": "cairn", "status": "firing", "orgId": 1, "groupKey": "g", "title": "[FIRING:1] Latency",
+               "alerts": [{"status": "firing", "labels": {"alertname": "Latency", "grafana_folder": "Checkout"},
+                           "annotations": {"summary": "p99 > 2s"}, "startsAt": "2026-11-23T14:05:00Z",
+                           "endsAt": "0001-01-01T00:00:00Z", "fingerprint": "abc", "dashboardURL": "http://g/d/1"}]}
+    path = write(tmp_path, "grafana.json", grafana)
+    assert detect(path).name == "grafana"
+    [event] = run(GrafanaImporter(), path)
+    assert (event.source, event.kind, event.text) == ("grafana", "alert", "Firing: Latency — p99 > 2s (grafana_folder=Checkout)")
+
+    opsgenie = [
+        {"action": "Create", "alert": {"alertId": "a-1", "message": "DB down", "createdAt": 1763906700000,
+                                       "updatedAt": 1763906700000000000, "username": "System"}, "source": {"name": "api"}},
+        {"action": "Acknowledge", "alert": {"alertId": "a-1", "message": "DB down", "createdAt": 1763906700000,
+                                            "updatedAt": 1763906820000000000, "username": "alice@example.com"}},
+        {"action": "AddNote", "alert": {"alertId": "a-1", "note": "failing over", "createdAt": 1763906700000,
+                                        "updatedAt": 1763906880000000000}},
+    ]
+    path = write(tmp_path, "opsgenie.json", opsgenie)
+    assert detect(path).name == "opsgenie"
+    found = run(OpsgenieImporter(), path)
+    assert [(e.kind, e.at.minute, e.text) for e in found] == [
+        ("alert", 5, "Create: DB down"), ("acknowledgement", 7, "Acknowledge: DB down"), ("note", 8, "Note: failing over")]
+
+    deployment = run(GitHubDeploymentImporter(), shared_samples / "github" / "octokit_webhooks_deployment_payload.json")
+    status = run(GitHubDeploymentImporter(), shared_samples / "github" / "octokit_webhooks_deployment_status_payload.json")
+    assert deployment[0].kind == "deploy" and deployment[0].text.endswith("to production started")
+    assert status[0].text.endswith("to production: success") and status[0].ref != deployment[0].ref

@@ -11,7 +11,7 @@ import typer
 def import_timeline(
     key: str = typer.Argument(..., help="Incident key, e.g. INC-1."),
     path: Path = typer.Argument(..., help="File (or Slack export folder / zip) to import."),
-    source: Optional[str] = typer.Option(None, "--source", help="slack, pagerduty, alertmanager or log; detected when not given."),
+    source: Optional[str] = typer.Option(None, "--source", help="slack, pagerduty, alertmanager, grafana, opsgenie, github or log; detected when not given."),
     since: Optional[str] = typer.Option(None, "--since", help="Keep records at or after this time (same forms as --at)."),
     until: Optional[str] = typer.Option(None, "--until", help="Keep records before this time."),
     tz: Optional[str] = typer.Option(None, "--tz", help="Zone of timestamps without an offset (default: the incident's)."),

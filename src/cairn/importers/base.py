@@ -112,9 +112,17 @@ def in_window(at: datetime, options: ImportOptions) -> bool:
 
 
 def importers() -> dict[str, Importer]:
-    from cairn.importers import alertmanager, logfile, pagerduty, slack
+    from cairn.importers import alertmanager, logfile, pagerduty, slack, webhooks
 
-    found: list[Importer] = [slack.SlackImporter(), pagerduty.PagerDutyImporter(), alertmanager.AlertmanagerImporter(), logfile.LogFileImporter()]
+    found: list[Importer] = [
+        slack.SlackImporter(),
+        pagerduty.PagerDutyImporter(),
+        alertmanager.AlertmanagerImporter(),
+        webhooks.GrafanaImporter(),
+        webhooks.OpsgenieImporter(),
+        webhooks.GitHubDeploymentImporter(),
+        logfile.LogFileImporter(),
+    ]
     return {importer.name: importer for importer in found}
 
 
