@@ -25,6 +25,18 @@ class NotFound(CairnError):
     title = "not found"
 
 
+class Unauthorized(CairnError):
+    """No valid credentials; never says which part was wrong."""
+
+    status_code = 401
+    title = "unauthorized"
+
+
+class Forbidden(CairnError):
+    status_code = 403
+    title = "forbidden"
+
+
 class Conflict(CairnError):
     status_code = 409
     title = "conflict"

@@ -126,33 +126,53 @@ def open_incident(
         detected_at = started_at
     moments = KeyMoments(started=started_at, detected=detected_at)
     check_order(moments, zone)
-    now = now_utc()
     with ctx.db.transaction() as session:
-        incident = Incident(
-            number=next_number(session),
-            title=clean_title,
-            kind=kind_value,
-            severity=severity_value,
-            status=IncidentStatus.OPEN.value,
-            visibility=visibility_value,
-            timezone=zone_name,
-            created_at=now,
-            updated_at=now,
-            version=1,
+        incident = new_incident(
+            session, ctx, title=clean_title, severity=severity_value, kind=kind_value, visibility=visibility_value,
+            zone_name=zone_name, moments=moments, services=service_names, teams=team_names, tags=tag_names,
         )
-        store_moments(incident, moments)
-        session.add(incident)
-        set_labels(incident, IncidentDoc(title=clean_title, severity=severity_value, services=service_names, tags=tag_names))
-        incident.team_links = [
-            IncidentTeam(team_id=ensure_team(session, name).id, position=i) for i, name in enumerate(team_names)
-        ]
-        incident.postmortem = Postmortem(status=PostmortemStatus.DRAFT.value, created_at=now, updated_at=now, version=1)
-        try:
-            session.flush()
-        except IntegrityError:
-            raise Conflict("another incident was opened at the same moment; try again") from None
-        record(session, ctx.actor, "incident.opened", incident, {"title": clean_title, "severity": severity_value})
         return to_doc(_reload(session, incident), settings.key_prefix)
+
+
+def new_incident(
+    session: Session,
+    ctx: Context,
+    *,
+    title: str,
+    severity: str,
+    kind: str,
+    visibility: str,
+    zone_name: str,
+    moments: KeyMoments,
+    services: list[str],
+    teams: list[str],
+    tags: list[str],
+) -> Incident:
+    """Create an incident with a draft postmortem in the caller's transaction (values already checked)."""
+    now = now_utc()
+    incident = Incident(
+        number=next_number(session),
+        title=title,
+        kind=kind,
+        severity=severity,
+        status=IncidentStatus.OPEN.value,
+        visibility=visibility,
+        timezone=zone_name,
+        created_at=now,
+        updated_at=now,
+        version=1,
+    )
+    store_moments(incident, moments)
+    session.add(incident)
+    set_labels(incident, IncidentDoc(title=title, severity=severity, services=services, tags=tags))
+    incident.team_links = [IncidentTeam(team_id=ensure_team(session, name).id, position=i) for i, name in enumerate(teams)]
+    incident.postmortem = Postmortem(status=PostmortemStatus.DRAFT.value, created_at=now, updated_at=now, version=1)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict("another incident was opened at the same moment; try again") from None
+    record(session, ctx.actor, "incident.opened", incident, {"title": title, "severity": severity})
+    return incident
 
 
 def _reload(session: Session, incident: Incident) -> Incident:

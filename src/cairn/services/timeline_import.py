@@ -70,40 +70,7 @@ def import_timeline(
         if opts.year is None and incident.started_at is not None:
             opts = replace(opts, year=incident.started_at.astimezone(zone).year)
         summary = ImportSummary(key=key_of(ctx, incident), source=importer.name)
-        known = {
-            (row[0], row[1])
-            for row in session.execute(
-                select(TimelineEvent.source, TimelineEvent.source_ref).where(
-                    TimelineEvent.incident_id == incident.id, TimelineEvent.source_ref.is_not(None)
-                )
-            )
-        }
-        batch: list[dict] = []
-        firsts: dict[KeyMoment, tuple[datetime, str]] = {}
-        now = now_utc()
-        for item in importer.read(path, opts, progress):
-            if isinstance(item, Rejected):
-                summary.rejected += 1
-                if len(summary.rejections) < REJECTED_KEPT:
-                    summary.rejections.append(item)
-                continue
-            if isinstance(item, Filtered):
-                summary.filtered += 1
-                continue
-            identity = (item.source, item.ref)
-            if identity in known:
-                summary.duplicates += 1
-                continue
-            known.add(identity)
-            _note_proposal(firsts, item)
-            batch.append(_row(incident.id, item, now))
-            if len(batch) >= BATCH:
-                session.execute(insert(TimelineEvent), batch)
-                summary.added += len(batch)
-                batch.clear()
-        if batch:
-            session.execute(insert(TimelineEvent), batch)
-            summary.added += len(batch)
+        firsts = store_records(session, incident, importer.read(path, opts, progress), summary)
         current = moments_of(incident)
         summary.proposals = {m: v for m, v in firsts.items() if current.get(m) != v[0]}
         times = list(session.scalars(select(TimelineEvent.at).where(TimelineEvent.incident_id == incident.id)))
@@ -118,6 +85,45 @@ def import_timeline(
                 {"source": importer.name, "file": str(path), "added": summary.added, "duplicates": summary.duplicates},
             )
         return summary
+
+
+def store_records(session, incident, records, summary: ImportSummary) -> dict[KeyMoment, tuple[datetime, str]]:  # type: ignore[no-untyped-def]
+    """Add new records to `incident` in batches; count duplicates, filtered, rejected."""
+    known = {
+        (row[0], row[1])
+        for row in session.execute(
+            select(TimelineEvent.source, TimelineEvent.source_ref).where(
+                TimelineEvent.incident_id == incident.id, TimelineEvent.source_ref.is_not(None)
+            )
+        )
+    }
+    batch: list[dict] = []
+    firsts: dict[KeyMoment, tuple[datetime, str]] = {}
+    now = now_utc()
+    for item in records:
+        if isinstance(item, Rejected):
+            summary.rejected += 1
+            if len(summary.rejections) < REJECTED_KEPT:
+                summary.rejections.append(item)
+            continue
+        if isinstance(item, Filtered):
+            summary.filtered += 1
+            continue
+        identity = (item.source, item.ref)
+        if identity in known:
+            summary.duplicates += 1
+            continue
+        known.add(identity)
+        _note_proposal(firsts, item)
+        batch.append(_row(incident.id, item, now))
+        if len(batch) >= BATCH:
+            session.execute(insert(TimelineEvent), batch)
+            summary.added += len(batch)
+            batch.clear()
+    if batch:
+        session.execute(insert(TimelineEvent), batch)
+        summary.added += len(batch)
+    return firsts
 
 
 def _importer(path: Path, source: str | None):  # type: ignore[no-untyped-def]

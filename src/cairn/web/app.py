@@ -19,6 +19,7 @@ from cairn.config import Settings
 from cairn.services.context import Context, open_context
 from cairn.web import errors
 from cairn.web.api import incidents as api_incidents
+from cairn.web.api import hooks as api_hooks
 from cairn.web.api import lint as api_lint
 from cairn.web.pages import incidents as page_incidents
 from cairn.web.templating import build_templates
@@ -70,6 +71,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(page_incidents.router)
     app.include_router(api_incidents.router)
     app.include_router(api_lint.router)
+    app.include_router(api_hooks.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install(app)
     return app

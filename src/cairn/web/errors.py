@@ -25,7 +25,7 @@ def is_api(request: Request) -> bool:
     root = request.scope.get("root_path", "")
     if root and path.startswith(root):
         path = path[len(root):]
-    return path == "/api" or path.startswith("/api/")
+    return path == "/api" or path.startswith(("/api/", "/hooks/"))
 
 
 def error_response(

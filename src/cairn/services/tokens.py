@@ -1,0 +1,106 @@
+"""API tokens for scripts and integrations.
+
+A token is shown once, when created; only its SHA-256 digest is stored (the
+token carries 256 bits of randomness, so a slow password hash adds nothing).
+Tokens expire, can be revoked, and record when they were last used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from cairn.domain.names import check_line
+from cairn.domain.times import now_utc
+from cairn.errors import InvalidInput, NotFound, Unauthorized
+from cairn.services.audit import record
+from cairn.services.context import Context
+from cairn.services.people import require_user
+from cairn.storage.models import ApiToken, User
+
+PREFIX = "cairn_"
+MAX_DAYS = 3650
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    id: int
+    name: str
+    user: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(ctx: Context, name: str, username: str, *, days: int | None = 90) -> tuple[str, TokenInfo]:
+    """A new token for `username`; the plain token is returned only here."""
+    label = check_line(name, "token name", 100)
+    if days is not None and not 1 <= days <= MAX_DAYS:
+        raise InvalidInput(f"a token lives between 1 and {MAX_DAYS} days")
+    raw = PREFIX + secrets.token_urlsafe(32)
+    now = now_utc()
+    with ctx.db.transaction() as session:
+        user = require_user(session, username)
+        token = ApiToken(
+            name=label,
+            user_id=user.id,
+            token_hash=digest(raw),
+            prefix=raw[: len(PREFIX) + 6],
+            created_at=now,
+            expires_at=now + timedelta(days=days) if days else None,
+        )
+        session.add(token)
+        session.flush()
+        record(session, ctx.actor, "token.created", None, {"token": token.id, "user": user.username, "name": label})
+        return raw, _info(token, user.username)
+
+
+def authenticate(ctx: Context, raw: str | None) -> User:
+    """The user a token belongs to; any problem is the same 401 (no hints)."""
+    if not raw or not raw.startswith(PREFIX) or len(raw) > 200:
+        raise Unauthorized("a valid API token is required")
+    wanted = digest(raw)
+    with ctx.db.transaction() as session:
+        token = session.scalar(select(ApiToken).where(ApiToken.token_hash == wanted))
+        now = now_utc()
+        if (
+            token is None
+            or not hmac.compare_digest(token.token_hash, wanted)
+            or token.revoked_at is not None
+            or (token.expires_at is not None and token.expires_at <= now)
+            or not token.user.is_active
+        ):
+            raise Unauthorized("a valid API token is required")
+        token.last_used_at = now
+        return token.user
+
+
+def list_tokens(ctx: Context) -> list[TokenInfo]:
+    with ctx.db.transaction() as session:
+        return [_info(t, t.user.username) for t in session.scalars(select(ApiToken).order_by(ApiToken.id))]
+
+
+def revoke_token(ctx: Context, token_id: int) -> TokenInfo:
+    with ctx.db.transaction() as session:
+        token = session.get(ApiToken, token_id)
+        if token is None:
+            raise NotFound(f"no API token {token_id}")
+        if token.revoked_at is None:
+            token.revoked_at = now_utc()
+            record(session, ctx.actor, "token.revoked", None, {"token": token.id})
+        return _info(token, token.user.username)
+
+
+def _info(token: ApiToken, username: str) -> TokenInfo:
+    return TokenInfo(token.id, token.name, username, token.prefix, token.created_at, token.expires_at, token.revoked_at, token.last_used_at)
