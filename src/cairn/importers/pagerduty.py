@@ -78,7 +78,7 @@ class PagerDutyImporter:
                 continue
             entry_type = str(entry.get("type", ""))
             at = parse_value(entry.get("created_at"), options.zone)
-            if at is None or not entry.get("id"):
+            if at is None or not isinstance(entry.get("id"), (str, int)) or isinstance(entry.get("id"), bool) or entry.get("id") == "":
                 yield Rejected(where, "a log entry needs id and created_at")
                 continue
             if not in_window(at, options):
@@ -104,7 +104,7 @@ class PagerDutyImporter:
             return Rejected(where, "an event must be an object")
         at = parse_value(event.get("occurred_at"), options.zone)
         event_type = str(event.get("event_type", ""))
-        if at is None or not event.get("id") or not event_type.startswith("incident."):
+        if at is None or not isinstance(event.get("id"), (str, int)) or not event_type.startswith("incident."):
             return Rejected(where, "a v3 event needs id, event_type incident.* and occurred_at")
         if not in_window(at, options):
             return Filtered(where, "outside the time window")

@@ -8,6 +8,7 @@ whole. Key moments are proposed from the data, not set: the user confirms.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -109,13 +110,14 @@ def store_records(session, incident, records, summary: ImportSummary) -> dict[Ke
         if isinstance(item, Filtered):
             summary.filtered += 1
             continue
-        identity = (item.source, item.ref)
+        ref = stored_ref(item.ref)
+        identity = (item.source, ref)
         if identity in known:
             summary.duplicates += 1
             continue
         known.add(identity)
         _note_proposal(firsts, item)
-        batch.append(_row(incident.id, item, now))
+        batch.append(_row(incident.id, item, ref, now))
         if len(batch) >= BATCH:
             session.execute(insert(TimelineEvent), batch)
             summary.added += len(batch)
@@ -146,7 +148,14 @@ def _note_proposal(firsts: dict[KeyMoment, tuple[datetime, str]], event: RawEven
             firsts[moment] = (event.at, event.text[:120])
 
 
-def _row(incident_id: int, event: RawEvent, now: datetime) -> dict:
+def stored_ref(ref: str) -> str:
+    """References longer than the column are kept as a digest, so they stay unique."""
+    if len(ref) <= 300:
+        return ref
+    return "sha1:" + hashlib.sha1(ref.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _row(incident_id: int, event: RawEvent, ref: str, now: datetime) -> dict:
     return {
         "incident_id": incident_id,
         "at": event.at,
@@ -154,6 +163,6 @@ def _row(incident_id: int, event: RawEvent, now: datetime) -> dict:
         "actor": event.actor,
         "text": event.text,
         "source": event.source,
-        "source_ref": event.ref[:300],
+        "source_ref": ref,
         "created_at": now,
     }
