@@ -154,6 +154,7 @@ def test_cli_lints_an_exported_postmortem_with_front_matter_lines(cli, ctx, inci
     lines = exported.read_text().split("\n")
     factor = next(f for f in findings if f["location"] == "factor F1")
     assert "Will pushed a bad config" in lines[factor["line"] - 1]
+    assert lines[factor["line"] - 1][factor["column"] - 1 :].startswith(factor["excerpt"])
     body = next(f for f in findings if f["rule"] == "counterfactual.should-have")
     assert lines[body["line"] - 1][body["column"] - 1 :].startswith("should have")
     assert not any("who broke prod" in f["sentence"] for f in findings)
@@ -210,3 +211,44 @@ def test_manual_timeline_events_are_linted_but_imported_ones_are_not(ctx, incide
     report = lint_incident(ctx, incident)
     timeline = [f for f in report.findings if f.location.startswith("timeline")]
     assert sum("Bob ignored" in f.sentence for f in timeline) == 1
+
+
+def test_highlights_never_break_links_images_or_attributes():
+    from cairn.analysis.lint import lint_text
+    from cairn.web.markdown import render_with_findings
+
+    text = (
+        "See the [runbook](runbooks/obviously-broken.md) and ![Obviously broken](u.png).\n\n"
+        "<abbr title=Obviously>x</abbr> Then it was obviously wrong. Stray \ue0020\ue003 markers."
+    )
+    html = str(render_with_findings(text, lint_text(text)))
+    assert 'href="runbooks/obviously-broken.md"' in html
+    assert "\ue000" not in html and "\ue002" not in html
+    assert html.count("<mark") == html.count("</mark>") == 1
+    assert "obviously</mark>" not in html or "was <mark" in html
+
+
+def test_sarif_names_column_kind_and_file_uris(cli, tmp_path):
+    path = tmp_path / "my notes#1.md"
+    path.write_text("🔥 Obviously broken.\n")
+    sarif = json.loads(cli("lint", str(path), "--format", "sarif").output)
+    run = sarif["runs"][0]
+    assert run["columnKind"] == "unicodeCodePoints"
+    uri = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri.startswith("file://") and "%23" in uri
+
+
+def test_a_byte_order_mark_does_not_hide_the_front_matter(cli, ctx, incident, tmp_path):
+    exported = cli("export", incident).output
+    path = tmp_path / "bom.md"
+    path.write_text("\ufeff" + exported, encoding="utf-8")
+    findings = json.loads(cli("lint", str(path), "--format", "json").output)["findings"]
+    assert any(f["location"] == "factor F1" and f["rule"] == "person.cause" for f in findings)
+
+
+def test_a_blank_display_name_does_not_break_the_review(ctx, incident):
+    from cairn.storage.models import User
+
+    with ctx.db.transaction() as session:
+        session.scalar(select(User).where(User.username == "will")).display_name = "   "
+    assert lint_incident(ctx, incident).findings

@@ -138,3 +138,35 @@ def test_a_pathological_text_is_capped_at_a_readable_number_of_findings():
 
     findings = lint_text("Alice should have " * 5000, PEOPLE)
     assert len(findings) == MAX_FINDINGS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The on-call engineer failed over the database to us-east-2 at 03:10.",
+        "Bob failed over the primary, as the runbook says.",
+        "Will broke the incident into three workstreams.",
+        "The engineer exposed the new metric on the dashboard.",
+        "Who was paged, and when?",
+        "Who needs read access to the audit logs?",
+        "Which team should own the certificate renewal?",
+        "Error rates dropped because Alice restarted the pods.",
+        "The deploy failed because the engineer's credentials had expired.",
+        "Going forward, every migration should have a rollback plan.",
+        "Deliveries to support@example.com failed for an hour.",
+        "The notification to @channel failed because Slack rate-limited the bot.",
+        "GET /api/v1/ORDERS returned 500.",
+        "## Handover to the on-call engineer\n\nFailed requests peaked at 5%.",
+        "See the [runbook](runbooks/obviously-broken-replica.md).",
+        "![chart](img/careless-deploy.png)",
+        "<!-- Obviously a draft note -->",
+        "\tObviously this is a tab-indented code block.",
+        "```\ncode\n~~~\nObviously still code\n```",
+    ],
+)
+def test_ordinary_blameless_text_found_in_review_is_not_flagged(text):
+    assert categories(text) == set()
+
+
+def test_handle_patterns_stay_linear_on_long_dotted_runs():
+    assert lint_text("a-" * 20000 + " " + "a." * 20000) == []

@@ -83,9 +83,10 @@ def _people(session, incident, doc: IncidentDoc) -> list[str]:
     users = session.scalars(select(User).where(User.username.in_(names))) if names else []
     people = list(names)
     for user in users:
-        if user.display_name:
-            people.append(user.display_name)
-            people.append(user.display_name.split()[0])
+        parts = (user.display_name or "").split()
+        if parts:
+            people.append(" ".join(parts))
+            people.append(parts[0])
     return people
 
 
@@ -141,6 +142,19 @@ def count_open_findings(ctx: Context, key: str) -> int:
     return len(lint_incident(ctx, key).findings)
 
 
+def _place_in_file(finding: Finding, lines: list[str], key_line: int) -> Finding:
+    """Where a front matter finding's words really are in the file (YAML may fold or quote them)."""
+    first_word = finding.excerpt.split()[0] if finding.excerpt.split() else finding.excerpt
+    for index in range(key_line - 1, min(len(lines), key_line + 40)):
+        column = lines[index].find(finding.excerpt)
+        if column < 0:
+            column = lines[index].find(first_word)
+        if column >= 0:
+            width = len(finding.excerpt) if lines[index].find(finding.excerpt) >= 0 else len(first_word)
+            return replace(finding, line=index + 1, column=column + 1, end_line=index + 1, end_column=column + 1 + width)
+    return replace(finding, line=key_line, column=1, end_line=key_line, end_column=1)
+
+
 def lint_document_text(ctx: Context | None, text: str, *, source: str, team: str | None = None) -> list[Finding]:
     """Lint a file: plain text, Markdown, or an exported Cairn document.
 
@@ -150,6 +164,9 @@ def lint_document_text(ctx: Context | None, text: str, *, source: str, team: str
     """
     config = (base_config(ctx) if ctx else LintConfig()).for_team(team)
     normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    bom = normalised.startswith("\ufeff")
+    if bom:  # keep offsets: the mark becomes a space, not a shift
+        normalised = " " + normalised[1:]
     lines = normalised.split("\n")
     body_start = 0
     findings: list[Finding] = []
@@ -171,7 +188,7 @@ def lint_document_text(ctx: Context | None, text: str, *, source: str, team: str
                         continue  # body text: linted below with its real lines
                     line = parsed.line_of(path) or 1
                     for finding in lint_text(value, config, location=location):
-                        findings.append(replace(finding, line=line + finding.line - 1, end_line=line + finding.end_line - 1))
+                        findings.append(_place_in_file(finding, lines, line))
     body = "\n".join(lines[body_start:])
     for finding in lint_text(body, config, location=source):
         findings.append(

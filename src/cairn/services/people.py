@@ -62,7 +62,7 @@ def create_user(
             raise Conflict(f"user {name!r} already exists")
         user = User(
             username=name,
-            display_name=display_name,
+            display_name=" ".join(display_name.split()) or None if display_name else None,
             email=email,
             role=parse_choice(UserRole, role, "role").value,
             is_active=True,

@@ -77,7 +77,12 @@ def render_with_findings(text: str | None, findings: list, *, prefix: str = "lin
     """
     if not text or not text.strip() or not findings:
         return render_markdown(text)
+    import re
+
     from markupsafe import escape
+
+    # Marker characters typed by a user would confuse the swap: same length, so offsets hold.
+    text = re.sub("[\ue000-\ue003]", "\ufffd", text)
 
     line_starts = [0]
     for index, char in enumerate(text):
@@ -105,7 +110,13 @@ def render_with_findings(text: str | None, findings: list, *, prefix: str = "lin
             + f"{_CLOSE}{number}{_CLOSE_END}" + marked[end:]
         )
     html = str(render_markdown(marked))
+    # A marker that landed inside a tag (an attribute, a URL) must not become markup there.
+    html = re.sub(r"<[^>]*>", lambda m: re.sub(f"{_OPEN}\\d+{_OPEN_END}|{_CLOSE}\\d+{_CLOSE_END}", "", m.group()), html)
     for number, (_start, _end, members) in enumerate(groups):
+        opening, closing = f"{_OPEN}{number}{_OPEN_END}", f"{_CLOSE}{number}{_CLOSE_END}"
+        if html.count(opening) != 1 or html.count(closing) != 1 or html.index(opening) > html.index(closing):
+            html = html.replace(opening, "").replace(closing, "")
+            continue
         tips = "".join(
             f'<span class="lint-note">{escape(f.message)}'
             + (f' <span class="lint-try">Try: {escape(f.suggestion)}</span>' if f.suggestion else "")

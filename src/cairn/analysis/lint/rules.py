@@ -14,29 +14,35 @@ from cairn.analysis.lint.findings import CATEGORIES
 from cairn.analysis.lint.text import LOOKBACK, LintText
 
 _ADVERB = (
-    r"(?:\s+(?:accidentally|apparently|clearly|obviously|just|simply|then|also|again|carelessly|mistakenly|somehow|"
+    r"(?:[^\S\n]+(?:accidentally|apparently|clearly|obviously|just|simply|then|also|again|carelessly|mistakenly|somehow|"
     r"completely|totally|basically|probably|unfortunately|unknowingly))?"
 )
 _ARTIFACT = (
-    r"(?:['’]s\s+(?:\w+\s+)?(?:change|commit|deploy|deployment|pr|pull request|script|config|configuration|query|"
+    r"(?:['’]s[^\S\n]+(?:\w+[^\S\n]+)?(?:change|commit|deploy|deployment|pr|pull request|script|config|configuration|query|"
     r"migration|command|typo|patch|push|release|code|merge|rollout|edit))?"
 )
 _ROLE = (
-    r"(?i:\b(?:the|our|an?|that|this|one|some)\s+(?:(?:new|junior|senior|on-?call|oncall|responding|primary|secondary|"
-    r"backup|night[- ]shift|release|lead|same|database|db|security|network|platform|systems?|infrastructure|infra|site reliability|build|support|storage|devops|ops|frontend|backend)\s+)*(?:engineer|developer|dev|operator|admin|administrator|sre|dba|"
+    r"(?i:\b(?:the|our|an?|that|this|one|some)[^\S\n]+(?:(?:new|junior|senior|on-?call|oncall|responding|primary|secondary|"
+    r"backup|night[- ]shift|release|lead|same|database|db|security|network|platform|systems?|infrastructure|infra|site reliability|build|support|storage|devops|ops|frontend|backend)[^\S\n]+)*(?:engineer|developer|dev|operator|admin|administrator|sre|dba|"
     r"intern|contractor|hire|person|guy|team member|responder|on-?call|tester|reviewer|manager|employee|"
-    r"ops team|ops guy|qa)s?\b(?![\w-]|\s+(?:panel|console|page|ui|tool|tools|api|portal|rights|access|interface|"
+    r"ops team|ops guy|qa)s?\b(?![\w-]|[^\S\n]+(?:panel|console|page|ui|tool|tools|api|portal|rights|access|interface|"
     r"dashboard|mode|user|password|credentials|account|guide|docs|rotation|schedule|channel|handbook|runbook)\b))"
 )
 _BLAME_VERB = (
-    r"(?:broke|breaks|caused|causes|took down|takes down|brought down|messed up|screwed up|botched|borked|nuked|"
-    r"wrecked|forgot|ignored|overlooked|missed|skipped|neglected|fat-?fingered|failed to|failed|corrupted|wiped|"
-    r"took out|knocked over|overloaded|exposed|leaked|crashed|"
+    r"(?:broke(?!(?:[^\S\n]+\w+){1,3}[^\S\n]+into\b)|breaks|caused|causes|took down|takes down|brought down|messed up|screwed up|botched|borked|nuked|"
+    r"wrecked|forgot|ignored|overlooked|missed|skipped|neglected|fat-?fingered|failed to|failed(?![^\S\n]+over\b)|"
+    r"corrupted|wiped|took out|knocked over|overloaded|leaked|crashed|"
+    r"exposed(?:[^\S\n]+(?:the|a|an|our|their))?(?:[^\S\n]+\w+)?[^\S\n]+(?:data|secrets?|credentials|keys?|tokens?|passwords?|pii)\b|"
     r"made (?:a|an|the) (?:mistake|error|blunder|typo)|introduced (?:the|a) (?:bug|regression|outage|error)|"
     r"(?:pushed|deployed|merged|shipped|applied|ran) (?:a |the |an )?(?:bad|broken|buggy|wrong|faulty|untested)|"
     r"deleted the wrong|dropped the wrong|is to blame|was to blame|(?:is|was) responsible for (?:the|this) "
     r"(?:outage|incident|failure|breakage|mess)|should have|should['’]ve|should(?:n['’]t| not| never) have|ought to have|"
     r"did(?:n['’]t| not) (?:bother|check|test|read|follow|notice|listen)|could have (?:prevented|avoided|caught))"
+)
+# A past participle follows "should have" in hindsight ("should have checked"), not a noun ("should have alerts").
+_PARTICIPLE = (
+    r"(?:been|[\w-]+(?:ed|en|wn|ne|ught|ept|ent|elt|ilt|ade|ot|ung|id|lt)\b|caught|known|seen|done|run|put|set|made|had|hit|"
+    r"cut|read|let|quit|spotted|stopped|noticed)"
 )
 _LOADED_WORDS = (
     "careless", "carelessly", "carelessness", "sloppy", "sloppily", "sloppiness", "stupid", "stupidly", "stupidity",
@@ -81,7 +87,7 @@ class Rule:
 def _drop_word(sentence: str, excerpt: str) -> str | None:
     """'The config was obviously wrong.' -> 'The config was wrong.'"""
     words = {"obviously", "just", "simply", "merely"}
-    out = re.sub(r"\s*\b(?:" + "|".join(words) + r")\b,?", "", sentence, count=1, flags=re.IGNORECASE).strip()
+    out = re.sub(r"[^\S\n]*\b(?:" + "|".join(words) + r")\b,?", "", sentence, count=1, flags=re.IGNORECASE).strip()
     return out[0].upper() + out[1:] if out and out != sentence else None
 
 
@@ -122,13 +128,17 @@ def _static(pattern: str, flags: int = re.IGNORECASE) -> Callable[[LintConfig], 
 
 @lru_cache(maxsize=64)
 def _people_pattern(people: tuple[str, ...]) -> str:
-    names, handles = [], [r"@[A-Za-z0-9][\w.-]*", r"\b[a-z][\w.-]*@(?![\w.-])"]
+    names: list[str] = []
+    handles = [
+        r"(?<![\w.+-])@(?!(?:channel|here|everyone)\b)[A-Za-z0-9][\w-]*+(?:\.[\w-]++)*+",
+        r"(?<![\w.+-])[a-z][\w.-]*+@(?![\w.-])",
+    ]
     for person in people:
         person = person.strip().lstrip("@")
         if not person:
             continue
         if re.fullmatch(r"[\w.-]+", person) and person.islower():
-            handles.append(rf"\b{re.escape(person)}@(?![\w.-])")
+            handles.append(rf"(?<![\w.+-]){re.escape(person)}@(?![\w.-])")
         names.append(re.escape(person[0].upper() + person[1:]) if person[0].isalpha() else re.escape(person))
     alternatives = handles + ([rf"\b(?:{'|'.join(sorted(set(names), key=len, reverse=True))})\b"] if names else [])
     return "(?:" + "|".join(alternatives) + ")"
@@ -138,25 +148,25 @@ def _people_pattern(people: tuple[str, ...]) -> str:
 def _person_cause(people: tuple[str, ...]) -> re.Pattern[str]:
     subject = f"(?:{_people_pattern(people)}|{_ROLE})"
     # Names are matched case-sensitively ("Will", not "will"); the verbs in any case.
-    return re.compile(rf"(?P<hit>{subject}{_ARTIFACT}{_ADVERB}\s+(?i:{_BLAME_VERB}))")
+    return re.compile(rf"(?P<hit>{subject}{_ARTIFACT}{_ADVERB}[^\S\n]+(?i:{_BLAME_VERB}))")
 
 
 @lru_cache(maxsize=64)
 def _person_fault(people: tuple[str, ...]) -> re.Pattern[str]:
     person = f"(?:{_people_pattern(people)}|{_ROLE})"
     fault = r"(?i:mistake|error|fault|screw-?up|blunder|carelessness|negligence|oversight|slip-?up|typo|fumble)"
-    artifact = r"(?:['’]s\s+(?:\w+\s+)?(?i:change|commit|deploy|deployment|pr|pull request|script|config|configuration|query|migration|command|typo|patch|push|release|code|merge|rollout|edit|handling))"
+    artifact = r"(?:['’]s[^\S\n]+(?:\w+[^\S\n]+)?(?i:change|commit|deploy|deployment|pr|pull request|script|config|configuration|query|migration|command|typo|patch|push|release|code|merge|rollout|edit|handling))"
     cause_noun = r"(?i:cause|reason|trigger|root cause|culprit|problem|source)"
     return re.compile(
-        rf"(?P<hit>{person}['’]s\s+(?:\w+\s+)?{fault}"
-        rf"|(?i:\b(?:due to|because of|caused by|triggered by|started by|broken by|introduced by|blame[sd]?(?: on)?|blaming)\s+){person}"
-        rf"|(?i:\bthanks to\s+){person}{artifact}"
-        rf"|{person}{artifact}?\s+(?i:is|was)\s+(?i:the|a)\s+(?:\w+\s+)?{cause_noun}\b"
-        rf"|{person}\s+(?i:is|was)\s+(?i:responsible|accountable|to blame|at fault)\b"
-        rf"|(?i:\b(?:is|was)\s+on\s+){person}(?=\s*[.!;]|\s*$)"
-        rf"|(?i:\b(?:root|cause|culprit|source)\s+of\s+(?:this|the)\s+\w+\s+(?:is|was)\s+){person}"
-        rf"|(?i:\bblame\b(?:\s+\w+){{0,6}}\s+(?:lies|rests|falls|sits)\s+(?:with|on)\s+){person}"
-        rf"|(?i:\b(?:was|is)\s+it\s+){person}(?i:\s+who)\b)"
+        rf"(?P<hit>{person}['’]s[^\S\n]+(?:\w+[^\S\n]+)?{fault}"
+        rf"|(?i:\b(?:due to|because of|caused by|triggered by|started by|broken by|introduced by|blame[sd]?(?: on)?|blaming)[^\S\n]+){person}"
+        rf"|(?i:\bthanks to[^\S\n]+){person}{artifact}"
+        rf"|{person}{artifact}?[^\S\n]+(?i:is|was)[^\S\n]+(?i:the|a)[^\S\n]+(?:\w+[^\S\n]+)?{cause_noun}\b"
+        rf"|{person}[^\S\n]+(?i:is|was)[^\S\n]+(?i:responsible|accountable|to blame|at fault)\b"
+        rf"|(?i:\b(?:is|was)[^\S\n]+on[^\S\n]+){person}(?=[^\S\n]*[.!;]|[^\S\n]*$)"
+        rf"|(?i:\b(?:root|cause|culprit|source)[^\S\n]+of[^\S\n]+(?:this|the)[^\S\n]+\w+[^\S\n]+(?:is|was)[^\S\n]+){person}"
+        rf"|(?i:\bblame\b(?:[^\S\n]+\w+){{0,6}}[^\S\n]+(?:lies|rests|falls|sits)[^\S\n]+(?:with|on)[^\S\n]+){person}"
+        rf"|(?i:\b(?:was|is)[^\S\n]+it[^\S\n]+){person}(?i:[^\S\n]+who)\b)"
     )
 
 
@@ -164,11 +174,11 @@ def _person_fault(people: tuple[str, ...]) -> re.Pattern[str]:
 def _failed_to(people: tuple[str, ...]) -> re.Pattern[str]:
     subject = (
         rf"(?:{_people_pattern(people)}|{_ROLE}|(?i:\b(?:he|she|they|we|you|someone|somebody|nobody|no one|"
-        rf"everyone|who|(?:the|our|that)\s+(?:\w+\s+)?team)\b))"
+        rf"everyone|who|(?:the|our|that)[^\S\n]+(?:\w+[^\S\n]+)?team)\b))"
     )
     return re.compile(
-        rf"(?:{subject}\s+(?:\w+\s+)?(?i:failed\s+to)\b"
-        r"|(?i:\bneglect(?:ed|s)?\s+to\b|\bfailure\s+to\s+(?:follow|check|read|test|verify|notice|review|escalate|"
+        rf"(?:{subject}[^\S\n]+(?:\w+[^\S\n]+)?(?i:failed[^\S\n]+to)\b"
+        r"|(?i:\bneglect(?:ed|s)?[^\S\n]+to\b|\bfailure[^\S\n]+to[^\S\n]+(?:follow|check|read|test|verify|notice|review|escalate|"
         r"communicate|update|monitor|respond|act|renew|apply)\b))"
     )
 
@@ -180,12 +190,16 @@ _BAD_OUTCOME = re.compile(
 )
 
 
-_RECOVERY = re.compile(r"\b(?:stopped|recovered|resolved|fixed|restored|improved|back to normal|came back)\b", re.IGNORECASE)
+_RECOVERY = re.compile(
+    r"\b(?:stopped|recovered|resolved|fixed|restored|improved|back to normal|came back|dropped|fell|decreased|cleared|"
+    r"normali[sz]ed|returned|subsided)\b",
+    re.IGNORECASE,
+)
 
 
 def _person_because(text: LintText, config: LintConfig) -> Iterator[Hit]:
     """'... went down because @will ran the migration': a person as the cause of a bad outcome."""
-    pattern = re.compile(rf"(?i:\bbecause\s+)(?P<hit>{_people_pattern(config.people)}|{_ROLE})")
+    pattern = re.compile(rf"(?i:\bbecause[^\S\n]+)(?P<hit>{_people_pattern(config.people)}|{_ROLE})(?!['’]s\b)")
     for match in pattern.finditer(text.masked):
         sentence = text.sentence_at(match.start())
         before = text.masked[max(sentence.start, match.start() - LOOKBACK) : match.start()]
@@ -225,6 +239,9 @@ def _shouting(text: LintText, _config: LintConfig) -> Iterator[Hit]:
         counts[match.group()] = counts.get(match.group(), 0) + 1
     runs: list[list[re.Match[str]]] = []
     for match in token.finditer(text.masked):
+        before, after = text.masked[match.start() - 1 : match.start()], text.masked[match.end() : match.end() + 1]
+        if "/" in (before, after) or "_" in (before, after):
+            continue  # part of a path or an identifier
         if runs and not text.masked[runs[-1][-1].end() : match.start()].strip(" ,.!?-:;"):
             runs[-1].append(match)
         else:
@@ -297,9 +314,11 @@ RULES: tuple[Rule, ...] = (
         "'The runbook did not mention the replica; add it.'",
         flags=("Alice should have checked the dashboard.", "The canary should have caught this.",
                "We shouldn't have deployed on a Friday."),
-        passes=("This is not about what anyone should have done.", "Bob wrote: \"I should have double-checked\"."),
-        find=_regex_finder(_static(r"\bshould(?:\s+not|\s+never|n['’]t)?(?:\s+(?:simply|just|really|probably|definitely|obviously|clearly|also|at least))?\s+have\b(?!\s+to\b)"
-            r"|\bshould['’]ve\b|\bought\s+(?:not\s+|never\s+)?to\s+have\b")),
+        passes=("This is not about what anyone should have done.", "Bob wrote: \"I should have double-checked\".",
+                "Every migration should have a rollback plan.", "We should have alerts on replication lag."),
+        find=_regex_finder(_static(r"\bshould(?:[^\S\n]+not|[^\S\n]+never|n['’]t)?(?:[^\S\n]+(?:simply|just|really|probably|definitely|obviously|clearly|also|at least))?[^\S\n]+have\b"
+            rf"(?=[^\S\n]+(?:\w+ly[^\S\n]+)?{_PARTICIPLE})"
+            r"|\bshould['’]ve\b|\bought[^\S\n]+(?:not[^\S\n]+|never[^\S\n]+)?to[^\S\n]+have\b")),
     ),
     Rule(
         "counterfactual.could-have", "counterfactual", "Could have prevented",
@@ -312,7 +331,7 @@ RULES: tuple[Rule, ...] = (
                 "Action item: alert on error spikes. This would have detected the issue in minutes."),
         find=_regex_finder(_static(
             r"(?:\b(?:could|might)|(?<!\bthis )(?<!\bthat )(?<!\bwhich )(?<!\bit )\bwould)"
-            r"(?:\s+(?:easily|probably|certainly|surely))?\s+have\s+(?:been\s+)?"
+            r"(?:[^\S\n]+(?:easily|probably|certainly|surely))?[^\S\n]+have[^\S\n]+(?:been[^\S\n]+)?"
             r"(?:prevented|avoided|caught|stopped|known|noticed|seen|spotted|detected|predicted|foreseen|fixed|averted)\b"
         )),
     ),
@@ -332,7 +351,7 @@ RULES: tuple[Rule, ...] = (
         "Describe what was done and what competed for attention at the time.",
         flags=("Nobody bothered to check. They didn't bother to read the alert.", "He did not even bother to test it."),
         passes=("The migration ran without bothering any users.",),
-        find=_regex_finder(_static(r"\bdid(?:n['’]t| not)\s+(?:even\s+)?bother\b|\bnever bothered\b|\bnobody bothered\b"), ),
+        find=_regex_finder(_static(r"\bdid(?:n['’]t| not)[^\S\n]+(?:even[^\S\n]+)?bother\b|\bnever bothered\b|\bnobody bothered\b"), ),
         negatable=False,
     ),
     Rule(
@@ -343,8 +362,8 @@ RULES: tuple[Rule, ...] = (
                "Had they checked the config, none of this would have happened."),
         passes=("We missed the deadline for the report by a day.",),
         find=_regex_finder(_static(
-            r"\bif only\b|\bmissed\s+(?:the|an?|something|what was)\s+(?:really\s+)?(?:obvious|clear)\b|\bmissed the obvious\b"
-            r"|(?:^|[.;,]\s*|\b)had\s+(?:they|he|she|we|you|someone|anyone|the team)\s+(?:only\s+)?(?:checked|looked|read|tested|followed|noticed|asked|waited|listened)\b"
+            r"\bif only\b|\bmissed[^\S\n]+(?:the|an?|something|what was)[^\S\n]+(?:really[^\S\n]+)?(?:obvious|clear)\b|\bmissed the obvious\b"
+            r"|(?:^|[.;,][^\S\n]*|\b)had[^\S\n]+(?:they|he|she|we|you|someone|anyone|the team)[^\S\n]+(?:only[^\S\n]+)?(?:checked|looked|read|tested|followed|noticed|asked|waited|listened)\b"
         )),
         negatable=False,
     ),
@@ -377,10 +396,10 @@ RULES: tuple[Rule, ...] = (
         passes=("The alert fired just after the deploy.", "The fix was simply a config change."),
         rewrite=_drop_word,
         find=_regex_finder(_static(
-            r"\b(?:should|could|would|only)\s+(?:have\s+)?(?:just|simply|merely)\b"
-            r"|\b(?:just|simply|merely)\s+(?:had to|needed to|has to|have to|need to|needs to|forgot|ignored|didn['’]t|"
-            r"did not|failed|skipped|neglected)\b|\ball\s+(?:he|she|they|you|we|[A-Z]\w+)\s+(?:had|needed)\s+to\s+do\s+was\b"
-            r"|\byou\s+(?:just|simply|merely)\s+\w+"
+            r"\b(?:should|could|would|only)[^\S\n]+(?:have[^\S\n]+)?(?:just|simply|merely)\b"
+            r"|\b(?:just|simply|merely)[^\S\n]+(?:had to|needed to|has to|have to|need to|needs to|forgot|ignored|didn['’]t|"
+            r"did not|failed|skipped|neglected)\b|\ball[^\S\n]+(?:he|she|they|you|we|[A-Z]\w+)[^\S\n]+(?:had|needed)[^\S\n]+to[^\S\n]+do[^\S\n]+was\b"
+            r"|\byou[^\S\n]+(?:just|simply|merely)[^\S\n]+\w+"
         )),
     ),
     Rule(
@@ -394,8 +413,8 @@ RULES: tuple[Rule, ...] = (
         passes=("It was not human error; the tool allowed a destructive command.", "The user error rate doubled."),
         rewrite=_ask_system,
         find=_regex_finder(_static(
-            r"\b(?:human|operator|user|pilot|engineer|engineering|developer|manual|personnel|people)\s+"
-            r"(?:error|mistake|failure|slip)s?\b(?!\s+(?:rate|rates|budget|count|counts|metric|metrics|page|pages|code|"
+            r"\b(?:human|operator|user|pilot|engineer|engineering|developer|manual|personnel|people)[^\S\n]+"
+            r"(?:error|mistake|failure|slip)s?\b(?![^\S\n]+(?:rate|rates|budget|count|counts|metric|metrics|page|pages|code|"
             r"codes|message|messages|response|responses|handling))|\bPEBKAC\b|\bPEBCAK\b|\bfat[- ]?finger(?:ed|ing|s)?\b|\blayer 8\b"
         )),
     ),
@@ -407,15 +426,20 @@ RULES: tuple[Rule, ...] = (
         flags=("Who did this?", "Who approved this change?", "Which engineer ran the delete?",
                "Who is responsible for the outage?", "Seriously, who deployed this?!"),
         passes=("The engineer who approved the change joined the review.", "Who was on call was clear from the schedule.",
-                "Who is on call this week?"),
+                "Who is on call this week?", "Who was paged, and when?", "Which team should own the renewal?"),
         rewrite=_ask_what,
         find=_regex_finder(
             _static(
-                r"\bwho\s+(?!(?:is|was|will be|'s)\s+on[- ]?call\b|owns\b|will\b|can\b|could\b|wants\b|has\b|knows\b|"
-                r"would like\b|is available\b)(?:\w+)"
-                r"|\bwhose\s+(?:\w+\s+)?(?:fault|mistake|error|change|idea|responsibility|decision|call|job|commit|"
+                r"\bwho[^\S\n]+(?:(?:really|actually|exactly|else|here|of you)[^\S\n]+)?(?:did|broke|break|caused|cause|"
+                r"approved|approve|deployed|deploy|pushed|push|merged|merge|ran|changed|change|wrote|made|forgot|missed|"
+                r"ignored|touched|messed|screwed|dropped|deleted|let|turned off|disabled|skipped|signed off|shipped|"
+                r"introduced|allowed|decided|failed|should have|was supposed|is supposed|is going to own|will own up|"
+                r"(?:is|was) (?:responsible|accountable|to blame|at fault)|do we (?:blame|hold))\b"
+                r"|\bwhose[^\S\n]+(?:\w+[^\S\n]+)?(?:fault|mistake|error|change|idea|responsibility|decision|call|job|commit|"
                 r"deploy|code|script|push|config)\b"
-                r"|\bwhich\s+(?:\w+\s+)?(?:engineer|person|team|developer|dev|admin|one of (?:you|us)|responder|operator)\b"
+                r"|\bwhich[^\S\n]+(?:of[^\S\n]+(?:you|us)|(?:\w+[^\S\n]+)?(?:engineer|person|team|developer|dev|admin|"
+                r"responder|operator)s?)[^\S\n]+(?:\w+[^\S\n]+)?(?:did|broke|caused|approved|deployed|pushed|merged|ran|"
+                r"changed|wrote|made|forgot|missed|ignored|touched|deleted|dropped|let|skipped|shipped|introduced)\b"
             ),
             question_only=True,
         ),
@@ -428,8 +452,8 @@ RULES: tuple[Rule, ...] = (
         passes=("Whose dashboard should we use for latency?",),
         rewrite=_ask_what,
         find=_regex_finder(_static(
-            r"\bwhose\s+(?:fault|mistake|error|blunder|screw-?up)\b|\bwho(?:['’]s| is| was)\s+(?:to blame|at fault)\b"
-            r"|\bwho\s+(?:do|should|can)\s+we\s+blame\b"
+            r"\bwhose[^\S\n]+(?:fault|mistake|error|blunder|screw-?up)\b|\bwho(?:['’]s| is| was)[^\S\n]+(?:to blame|at fault)\b"
+            r"|\bwho[^\S\n]+(?:do|should|can)[^\S\n]+we[^\S\n]+blame\b"
         )),
         negatable=False,
     ),

@@ -10,6 +10,19 @@ from cairn.analysis.lint.rules import RULES
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
+def artifact_uri(artifact: str) -> str:
+    """Files as URIs (relative ones percent-encoded); incident keys as they are."""
+    from pathlib import Path
+    from urllib.parse import quote
+
+    path = Path(artifact)
+    if path.is_absolute():
+        return path.as_uri()
+    if path.exists():
+        return quote(path.as_posix())
+    return artifact
+
+
 def to_sarif(results: list[tuple[str, Finding]], *, version: str) -> dict[str, Any]:
     """`results` pairs each finding with the file (or incident key) it is in."""
     rule_index = {rule.id: index for index, rule in enumerate(RULES)}
@@ -35,6 +48,7 @@ def to_sarif(results: list[tuple[str, Finding]], *, version: str) -> dict[str, A
                         ],
                     }
                 },
+                "columnKind": "unicodeCodePoints",
                 "results": [
                     {
                         "ruleId": finding.rule,
@@ -45,7 +59,7 @@ def to_sarif(results: list[tuple[str, Finding]], *, version: str) -> dict[str, A
                         "locations": [
                             {
                                 "physicalLocation": {
-                                    "artifactLocation": {"uri": artifact},
+                                    "artifactLocation": {"uri": artifact_uri(artifact)},
                                     "region": {
                                         "startLine": finding.line,
                                         "startColumn": finding.column,

@@ -11,8 +11,14 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _QUOTES = [
+    re.compile(r"<!--.*?-->", re.DOTALL),  # comments never render
+    re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)"),  # images, alt text included
+    re.compile(r"(?<=\])\([^)\n]*\)"),  # link targets
+    re.compile(r"^ {0,3}\[[^\]\n]+\]:.*$", re.MULTILINE),  # reference definitions
+    re.compile(r"</?[A-Za-z][^>\n]*>"),  # HTML tags and autolinks
+    re.compile(r"(?<![\w/])/[\w.-]+(?:/[\w.{}:-]*)+"),  # paths such as /api/v1/ORDERS
     re.compile(r'"[^"\n]{1,300}"'),
     re.compile(r"“[^”\n]{1,300}”"),
     re.compile(r"„[^“”\n]{1,300}[“”]"),
@@ -111,13 +117,14 @@ def mask_quoted(text: str) -> str:
                 chars[index] = " "
 
     offset = 0
-    in_fence = False
+    fence: str | None = None  # the opening fence; only the same kind, at least as long, closes it
     for line in text.split("\n"):
         end = offset + len(line)
-        if _FENCE.match(line):
-            in_fence = not in_fence
+        match = _FENCE.match(line)
+        if match and (fence is None or (match[1][0] == fence[0] and len(match[1]) >= len(fence))):
+            fence = match[1] if fence is None else None
             blank(offset, end)
-        elif in_fence or line.lstrip().startswith(">") or line.startswith("    "):
+        elif fence is not None or line.lstrip().startswith(">") or line.startswith(("    ", "\t")):
             blank(offset, end)
         offset = end + 1
     current = "".join(chars)

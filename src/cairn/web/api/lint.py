@@ -25,5 +25,5 @@ class LintRequest(BaseModel):
 @router.post("/lint", name="api_lint")
 def lint(request: LintRequest, ctx: ContextDep) -> dict[str, Any]:
     config = base_config(ctx).for_team(request.team).with_people(request.people)
-    findings = lint_text(request.text.replace("\r\n", "\n"), config)
+    findings = lint_text(request.text.replace("\r\n", "\n").replace("\r", "\n"), config)
     return {"findings": [finding.to_data() for finding in findings], "count": len(findings)}
