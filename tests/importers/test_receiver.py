@@ -113,3 +113,18 @@ def test_token_commands(cli):
     assert "ci\tbot\tcairn_" in listed and created.stdout.strip() not in listed
     assert cli("token", "revoke", "1").output.strip() == "token 1 (ci) revoked"
     assert cli("token", "create", "x", "--user", "nobody").exit_code == 2
+
+
+def test_a_file_can_be_imported_over_the_api(client, ctx, token):
+    from cairn.services.incidents import open_incident
+
+    key = open_incident(ctx, "Checkout", severity="SEV2", started="2026-11-23T14:00Z").key
+    log = b"2026-11-23T14:05:00Z ERROR pool exhausted\n2026-11-23T14:06:00Z INFO retrying\nno time here\n"
+    url = f"/api/v1/incidents/{key}/timeline/import?level=info"
+    headers = {"Authorization": f"Bearer {token}", "X-Filename": "app.log"}
+    first = client.post(url, content=log, headers=headers).json()
+    assert (first["source"], first["added"], first["rejected"]) == ("log", 2, 1)
+    assert first["rejections"] == [{"where": "app.log:3", "reason": "no iso timestamp (e.g. 2026-11-23T14:05:00.123+01:00 (also with a space, a comma, Z or no offset))"}]
+    assert client.post(url, content=log, headers=headers).json()["duplicates"] == 2
+    assert client.post(url, content=log).status_code == 401
+    assert client.post(f"/api/v1/incidents/INC-99/timeline/import", content=log, headers=headers).status_code == 404

@@ -54,12 +54,12 @@ def _zone_of(offset: str | None, zone: ZoneInfo):  # type: ignore[no-untyped-def
 
 
 def _iso(m: re.Match[str], zone: ZoneInfo, _year: int) -> datetime:
-    day = datetime.strptime(f"{m['date']} {m['time']}", "%Y-%m-%d %H:%M:%S")
+    day = datetime.fromisoformat(f"{m['date']}T{m['time']}")  # C-fast; strptime is not
     return day.replace(microsecond=_fraction(m["frac"]), tzinfo=_zone_of(m["off"], zone))
 
 
 def _slash(m: re.Match[str], zone: ZoneInfo, _year: int) -> datetime:
-    day = datetime.strptime(f"{m['date']} {m['time']}", "%Y/%m/%d %H:%M:%S")
+    day = datetime.fromisoformat(f"{m['date'].replace('/', '-')}T{m['time']}")
     return day.replace(microsecond=_fraction(m["frac"]), tzinfo=zone)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from cairn.analysis.gaps import Gap, quiet_gaps
 from cairn.domain.enums import KeyMoment
@@ -74,7 +74,12 @@ def import_timeline(
         firsts = store_records(session, incident, importer.read(path, opts, progress), summary)
         current = moments_of(incident)
         summary.proposals = {m: v for m, v in firsts.items() if current.get(m) != v[0]}
-        times = list(session.scalars(select(TimelineEvent.at).where(TimelineEvent.incident_id == incident.id)))
+        times = session.scalars(
+            select(TimelineEvent.at)
+            .where(TimelineEvent.incident_id == incident.id)
+            .order_by(TimelineEvent.at)
+            .execution_options(yield_per=10_000)
+        )
         summary.gaps = quiet_gaps(times, threshold=gap_threshold, start=incident.started_at, end=incident.resolved_at)
         if summary.added:
             touch(incident)
@@ -89,18 +94,24 @@ def import_timeline(
 
 
 def store_records(session, incident, records, summary: ImportSummary) -> dict[KeyMoment, tuple[datetime, str]]:  # type: ignore[no-untyped-def]
-    """Add new records to `incident` in batches; count duplicates, filtered, rejected."""
-    known = {
-        (row[0], row[1])
-        for row in session.execute(
-            select(TimelineEvent.source, TimelineEvent.source_ref).where(
-                TimelineEvent.incident_id == incident.id, TimelineEvent.source_ref.is_not(None)
-            )
-        )
-    }
-    batch: list[dict] = []
+    """Add new records to `incident` in batches; count duplicates, filtered, rejected.
+
+    Memory stays flat whatever the input size: duplicates are left to the
+    database's unique (incident, source, reference) constraint, and the rows
+    that were really inserted are counted from RETURNING.
+    """
+    insert_new = _insert_ignoring_duplicates(session)
+    batch: dict[tuple[str, str], dict] = {}
     firsts: dict[KeyMoment, tuple[datetime, str]] = {}
     now = now_utc()
+
+    def flush() -> None:
+        if batch:
+            inserted = len(session.connection().execute(insert_new, list(batch.values())).all())
+            summary.added += inserted
+            summary.duplicates += len(batch) - inserted
+            batch.clear()
+
     for item in records:
         if isinstance(item, Rejected):
             summary.rejected += 1
@@ -111,21 +122,28 @@ def store_records(session, incident, records, summary: ImportSummary) -> dict[Ke
             summary.filtered += 1
             continue
         ref = stored_ref(item.ref)
-        identity = (item.source, ref)
-        if identity in known:
+        if (item.source, ref) in batch:
             summary.duplicates += 1
             continue
-        known.add(identity)
         _note_proposal(firsts, item)
-        batch.append(_row(incident.id, item, ref, now))
+        batch[(item.source, ref)] = _row(incident.id, item, ref, now)
         if len(batch) >= BATCH:
-            session.execute(insert(TimelineEvent), batch)
-            summary.added += len(batch)
-            batch.clear()
-    if batch:
-        session.execute(insert(TimelineEvent), batch)
-        summary.added += len(batch)
+            flush()
+    flush()
     return firsts
+
+
+def _insert_ignoring_duplicates(session):  # type: ignore[no-untyped-def]
+    table = TimelineEvent.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return (
+        dialect_insert(table)
+        .on_conflict_do_nothing(index_elements=["incident_id", "source", "source_ref"])
+        .returning(table.c.id)
+    )
 
 
 def _importer(path: Path, source: str | None):  # type: ignore[no-untyped-def]

@@ -21,6 +21,7 @@ from cairn.web import errors
 from cairn.web.api import incidents as api_incidents
 from cairn.web.api import hooks as api_hooks
 from cairn.web.api import lint as api_lint
+from cairn.web.api import timeline as api_timeline
 from cairn.web.pages import incidents as page_incidents
 from cairn.web.templating import build_templates
 
@@ -72,6 +73,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(api_incidents.router)
     app.include_router(api_lint.router)
     app.include_router(api_hooks.router)
+    app.include_router(api_timeline.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install(app)
     return app
