@@ -5,8 +5,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cairn.errors import ImportFailed
+from cairn.errors import CairnError, ImportFailed
 from cairn.importers.base import Filtered, ImportOptions, RawEvent, Rejected
 from cairn.importers.logfile import LogFileImporter
 
@@ -98,3 +100,24 @@ def test_refs_are_stable_so_a_reimport_is_idempotent(tmp_path):
     text = "2026-11-23 14:05:00 same\n2026-11-23 14:05:00 same\n"
     first = [e.ref for e in events(read(tmp_path, text))]
     assert len(set(first)) == 2 and first == [e.ref for e in events(read(tmp_path, text))]
+
+log_lines = st.lists(
+    st.one_of(
+        st.sampled_from(["2026-11-23 14:05:00 ok", "Nov 23 14:05:00 host app: x", "1763906700 x", "  continued", "", "{", "a,b,c"]),
+        st.text(max_size=80).filter(lambda t: "\n" not in t and "\r" not in t),
+        st.binary(max_size=40).map(lambda b: b.decode("latin-1")),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=log_lines, stated=st.sampled_from([None, "iso", "syslog", "epoch", "jsonl", "csv"]))
+def test_random_log_files_never_crash(tmp_path_factory, lines, stated):
+    path = tmp_path_factory.mktemp("fuzz") / "fuzz.log"
+    path.write_bytes("\n".join(lines).encode("utf-8", "surrogatepass"))
+    try:
+        for record in LogFileImporter().read(path, ImportOptions(zone=BERLIN, year=2026, log_format=stated), lambda _d: None):
+            assert isinstance(record, (RawEvent, Rejected, Filtered))
+    except CairnError as error:
+        assert "\n" not in str(error)
