@@ -101,12 +101,7 @@ class LogFileImporter:
 
         def emit(entry: tuple[int, str, datetime, str | None]) -> Record:
             number, text, at, level = entry
-            where = f"{path}:{number}"
-            if minimum is not None and (level_rank(level) is None or level_rank(level) < minimum):
-                return Filtered(where, f"level {level or 'unknown'} below {options.level}")
-            if not in_window(at, options):
-                return Filtered(where, "outside the time window")
-            return _event(at, text, level, None, path, number)
+            return _left_out(f"{path}:{number}", at, level, options, minimum) or _event(at, text, level, None, path, number)
 
         for number, line in open_text_lines(path, progress):
             if not line.strip():
@@ -152,11 +147,9 @@ class LogFileImporter:
                 yield Rejected(where, f"no readable time in {' / '.join(TIME_KEYS[:4])}")
                 continue
             level = _first(record, LEVEL_KEYS)
-            if minimum is not None and (level_rank(level) is None or level_rank(level) < minimum):
-                yield Filtered(where, f"level {level or 'unknown'} below {options.level}")
-                continue
-            if not in_window(at, options):
-                yield Filtered(where, "outside the time window")
+            left_out = _left_out(where, at, level, options, minimum)
+            if left_out is not None:
+                yield left_out
                 continue
             text = _first(record, MESSAGE_KEYS) or json.dumps(record, ensure_ascii=False, sort_keys=True)
             yield _event(at, str(text), level, _first(record, ACTOR_KEYS), path, number)
@@ -192,14 +185,21 @@ class LogFileImporter:
                 yield Rejected(where, f"unreadable time {row[time_column] if time_column < len(row) else ''!r}")
                 continue
             level = _first(record, LEVEL_KEYS)
-            if minimum is not None and (level_rank(level) is None or level_rank(level) < minimum):
-                yield Filtered(where, f"level {level or 'unknown'} below {options.level}")
-                continue
-            if not in_window(at, options):
-                yield Filtered(where, "outside the time window")
+            left_out = _left_out(where, at, level, options, minimum)
+            if left_out is not None:
+                yield left_out
                 continue
             text = _first(record, MESSAGE_KEYS) or ", ".join(cell for i, cell in enumerate(row) if i != time_column)
             yield _event(at, text, level, _first(record, ACTOR_KEYS), path, reader.line_num)
+
+
+def _left_out(where: str, at: datetime, level: str | None, options: ImportOptions, minimum: int | None) -> Filtered | None:
+    """Why a readable record is left out (below the level, outside the window), or None."""
+    if minimum is not None and (level_rank(level) is None or level_rank(level) < minimum):
+        return Filtered(where, f"level {level or 'unknown'} below {options.level}")
+    if not in_window(at, options):
+        return Filtered(where, "outside the time window")
+    return None
 
 
 def _utc():  # type: ignore[no-untyped-def]
