@@ -102,12 +102,22 @@ def _dismiss(targets: list[str], finding_id: str, reason: Optional[str]) -> None
 
 
 def _optional_context():  # type: ignore[no-untyped-def]
-    """Files can be linted without a database; only the settings are needed."""
-    from cairn.cli.state import settings
+    """Files lint without a database. When one is configured (or the default
+    file exists) it is asked for dismissals; none is created as a side effect."""
+    from cairn.cli.state import context, settings
+    from cairn.errors import CairnError
     from cairn.services.context import Context
+
+    current = settings()
+    default_file = current.data_dir / "cairn.db"
+    if current.database_url or default_file.exists():
+        try:
+            return context()
+        except CairnError:
+            pass
 
     class _NoDatabase:
         def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
             raise AttributeError("linting a file does not use the database")
 
-    return Context(settings=settings(), db=_NoDatabase())  # type: ignore[arg-type]
+    return Context(settings=current, db=_NoDatabase())  # type: ignore[arg-type]

@@ -17,13 +17,13 @@ from cairn.analysis.lint import Finding, LintConfig, lint_text
 from cairn.analysis.lint.config import load_config
 from cairn.domain.document import PROSE_SECTIONS, IncidentDoc
 from cairn.domain.names import check_line
-from cairn.domain.times import now_utc
-from cairn.errors import Conflict, ImportFailed, InvalidInput, NotFound
+from cairn.domain.times import UTC, now_utc
+from cairn.errors import CairnError, Conflict, ImportFailed, InvalidInput, NotFound
 from cairn.formats import markdown
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.convert import to_doc
-from cairn.services.incidents import key_of, require_incident
+from cairn.services.incidents import get_incident, key_of, require_incident
 from cairn.storage.models import LintDismissal, User
 
 TITLES = dict(PROSE_SECTIONS)
@@ -56,17 +56,20 @@ def doc_fields(doc: IncidentDoc) -> list[tuple[str, str, tuple]]:
     for index, section in enumerate(doc.postmortem.sections):
         fields.append((f"section '{section.title}'", section.body, ("postmortem", "extra_sections", index)))
     for index, factor in enumerate(doc.factors):
-        fields.append((f"factor {factor.label}", factor.description, ("factors", index, "description")))
+        label = factor.label or f"F{index + 1}"  # unlabelled factors get these labels on import
+        fields.append((f"factor {label}", factor.description, ("factors", index, "description")))
         for position, why in enumerate(factor.whys, start=1):
-            fields.append((f"factor {factor.label} why {position}", why.question, ("factors", index, "whys", position - 1, "why")))
-            fields.append((f"factor {factor.label} because {position}", why.answer, ("factors", index, "whys", position - 1, "because")))
+            fields.append((f"factor {label} why {position}", why.question, ("factors", index, "whys", position - 1, "why")))
+            fields.append((f"factor {label} because {position}", why.answer, ("factors", index, "whys", position - 1, "because")))
     for index, item in enumerate(doc.action_items):
-        fields.append((f"action {item.label}", item.title, ("action_items", index, "title")))
+        label = item.label or f"A{index + 1}"
+        fields.append((f"action {label}", item.title, ("action_items", index, "title")))
         if item.note:
-            fields.append((f"action {item.label} note", item.note, ("action_items", index, "note")))
+            fields.append((f"action {label} note", item.note, ("action_items", index, "note")))
     for index, event in enumerate(doc.timeline):
         if event.source == "manual":
-            label = f"timeline #{event.id}" if event.id else f"timeline[{index}]"
+            # By time, not storage id: the same label (and finding id) in exported files.
+            label = f"timeline {event.at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
             fields.append((label, event.text, ("timeline", index, "text")))
     return [(location, text, path) for location, text, path in fields if text]
 
@@ -158,18 +161,18 @@ def _place_in_file(finding: Finding, lines: list[str], key_line: int) -> Finding
 def lint_document_text(ctx: Context | None, text: str, *, source: str, team: str | None = None) -> list[Finding]:
     """Lint a file: plain text, Markdown, or an exported Cairn document.
 
-    Lines and columns are those of the file. In a Cairn document the front
-    matter's texts are linted field by field (chat quotes in the timeline are
-    skipped); other front matter is skipped.
+    Lines and columns are those of the file. In a Cairn document every field
+    is linted as in `lint_incident` (same locations, so the same finding ids;
+    chat quotes in the timeline are skipped) and, when the incident is in the
+    database, findings dismissed there stay dismissed. Other front matter is
+    skipped.
     """
     config = (base_config(ctx) if ctx else LintConfig()).for_team(team)
     normalised = text.replace("\r\n", "\n").replace("\r", "\n")
-    bom = normalised.startswith("\ufeff")
-    if bom:  # keep offsets: the mark becomes a space, not a shift
+    if normalised.startswith("\ufeff"):  # keep offsets: the mark becomes a space, not a shift
         normalised = " " + normalised[1:]
     lines = normalised.split("\n")
     body_start = 0
-    findings: list[Finding] = []
     if lines and lines[0].strip() == "---":
         closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
         if closing is not None:
@@ -179,27 +182,54 @@ def lint_document_text(ctx: Context | None, text: str, *, source: str, team: str
             except (ImportFailed, InvalidInput):
                 parsed = None
             if parsed is not None:
-                doc = parsed.doc
-                config = config.for_team(doc.teams[0] if doc.teams else team).with_people(
-                    [p.user for p in doc.participants] + [a.owner for a in doc.action_items if a.owner]
-                )
-                for location, value, path in doc_fields(doc):
-                    if path[0] == "postmortem" and path[1] in ("sections", "extra_sections"):
-                        continue  # body text: linted below with its real lines
-                    line = parsed.line_of(path) or 1
-                    for finding in lint_text(value, config, location=location):
-                        findings.append(_place_in_file(finding, lines, line))
+                return _lint_cairn_document(ctx, parsed, lines, body_start, config, team)
     body = "\n".join(lines[body_start:])
-    for finding in lint_text(body, config, location=source):
-        findings.append(
-            replace(
-                finding,
-                line=finding.line + body_start,
-                end_line=finding.end_line + body_start,
-                location=source,
-            )
-        )
+    findings = [_shift(f, body_start, source) for f in lint_text(body, config, location=source)]
     findings.sort(key=lambda f: (f.line, f.column))
     return findings
 
 
+def _lint_cairn_document(ctx, parsed, lines: list[str], body_start: int, config: LintConfig, team: str | None) -> list[Finding]:  # type: ignore[no-untyped-def]
+    doc = parsed.doc
+    config = config.for_team(doc.teams[0] if doc.teams else team).with_people(
+        [p.user for p in doc.participants] + [a.owner for a in doc.action_items if a.owner]
+    )
+    findings: list[Finding] = []
+    for location, value, path in doc_fields(doc):
+        if path[0] == "postmortem" and path[1] in ("sections", "extra_sections"):
+            first = _section_start(lines, body_start, value)
+            findings.extend(_shift(f, first, location) for f in lint_text(value, config, location=location))
+            continue
+        line = parsed.line_of(path) or 1
+        findings.extend(_place_in_file(f, lines, line) for f in lint_text(value, config, location=location))
+    dismissed = _dismissed_ids(ctx, doc.key) if doc.key else set()
+    findings = [f for f in findings if f.id not in dismissed]
+    findings.sort(key=lambda f: (f.line, f.column))
+    return findings
+
+
+def _section_start(lines: list[str], body_start: int, value: str) -> int:
+    """Index of the file line where a section's (canonical) text begins."""
+    first_line = value.split("\n", 1)[0]
+    for index in range(body_start, len(lines)):
+        if lines[index] == first_line and (index == 0 or not lines[index - 1].strip() or lines[index - 1].startswith("## ")):
+            return index
+    return body_start
+
+
+def _shift(finding: Finding, offset: int, location: str) -> Finding:
+    return replace(finding, line=finding.line + offset, end_line=finding.end_line + offset, location=location)
+
+
+def _dismissed_ids(ctx: Context | None, key: str) -> set[str]:
+    """Finding ids dismissed for `key`; empty when there is no database to ask."""
+    if ctx is None:
+        return set()
+    try:
+        with ctx.db.transaction() as session:
+            incident = get_incident(session, ctx, key)
+            if incident is None:
+                return set()
+            return set(session.scalars(select(LintDismissal.finding_id).where(LintDismissal.incident_id == incident.id)))
+    except (CairnError, AttributeError):
+        return set()
