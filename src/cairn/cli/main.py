@@ -6,7 +6,7 @@ import typer
 from typer.core import TyperGroup
 
 from cairn.errors import CairnError
-from cairn.cli import db, demo, incident, lint, portable, postmortem, serve, timeline, timeline_import, tokens, users
+from cairn.cli import actions, db, demo, incident, lint, portable, postmortem, serve, timeline, timeline_import, tokens, users
 
 
 
@@ -32,6 +32,7 @@ app = typer.Typer(
 )
 app.add_typer(incident.app, name="incident")
 app.add_typer(postmortem.app, name="postmortem")
+app.add_typer(actions.app, name="actions")
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(tokens.app, name="token")

@@ -19,6 +19,7 @@ from cairn.config import Settings
 from cairn.services.context import Context, open_context
 from cairn.web import errors
 from cairn.web.api import incidents as api_incidents
+from cairn.web.api import actions as api_actions
 from cairn.web.api import hooks as api_hooks
 from cairn.web.api import lint as api_lint
 from cairn.web.api import timeline as api_timeline
@@ -74,6 +75,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(api_lint.router)
     app.include_router(api_hooks.router)
     app.include_router(api_timeline.router)
+    app.include_router(api_actions.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install(app)
     return app
