@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4", "SEV5"]
@@ -69,6 +69,21 @@ class Settings(BaseSettings):
         default=None,
         description="TOML file tuning the blameless-language rules (disable, extra_words, allow; per team).",
     )
+    smtp_host: str | None = Field(default=None, description="SMTP server for e-mail reminders (none: no e-mail).")
+    smtp_port: int = Field(default=25, description="SMTP port.")
+    smtp_from: str = Field(default="cairn@localhost", description="Sender address of reminders.")
+    smtp_username: str | None = Field(default=None, description="SMTP user name, if the server needs one.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password; never logged or shown.")
+    smtp_starttls: bool = Field(default=False, description="Use STARTTLS on the SMTP connection.")
+    notify_config: Path | None = Field(
+        default=None,
+        description="TOML file with per-team reminder channels: [teams.NAME] email, slack_webhook, webhook.",
+    )
+    remind_days_before: list[int] = Field(default_factory=lambda: [3], description="Remind this many days before the due date.")
+    remind_days_after: list[int] = Field(default_factory=lambda: [1, 3, 7], description="Remind this many days after it.")
+    escalate_after_days: int = Field(default=7, description="Overdue this long: the team lead is told too.")
+    remind_hour: int = Field(default=9, description="Local hour (the owner's zone) from which a day's reminders go out.")
+    remind_interval_minutes: int = Field(default=15, description="How often `cairn serve` checks for reminders (0: never).")
     host: str = Field(default="127.0.0.1", description="Address `cairn serve` listens on.")
     port: int = Field(default=8000, description="Port `cairn serve` listens on.")
 

@@ -6,7 +6,7 @@ import typer
 from typer.core import TyperGroup
 
 from cairn.errors import CairnError
-from cairn.cli import actions, db, demo, incident, lint, portable, postmortem, serve, timeline, timeline_import, tokens, users
+from cairn.cli import actions, db, demo, incident, lint, portable, postmortem, remind, serve, timeline, timeline_import, tokens, users
 
 
 
@@ -41,6 +41,7 @@ app.command("export")(portable.export)
 app.command("import")(portable.import_)
 app.command("import-timeline")(timeline_import.import_timeline)
 app.command("lint")(lint.lint)
+app.command("remind")(remind.remind)
 app.command("demo")(demo.demo)
 app.command("serve")(serve.serve)
 

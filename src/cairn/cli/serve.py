@@ -17,7 +17,10 @@ def serve(
     from cairn.cli.state import context
     from cairn.web.app import create_app
 
+    from cairn.services.scheduler import start_reminder_loop
+
     ctx = context()
     app = create_app(ctx.settings, context=ctx)
+    start_reminder_loop(ctx, ctx.settings.remind_interval_minutes)
     typer.echo(f"Cairn on http://{host or ctx.settings.host}:{port or ctx.settings.port}", err=True)
     uvicorn.run(app, host=host or ctx.settings.host, port=port or ctx.settings.port, log_level="info")

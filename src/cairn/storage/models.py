@@ -343,3 +343,20 @@ class IncidentLink(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (UniqueConstraint("system", "external_key", "incident_id", name="uq_incident_links_key"),)
+
+
+class ReminderSent(Base):
+    """A reminder delivered, so that no stage is sent twice, even across restarts."""
+
+    __tablename__ = "reminders_sent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"), index=True)
+    recipient: Mapped[str] = mapped_column(String(100))
+    stage: Mapped[str] = mapped_column(String(30))
+    channel: Mapped[str] = mapped_column(String(20))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("action_item_id", "recipient", "stage", "channel", name="uq_reminders_sent_stage"),
+    )
