@@ -110,3 +110,32 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> 
                f"90th percentile {result.age_p90_days if result.age_p90_days is not None else '—'} days")
     for title, groups in (("team", result.by_team), ("priority", result.by_priority), ("month due", result.by_month)):
         typer.echo(f"by {title}: " + ", ".join(f"{name} {share(value)}" for name, value in groups.items()))
+
+
+@app.command("ticket")
+def ticket(
+    key: str = typer.Argument(..., help="Incident key, e.g. INC-1."),
+    item: str = typer.Argument(..., help="Action item id, e.g. A1."),
+    tracker: str = typer.Option(..., "--tracker", help="jira or github (configured with CAIRN_JIRA_* / CAIRN_GITHUB_*)."),
+) -> None:
+    """Open a tracker issue for an action item and keep the link."""
+    from cairn.cli.state import context
+    from cairn.services.trackers import open_ticket
+
+    typer.echo(f"{key.upper()} {item.upper()} is tracked as {open_ticket(context(), key, item, tracker)}")
+
+
+@app.command("sync")
+def sync() -> None:
+    """Pull tracker states: a closed ticket closes its item (and records when)."""
+    from cairn.cli.state import context
+    from cairn.services.trackers import sync_tickets
+
+    result = sync_tickets(context())
+    for closed in result.closed:
+        typer.echo(f"closed {closed} (its ticket is closed)")
+    for error in result.errors:
+        typer.echo(f"not synced: {error}", err=True)
+    typer.echo(f"{result.checked} ticket{'s' if result.checked != 1 else ''} checked")
+    if result.errors:
+        raise typer.Exit(1)

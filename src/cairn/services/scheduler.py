@@ -1,4 +1,4 @@
-"""The reminder loop inside `cairn serve`: the same code as `cairn remind`."""
+"""The follow-up loop inside `cairn serve`: reminders and tracker sync, the same code as `cairn remind` and `cairn actions sync`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import threading
 
 from cairn.services.context import Context
 from cairn.services.reminders import run_reminders
+from cairn.services.trackers import sync_tickets
 
 log = logging.getLogger("cairn.reminders")
 
@@ -23,6 +24,9 @@ def start_reminder_loop(ctx: Context, interval_minutes: int) -> threading.Event 
                 run = run_reminders(ctx)
                 for failure in run.failures:
                     log.warning("reminder not delivered: %s", failure)
+                synced = sync_tickets(ctx)
+                for error in synced.errors:
+                    log.warning("ticket not synced: %s", error)
             except Exception:  # keep the loop alive; the next run tries again
                 log.exception("reminder run failed")
             stop.wait(interval_minutes * 60)

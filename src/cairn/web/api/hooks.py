@@ -42,3 +42,44 @@ async def alertmanager(request: Request, ctx: ContextDep) -> dict[str, Any]:
     user = authenticate(ctx, token)
     received = receive_alertmanager(ctx, await json_body(request), user)
     return {"incident": received.key, "created": received.created, "added": received.added, "duplicates": received.duplicates}
+
+
+@router.post("/jira", name="hook_jira")
+async def jira(request: Request, ctx: ContextDep) -> dict[str, Any]:
+    """Jira issue webhooks (jira:issue_updated): a done issue closes its action item."""
+    from cairn.services.tracker_clients import jira_state
+    from cairn.services.trackers import close_by_ticket
+
+    _writer(ctx, request)
+    payload = await json_body(request)
+    issue = payload.get("issue") if isinstance(payload, dict) else None
+    if not isinstance(issue, dict) or not isinstance(issue.get("key"), str):
+        raise InvalidInput("not a Jira issue event: expected issue.key")
+    return {"closed": close_by_ticket(ctx, "jira", issue["key"], jira_state(issue))}
+
+
+@router.post("/github", name="hook_github")
+async def github(request: Request, ctx: ContextDep) -> dict[str, Any]:
+    """GitHub 'issues' webhooks: a closed issue closes its action item."""
+    from cairn.services.tracker_clients import github_state
+    from cairn.services.trackers import close_by_ticket
+
+    _writer(ctx, request)
+    payload = await json_body(request)
+    issue = payload.get("issue") if isinstance(payload, dict) else None
+    repo = payload.get("repository", {}).get("full_name") if isinstance(payload, dict) and isinstance(payload.get("repository"), dict) else None
+    if not isinstance(issue, dict) or not isinstance(issue.get("number"), int) or not isinstance(repo, str):
+        raise InvalidInput("not a GitHub issues event: expected issue.number and repository.full_name")
+    return {"closed": close_by_ticket(ctx, "github", f"{repo}#{issue['number']}", github_state(issue))}
+
+
+def _writer(ctx, request: Request) -> None:  # type: ignore[no-untyped-def]
+    from cairn.domain.enums import UserRole
+    from cairn.errors import Forbidden
+
+    token = bearer(request)
+    if token is None:
+        raise Unauthorized("send the API token as 'Authorization: Bearer <token>'")
+    user = authenticate(ctx, token)
+    if user.role not in (UserRole.RESPONDER.value, UserRole.ADMIN.value):
+        raise Forbidden("this token's user may not write incidents")
