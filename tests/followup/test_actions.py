@@ -147,3 +147,32 @@ def test_the_api_lists_items_and_stats(settings, ctx, incident):
     assert data["total"] == 1 and data["items"][0]["id"] == "A1" and data["items"][0]["overdue"] is False
     assert client.get("/api/v1/action-items/stats").json()["open"] == 1
     assert client.get("/api/v1/action-items?due_within=-1").status_code == 422
+
+
+def test_the_action_items_page_shows_views_and_figures(settings, ctx, incident):
+    from fastapi.testclient import TestClient
+
+    from cairn.web.app import create_app
+
+    add_action_item(ctx, incident, "Pin the pool", owner="alice", due="2099-01-01", impact=3, effort=1)
+    add_action_item(ctx, incident, "Old one", owner="bob", due="2099-01-02", impact=3, effort=1)
+    _force(ctx, "A2", due=date(2026, 1, 1))
+    client = TestClient(create_app(settings, context=ctx))
+    html = client.get("/actions").text
+    assert "Pin the pool" in html and "Closed on schedule" in html and "overdue" in html
+    stalled = client.get("/actions?view=stalled").text
+    assert "Old one" in stalled and "Pin the pool" not in stalled
+    assert "Old one" not in client.get("/actions?owner=alice").text
+    assert client.get("/actions?view=everything").status_code == 422
+
+
+def test_postmortem_owners_see_their_items_and_stalled_items_are_listed(ctx, incident):
+    from cairn.services.incidents import add_participant
+
+    add_participant(ctx, incident, "bob", "owner")
+    add_action_item(ctx, incident, "Pin", owner="alice", due="2099-01-01", impact=3, effort=1)
+    assert [r.title for r in list_action_items(ctx, postmortem_owner="bob", today=TODAY)] == ["Pin"]
+    assert list_action_items(ctx, postmortem_owner="alice", today=TODAY) == []
+    _force(ctx, "A1", due=date(2026, 11, 10))
+    assert [r.title for r in list_action_items(ctx, stalled_after=7, today=TODAY)] == ["Pin"]
+    assert list_action_items(ctx, stalled_after=30, today=TODAY) == []

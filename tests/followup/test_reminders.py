@@ -193,3 +193,15 @@ def test_the_remind_command(cli, world, smtp):
     result = cli("remind", "--now", "2026-03-28T10:00:00+01:00", env=env)
     assert "sent 2 reminders to alice by email" in result.output
     assert cli("remind", "--now", "2026-03-28T11:00:00+01:00", env=env).output.strip() == "no reminders owed"
+
+
+def test_a_teams_slack_incoming_webhook_gets_the_digest_as_text(world, hooks, tmp_path):
+    ctx, key = world
+    config = tmp_path / "slack.toml"
+    config.write_text(f'[teams.payments]\nemail = false\nslack_webhook = "{hooks.url}"\n')
+    slack = Context(settings=ctx.settings.model_copy(update={"notify_config": config}), db=ctx.db)
+    run = run_reminders(slack, now=at("2026-03-28T10:00:00+01:00"), backoff=0)
+    assert run.delivered == [("alice", "slack", 2)]
+    [posted] = hooks.received
+    assert set(posted) == {"text"} and posted["text"].startswith("Action items for alice:")
+    assert f"- {key} A1 Pin the pool size" in posted["text"]

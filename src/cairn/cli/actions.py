@@ -57,6 +57,8 @@ def list_(
     overdue: bool = typer.Option(False, "--overdue", help="Only open items past their due date."),
     due_within: Optional[int] = typer.Option(None, "--due-within", help="Only open items due in the next N days."),
     open_only: bool = typer.Option(False, "--open", help="Only open items."),
+    stalled: bool = typer.Option(False, "--stalled", help="Only items overdue past CAIRN_ESCALATE_AFTER_DAYS."),
+    postmortem_owner: Optional[str] = typer.Option(None, "--postmortem-owner", help="Items of the postmortems this user owns."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """List action items across incidents, soonest due first."""
@@ -67,7 +69,11 @@ def list_(
     from cairn.services.actions import list_action_items
 
     today = date.today()
-    rows = list_action_items(context(), owner=mine, team=team, only_open=open_only, overdue=overdue, due_within=due_within)
+    ctx = context()
+    rows = list_action_items(
+        ctx, owner=mine, team=team, only_open=open_only, overdue=overdue, due_within=due_within,
+        stalled_after=ctx.settings.escalate_after_days if stalled else None, postmortem_owner=postmortem_owner,
+    )
     if as_json:
         typer.echo(json.dumps([row.to_data(today) for row in rows], ensure_ascii=False, indent=2))
         return
@@ -75,6 +81,8 @@ def list_(
         typer.echo("no action items match")
     for row in rows:
         flag = "  OVERDUE" if row.overdue(today) else ""
+        if row.ticket:
+            flag += f"  [{row.ticket}{' sync failed: ' + row.sync_error if row.sync_error else ''}]"
         typer.echo(f"{row.key:<8} {row.label:<4} {row.priority} {row.status:<12} {str(row.due or '—'):<10} {row.owner or '—':<12} {row.title}{flag}")
 
 

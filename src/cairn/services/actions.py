@@ -24,7 +24,7 @@ from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.incidents import key_of, require_incident, touch
 from cairn.services.people import get_user
-from cairn.storage.models import ActionItem, Incident, IncidentTeam, Postmortem, Team, TeamMember, User
+from cairn.storage.models import ActionItem, Incident, IncidentTeam, Participant, Postmortem, Team, TeamMember, User
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class ActionRow:
     closed_at: datetime | None
     teams: list[str]
     url: str | None
+    ticket: str | None = None
+    sync_error: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -54,7 +56,8 @@ class ActionRow:
             "incident": self.key, "id": self.label, "title": self.title, "owner": self.owner,
             "due": self.due.isoformat() if self.due else None, "priority": self.priority, "kind": self.kind,
             "status": self.status, "closed_at": self.closed_at.isoformat() if self.closed_at else None,
-            "teams": self.teams, "url": self.url, "overdue": self.overdue(today),
+            "teams": self.teams, "url": self.url, "ticket": self.ticket, "sync_error": self.sync_error,
+            "overdue": self.overdue(today),
         }
 
 
@@ -192,6 +195,7 @@ def _row(ctx: Context, incident: Incident, item: ActionItem, owner: str | None) 
         key=key_of(ctx, incident), label=item.label, title=item.title, owner=owner, due=item.due_date,
         priority=item.priority, kind=item.kind, status=item.status, created_at=item.created_at,
         closed_at=item.closed_at, teams=[link.team.name for link in incident.team_links], url=item.external_url,
+        ticket=item.external_key, sync_error=item.sync_error,
     )
 
 
@@ -203,9 +207,15 @@ def list_action_items(
     only_open: bool = False,
     overdue: bool = False,
     due_within: int | None = None,
+    stalled_after: int | None = None,
+    postmortem_owner: str | None = None,
     today: date | None = None,
 ) -> list[ActionRow]:
-    """Action items across incidents, soonest due first."""
+    """Action items across incidents, soonest due first.
+
+    `stalled_after`: only open items overdue by at least that many days;
+    `postmortem_owner`: items of the postmortems this user owns.
+    """
     today = today or now_utc().date()
     with ctx.db.transaction() as session:
         query = (
@@ -220,7 +230,16 @@ def list_action_items(
             members = select(TeamMember.user_id).join(Team, Team.id == TeamMember.team_id).where(Team.name == team)
             incidents = select(IncidentTeam.incident_id).join(Team, Team.id == IncidentTeam.team_id).where(Team.name == team)
             query = query.where((ActionItem.owner_id.in_(members)) | (Incident.id.in_(incidents)))
-        if only_open or overdue or due_within is not None:
+        if postmortem_owner:
+            owned = (
+                select(Participant.incident_id)
+                .join(User, User.id == Participant.user_id)
+                .where(User.username == check_username(postmortem_owner, "owner"), Participant.role == "owner")
+            )
+            query = query.where(Incident.id.in_(owned))
+        if stalled_after is not None:
+            query = query.where(ActionItem.due_date <= today - timedelta(days=stalled_after))
+        if only_open or overdue or due_within is not None or stalled_after is not None:
             query = query.where(ActionItem.status.in_([ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value]))
         if overdue:
             query = query.where(ActionItem.due_date < today)

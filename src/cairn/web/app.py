@@ -23,6 +23,7 @@ from cairn.web.api import actions as api_actions
 from cairn.web.api import hooks as api_hooks
 from cairn.web.api import lint as api_lint
 from cairn.web.api import timeline as api_timeline
+from cairn.web.pages import actions as page_actions
 from cairn.web.pages import incidents as page_incidents
 from cairn.web.templating import build_templates
 
@@ -71,6 +72,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
         return {"status": "ok"}
 
     app.include_router(page_incidents.router)
+    app.include_router(page_actions.router)
     app.include_router(api_incidents.router)
     app.include_router(api_lint.router)
     app.include_router(api_hooks.router)
