@@ -205,3 +205,14 @@ def test_a_teams_slack_incoming_webhook_gets_the_digest_as_text(world, hooks, tm
     [posted] = hooks.received
     assert set(posted) == {"text"} and posted["text"].startswith("Action items for alice:")
     assert f"- {key} A1 Pin the pool size" in posted["text"]
+
+
+def test_an_item_added_after_todays_digest_waits_for_tomorrows(world, smtp):
+    ctx, key = world
+    inbox, _port = smtp
+    run_reminders(ctx, now=at("2026-03-28T10:00:00+01:00"), backoff=0)
+    add_action_item(ctx, key, "Runbook step", owner="alice", due="2026-03-29", impact=2, effort=1, today=date(2026, 3, 28))
+    assert run_reminders(ctx, now=at("2026-03-28T16:00:00+01:00"), backoff=0).delivered == []
+    tomorrow = run_reminders(ctx, now=at("2026-03-29T10:00:00+02:00"), backoff=0)
+    assert ("alice", "email", 1) in tomorrow.delivered
+    assert "Runbook step" in inbox.messages[-1].get_content() and len(inbox.messages) == 2

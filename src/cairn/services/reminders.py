@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timezone
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
@@ -88,8 +88,10 @@ def run_reminders(ctx: Context, *, now: datetime | None = None, retries: int = 3
                     owed[(lead.username, team)].append(entry)
     for (recipient, team), items in sorted(owed.items(), key=lambda pair: (pair[0][0], pair[0][1] or "")):
         person = people[recipient]
+        zone = require_zone(person.timezone or settings.timezone)
+        day_start = datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone).astimezone(timezone.utc)
         for channel, deliver in _channels_for(ctx, channels, team, person, retries, backoff):
-            claimed = _claim(ctx, recipient, channel, items, now)
+            claimed = _claim(ctx, recipient, channel, items, now, day_start)
             if not claimed:
                 continue
             try:
@@ -114,10 +116,21 @@ def _channels_for(ctx: Context, channels: Channels, team: str | None, person: Us
         yield "webhook", lambda who, items: post_json(url, _payload(who, items), retries=retries, backoff=backoff)
 
 
-def _claim(ctx: Context, recipient: str, channel: str, items: list[Due], now: datetime) -> list[Due]:
-    """Record the deliveries about to happen; only those not recorded before come back."""
+def _claim(ctx: Context, recipient: str, channel: str, items: list[Due], now: datetime, day_start: datetime) -> list[Due]:
+    """Record the deliveries about to happen; only those not recorded before come back.
+
+    One digest per person, channel and local day: if one went out today,
+    what is owed now waits for tomorrow's.
+    """
     claimed = []
     with ctx.db.transaction() as session:
+        already_today = session.scalar(
+            select(ReminderSent.id).where(
+                ReminderSent.recipient == recipient, ReminderSent.channel == channel, ReminderSent.sent_at >= day_start
+            ).limit(1)
+        )
+        if already_today is not None:
+            return []
         sent = {
             (row.action_item_id, row.stage)
             for row in session.scalars(
