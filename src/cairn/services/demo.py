@@ -235,8 +235,20 @@ def load_demo(ctx: Context, *, anchor: date, seed: int = 7, count: int = 30, if_
         docs = [_incident(rng, anchor, index, count) for index in range(count)]
         docs.sort(key=lambda doc: doc.moments.started)
         for doc in docs:
-            save_document(session, ctx, doc, source="demo")
+            result = save_document(session, ctx, doc, source="demo")
+            _backdate_action_items(session, ctx, result.key, doc)
     return count
+
+
+def _backdate_action_items(session, ctx: Context, key: str, doc: IncidentDoc) -> None:  # type: ignore[no-untyped-def]
+    """Items were written when the postmortem was, a day after resolution, not today."""
+    from cairn.services.incidents import require_incident
+
+    written = (doc.moments.resolved or doc.moments.started) + timedelta(days=1)
+    incident = require_incident(session, ctx, key, full=True)
+    for item in incident.postmortem.action_items if incident.postmortem else []:
+        item.created_at = written
+        item.updated_at = item.closed_at or written
 
 
 def _incident(rng: random.Random, anchor: date, index: int, count: int) -> IncidentDoc:
