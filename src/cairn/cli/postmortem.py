@@ -41,3 +41,18 @@ def show(key: str = typer.Argument(..., help="Incident key, e.g. INC-1.")) -> No
     from cairn.services.portable import export_incident
 
     typer.echo(export_incident(context(), key, "markdown"), nl=False)
+
+
+@app.command("check")
+def check(key: str = typer.Argument(..., help="Incident key, e.g. INC-1.")) -> None:
+    """Show the completeness checklist and score; exit 1 while items fail."""
+    from cairn.cli.state import context
+    from cairn.services.completeness import check_postmortem
+
+    result = check_postmortem(context(), key)
+    for item in result.checks:
+        mark = "✓" if item.passed else "✗"
+        typer.echo(f"{mark} {item.title}" + ("" if item.passed else f": {item.detail}"))
+    typer.echo(f"completeness {result.score:.0%} ({sum(c.passed for c in result.checks)}/{len(result.checks)})")
+    if not result.complete:
+        raise typer.Exit(1)

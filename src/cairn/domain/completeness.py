@@ -1,0 +1,73 @@
+"""The completeness checklist of a postmortem, computed from its data.
+
+Each check says what is missing in words a writer can act on. Publishing is
+gated on all checks passing (the workflow lets an admin override, with a
+reason); the score is the share of checks that pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cairn.domain.document import IncidentDoc
+
+HIGH_SEVERITY_COUNT = 2  # the first N configured severities (SEV1, SEV2) need deeper analysis
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    title: str
+    passed: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class Checklist:
+    checks: list[Check]
+
+    @property
+    def score(self) -> float:
+        return sum(c.passed for c in self.checks) / len(self.checks) if self.checks else 1.0
+
+    @property
+    def complete(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+    @property
+    def failing(self) -> list[Check]:
+        return [c for c in self.checks if not c.passed]
+
+
+def checklist(doc: IncidentDoc, *, severities: list[str], open_lint_findings: int = 0) -> Checklist:
+    pm = doc.postmortem
+    prose = pm.prose
+    kinds = {event.kind for event in doc.timeline}
+    impact = pm.impact
+    high = doc.severity in severities[:HIGH_SEVERITY_COUNT]
+    items = doc.action_items
+    incomplete_items = [a.label or a.title for a in items if not (a.owner and a.due and a.priority)]
+    has_whys = any(f.whys for f in doc.factors)
+    checks = [
+        Check("summary", "Summary written", bool(prose.get("summary")), "write the summary: what broke, when, for how long, who was affected"),
+        Check("impact", "Impact quantified",
+              any(v is not None for v in (impact.users_affected, impact.users_share, impact.duration_minutes)) and bool(prose.get("impact")),
+              "give users affected or their share, the duration, and describe the impact"),
+        Check("detection", "Timeline shows detection",
+              bool(kinds & {"alert", "detection"}) or doc.moments.detected is not None,
+              "add the alert or the moment someone noticed"),
+        Check("resolution", "Timeline shows resolution",
+              bool(kinds & {"resolution", "mitigation"}) and doc.moments.resolved is not None,
+              "add the resolution to the timeline and record the resolved moment"),
+        Check("factors", "Contributing factors",
+              (len(doc.factors) >= 2 or has_whys) if high else len(doc.factors) >= 1,
+              "for SEV1/SEV2 give several contributing factors or a 5-Whys chain" if high else "add at least one contributing factor"),
+        Check("resolution-text", "Resolution described", bool(prose.get("resolution")), "say how it was resolved, including what did not work"),
+        Check("lessons", "Lessons recorded", bool(prose.get("went_well") and prose.get("went_wrong")),
+              "write what went well and what went wrong"),
+        Check("action-items", "Action items complete", bool(items) and not incomplete_items,
+              "add action items" if not items else f"give owner, due date and priority to {', '.join(incomplete_items)}"),
+        Check("language", "Blameless language", open_lint_findings == 0,
+              f"{open_lint_findings} wording finding{'s' if open_lint_findings != 1 else ''} to fix or dismiss (cairn lint {doc.key})"),
+    ]
+    return Checklist(checks)
