@@ -69,3 +69,13 @@ def test_the_check_command_exits_1_while_items_fail(cli, ctx):
     gap = import_document(ctx, COMPLETE.replace("title: Checkout 502", "title: Other").replace("## Summary\n\nCard payments failed for 72 minutes.\n", "## Summary\n")).key
     result = cli("postmortem", "check", gap)
     assert result.exit_code == 1 and "✗ Summary written: write the summary" in result.output
+
+
+def test_the_incident_page_shows_the_checklist(settings, ctx):
+    from fastapi.testclient import TestClient
+
+    from cairn.web.app import create_app
+
+    key = import_document(ctx, COMPLETE.replace("## Summary\n\nCard payments failed for 72 minutes.\n", "## Summary\n")).key
+    html = TestClient(create_app(settings, context=ctx)).get(f"/incidents/{key}").text
+    assert "Completeness 89%" in html and "✗ Summary written" in html

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from cairn.domain.completeness import checklist
 from cairn.domain.document import PROSE_SECTIONS
 from cairn.domain.enums import IncidentStatus
 from cairn.domain.moments import durations
@@ -75,6 +76,7 @@ def incident_page(request: Request, key: str, ctx: ContextDep, templates: Templa
         ],
         "unwritten": [title for title, body, _location in prose if not body.strip()],
         "review": review,
+        "checklist": checklist(doc, severities=ctx.settings.severities, open_lint_findings=len(review.findings)),
         "quantified": any(value is not None for value in vars(impact).values()),
     }
     return templates.TemplateResponse(request, "incident.html", context)
