@@ -106,7 +106,7 @@ def run_reminders(ctx: Context, *, now: datetime | None = None, retries: int = 3
 
 def _channels_for(ctx: Context, channels: Channels, team: str | None, person: User, retries: int, backoff: float):  # type: ignore[no-untyped-def]
     config = channels.for_team(team)
-    if config.email and person.email:
+    if config.email and person.email and ctx.settings.smtp_host:  # no SMTP server: e-mail is simply off
         yield "email", lambda who, items: send_email(ctx.settings, person.email, _subject(items), _text(who, items))
     if config.slack_webhook:
         url = config.slack_webhook
