@@ -107,5 +107,7 @@ def cli(database_url: str, tmp_path: Path) -> Cli:
 def shared_samples() -> Path:
     samples = SHARED / "samples"
     if not samples.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"shared samples not found at {samples} (required when CI=true)")
         pytest.skip(f"shared samples not found at {samples}")
     return samples

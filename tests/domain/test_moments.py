@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cairn.domain.enums import IncidentStatus, KeyMoment
-from cairn.domain.lifecycle import require_incident_transition, status_for_moments
+from cairn.domain.enums import IncidentStatus, KeyMoment, PostmortemStatus
+from cairn.domain.lifecycle import require_incident_transition, require_postmortem_transition, status_for_moments
 from cairn.domain.moments import KeyMoments, check_order, durations
 from cairn.errors import Conflict, InvalidInput
 
@@ -66,3 +66,10 @@ def test_a_closed_incident_cannot_jump_back_to_open():
         require_incident_transition(IncidentStatus.CLOSED, IncidentStatus.OPEN, "INC-1")
     with pytest.raises(Conflict, match="already open"):
         require_incident_transition(IncidentStatus.OPEN, IncidentStatus.OPEN, "INC-1")
+
+
+def test_a_postmortem_is_reviewed_and_approved_before_it_is_published():
+    require_postmortem_transition(PostmortemStatus.DRAFT, PostmortemStatus.IN_REVIEW, "INC-1")
+    require_postmortem_transition(PostmortemStatus.APPROVED, PostmortemStatus.PUBLISHED, "INC-1")
+    with pytest.raises(Conflict, match="the postmortem of INC-1 cannot go from draft to published"):
+        require_postmortem_transition(PostmortemStatus.DRAFT, PostmortemStatus.PUBLISHED, "INC-1")

@@ -110,6 +110,7 @@ def list_(
     """List incidents, newest first."""
     from cairn.cli.render import incident_table
     from cairn.cli.state import context
+    from cairn.domain.times import require_zone, start_of_day
     from cairn.services.incidents import IncidentFilter, list_incidents
 
     ctx = context()
@@ -119,8 +120,8 @@ def list_(
         service=service,
         team=team,
         kind=kind,
-        since=_day_start(since, ctx.settings.timezone),
-        until=_day_start(until, ctx.settings.timezone),
+        since=start_of_day(since, require_zone(ctx.settings.timezone)),
+        until=start_of_day(until, require_zone(ctx.settings.timezone)),
         text=search,
     )
     rows, total = list_incidents(ctx, criteria, limit=limit, offset=offset)
@@ -131,15 +132,6 @@ def list_(
         return
     incident_table(rows, total)
 
-
-def _day_start(text: str | None, zone_name: str):  # type: ignore[no-untyped-def]
-    if not text:
-        return None
-    from datetime import datetime, time
-
-    from cairn.domain.times import localize, parse_date, require_zone
-
-    return localize(datetime.combine(parse_date(text), time()), require_zone(zone_name))
 
 
 @app.command("show")

@@ -25,7 +25,7 @@ def lint(
 
     from cairn import __version__
     from cairn.analysis.lint.sarif import to_sarif
-    from cairn.errors import ImportFailed, InvalidInput
+    from cairn.errors import InvalidInput
 
     fmt = format.strip().lower()
     if fmt not in ("text", "json", "sarif"):
@@ -46,15 +46,9 @@ def lint(
         else:
             from cairn.services.lint import lint_document_text
 
-            path = Path(target)
-            try:
-                raw = path.read_bytes()
-            except OSError as error:
-                raise ImportFailed(f"cannot read: {error.strerror}", source=target) from None
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise ImportFailed("not valid UTF-8", source=target, line=raw[: error.start].count(b"\n") + 1) from None
+            from cairn.cli.files import read_utf8
+
+            text, _name = read_utf8(Path(target))
             ctx = _optional_context()
             results.extend((target, finding) for finding in lint_document_text(ctx, text, source=target, team=team))
 

@@ -30,22 +30,11 @@ def import_(
     force: bool = typer.Option(False, "--force", help="Overwrite even if the incident changed since the export."),
 ) -> None:
     """Create or update an incident from a Markdown document."""
-    import sys
-
+    from cairn.cli.files import read_utf8
     from cairn.cli.state import context
-    from cairn.errors import ImportFailed
     from cairn.services.portable import import_document
 
-    name = "<stdin>" if str(path) == "-" else str(path)
-    try:
-        raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
-    except OSError as error:
-        raise ImportFailed(f"cannot read: {error.strerror}", source=name) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ImportFailed("not valid UTF-8", source=name, line=line) from None
+    text, name = read_utf8(path)
     result = import_document(context(), text, source=name, force=force)
     if result.created:
         typer.echo(f"created {result.key} from {name}")

@@ -27,22 +27,12 @@ def import_timeline(
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
     from cairn.cli.state import context
-    from cairn.domain.times import format_local, parse_when, require_zone
-    from cairn.importers.base import ImportOptions
+    from cairn.domain.times import format_local, require_zone
     from cairn.services.incidents import set_moment, show_incident
     from cairn.services.timeline_import import import_timeline as run_import
 
     ctx = context()
     incident_zone = require_zone(show_incident(ctx, key).timezone)
-    zone = require_zone(tz) if tz else incident_zone
-    options = ImportOptions(
-        zone=zone,
-        since=parse_when(since, zone) if since else None,
-        until=parse_when(until, zone) if until else None,
-        level=level,
-        log_format=log_format.strip().lower() if log_format else None,
-        channel=channel,
-    )
     total = path.stat().st_size if path.is_file() else None
     with Progress(
         TextColumn("[bold]importing[/] {task.description}"),
@@ -54,8 +44,8 @@ def import_timeline(
     ) as bar:
         task = bar.add_task(path.name, total=total)
         summary = run_import(
-            ctx, key, path, source=source, options=options,
-            progress=lambda done: bar.update(task, completed=done), gap_threshold=timedelta(minutes=gap),
+            ctx, key, path, source=source, since=since, until=until, tz=tz, level=level, log_format=log_format,
+            channel=channel, progress=lambda done: bar.update(task, completed=done), gap_threshold=timedelta(minutes=gap),
         )
     typer.echo(
         f"{summary.key} from {summary.source}: {summary.added} added, {summary.duplicates} duplicates skipped, "

@@ -113,8 +113,11 @@ def parse_date(text: str) -> date:
     return check_day_range(day)
 
 
-def in_zone(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
-    return None if moment is None else moment.astimezone(zone)
+def start_of_day(text: str | None, zone: ZoneInfo) -> datetime | None:
+    """Midnight of a YYYY-MM-DD date in `zone` (None for no date): list filters' --since/--until."""
+    if not text:
+        return None
+    return localize(datetime.combine(parse_date(text), time()), zone)
 
 
 def format_local(moment: datetime | None, zone: ZoneInfo, *, with_date: bool = True, seconds: bool = False) -> str:
@@ -126,11 +129,6 @@ def format_local(moment: datetime | None, zone: ZoneInfo, *, with_date: bool = T
     if seconds and local.second:
         pattern += ":%S"
     return f"{local.strftime(pattern)} {local.tzname()}"
-
-
-def isoformat_local(moment: datetime, zone: ZoneInfo) -> str:
-    """ISO 8601 with the zone's offset: the form written into exports."""
-    return moment.astimezone(zone).isoformat()
 
 
 def format_duration(span: timedelta | None) -> str:

@@ -147,7 +147,7 @@ def update_action_item(
     today = today or now_utc().date()
     with ctx.db.transaction() as session:
         incident = require_incident(session, ctx, key, full=True)
-        item = _require_item(ctx, incident, label)
+        item = require_item(ctx, incident, label)
         changes: dict[str, str | None] = {}
         if owner is not None:
             item.owner = _owner(session, owner)
@@ -181,7 +181,7 @@ def update_action_item(
         return _row(ctx, incident, item, item.owner.username if item.owner else None)
 
 
-def _require_item(ctx: Context, incident: Incident, label: str) -> ActionItem:
+def require_item(ctx: Context, incident: Incident, label: str) -> ActionItem:
     wanted = label.strip().upper()
     pm = incident.postmortem
     for item in pm.action_items if pm else []:

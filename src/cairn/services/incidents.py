@@ -186,10 +186,6 @@ def show_incident(ctx: Context, key: str) -> IncidentDoc:
         return to_doc(require_incident(session, ctx, key, full=True), ctx.settings.key_prefix)
 
 
-def incident_durations(doc: IncidentDoc) -> Durations:
-    return durations(doc.moments)
-
-
 def set_moment(ctx: Context, key: str, moment: str, *, at: When = None, event_id: int | None = None, clear: bool = False) -> IncidentDoc:
     """Set (or clear) a key moment, directly or from a timeline event's time."""
     which = parse_choice(KeyMoment, moment, "key moment")
@@ -207,11 +203,11 @@ def set_moment(ctx: Context, key: str, moment: str, *, at: When = None, event_id
             value = event.at
         else:
             value = resolve_when(at, zone)
-        _apply_moment(session, ctx, incident, which, value)
+        apply_moment(session, ctx, incident, which, value)
         return to_doc(_reload(session, incident), ctx.settings.key_prefix)
 
 
-def _apply_moment(session: Session, ctx: Context, incident: Incident, which: KeyMoment, value: datetime | None) -> None:
+def apply_moment(session: Session, ctx: Context, incident: Incident, which: KeyMoment, value: datetime | None) -> None:
     zone = require_zone(incident.timezone)
     moments = moments_of(incident).with_moment(which, value)
     check_order(moments, zone)

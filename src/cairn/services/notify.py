@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 import smtplib
 import time
-import tomllib
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -17,6 +17,7 @@ from typing import Any
 
 from cairn.config import Settings
 from cairn.errors import InvalidInput
+from cairn.tomlfile import read_toml
 
 RETRIES = 3
 BACKOFF_SECONDS = 0.5
@@ -46,12 +47,7 @@ def load_channels(path: Path | None) -> Channels:
     """Per-team channels from TOML ([default] and [teams.NAME] tables)."""
     if path is None:
         return Channels()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise InvalidInput(f"notification configuration {path}: {error.strerror}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise InvalidInput(f"notification configuration {path}: {error}") from None
+    data = read_toml(path, "notification configuration")
 
     def read(table: Any, where: str) -> TeamChannels:
         if not isinstance(table, dict):
@@ -92,7 +88,7 @@ def send_email(settings: Settings, to: str, subject: str, body: str) -> None:
 def post_json(url: str, payload: dict[str, Any], *, retries: int = RETRIES, backoff: float = BACKOFF_SECONDS) -> None:
     """POST with retries and exponential back-off on 5xx and network errors; 4xx is final."""
     body = json.dumps(payload).encode("utf-8")
-    host = urllib.request.urlparse(url).netloc  # the path of a Slack webhook is its secret
+    host = urllib.parse.urlparse(url).netloc  # the path of a Slack webhook is its secret
     for attempt in range(retries):
         request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
         try:

@@ -16,7 +16,7 @@ from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.validation import EVENT_TEXT_LIMIT
 from cairn.services.convert import event_doc
-from cairn.services.incidents import When, _apply_moment, key_of, require_incident, resolve_when, touch
+from cairn.services.incidents import When, apply_moment, key_of, require_incident, resolve_when, touch
 from cairn.storage.models import TimelineEvent
 
 
@@ -80,5 +80,5 @@ def log_event(
         touch(incident)
         record(session, ctx.actor, "event.logged", incident, {"event": event.id, "kind": kind_value})
         if moment is not None:
-            _apply_moment(session, ctx, incident, moment, when)
+            apply_moment(session, ctx, incident, moment, when)
         return LoggedEvent(key_of(ctx, incident), event_doc(event), created=True)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from cairn.analysis.gaps import Gap, quiet_gaps
 from cairn.domain.enums import KeyMoment
-from cairn.domain.times import now_utc, require_zone
+from cairn.domain.times import now_utc, parse_when, require_zone
 from cairn.errors import ImportFailed
 from cairn.importers.base import Filtered, ImportOptions, Progress, RawEvent, Rejected, detect, importers
 from cairn.services.audit import record
@@ -58,16 +58,31 @@ def import_timeline(
     *,
     source: str | None = None,
     options: ImportOptions | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    tz: str | None = None,
+    level: str | None = None,
+    log_format: str | None = None,
+    channel: str | None = None,
     progress: Progress = lambda _done: None,
     gap_threshold: timedelta = timedelta(minutes=20),
 ) -> ImportSummary:
+    """Import `path`. Give ready `options`, or the user's words (since, until in
+    the --at forms, read in `tz` or the incident's zone; level, format, channel)."""
     if not path.exists():
         raise ImportFailed("no such file or folder", source=str(path))
     importer = _importer(path, source)
     with ctx.db.transaction() as session:
         incident = require_incident(session, ctx, key)
-        zone = require_zone(incident.timezone)
-        opts = options or ImportOptions(zone=zone)
+        zone = require_zone(tz or incident.timezone)
+        opts = options or ImportOptions(
+            zone=zone,
+            since=parse_when(since, zone) if since else None,
+            until=parse_when(until, zone) if until else None,
+            level=level,
+            log_format=log_format.strip().lower() if log_format else None,
+            channel=channel,
+        )
         if opts.year is None and incident.started_at is not None:
             opts = replace(opts, year=incident.started_at.astimezone(zone).year)
         summary = ImportSummary(key=key_of(ctx, incident), source=importer.name)

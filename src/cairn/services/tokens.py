@@ -17,7 +17,8 @@ from sqlalchemy import select
 
 from cairn.domain.names import check_line
 from cairn.domain.times import now_utc
-from cairn.errors import InvalidInput, NotFound, Unauthorized
+from cairn.domain.enums import UserRole
+from cairn.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.people import require_user
@@ -84,6 +85,14 @@ def authenticate(ctx: Context, raw: str | None) -> User:
             raise Unauthorized("a valid API token is required")
         token.last_used_at = now
         return token.user
+
+
+def require_writer(ctx: Context, raw: str | None) -> User:
+    """The token's user, if that user may change incidents (responder or admin)."""
+    user = authenticate(ctx, raw)
+    if user.role not in (UserRole.RESPONDER.value, UserRole.ADMIN.value):
+        raise Forbidden("this token's user may not write incidents")
+    return user
 
 
 def list_tokens(ctx: Context) -> list[TokenInfo]:

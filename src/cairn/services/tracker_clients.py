@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -45,7 +46,7 @@ def _request(method: str, url: str, headers: dict[str, str], body: Any = None, *
         with urllib.request.urlopen(request, timeout=15) as response:
             payload = response.read()
     except urllib.error.HTTPError as error:
-        raise TrackerError(f"{name} answered {error.code} to {method} {urllib.request.urlparse(url).path}") from None
+        raise TrackerError(f"{name} answered {error.code} to {method} {urllib.parse.urlparse(url).path}") from None
     except (urllib.error.URLError, OSError) as error:
         raise TrackerError(f"{name} is unreachable ({type(getattr(error, 'reason', error)).__name__})") from None
     try:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from cairn.domain.enums import ActionStatus
 from cairn.domain.times import now_utc
 from cairn.errors import Conflict, InvalidInput
-from cairn.services.actions import _require_item
+from cairn.services.actions import require_item
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.incidents import key_of, require_incident, touch
@@ -43,7 +43,7 @@ def open_ticket(ctx: Context, key: str, label: str, tracker: str) -> str:
     client = client_for(ctx, name)
     with ctx.db.transaction() as session:
         incident = require_incident(session, ctx, key, full=True)
-        item = _require_item(ctx, incident, label)
+        item = require_item(ctx, incident, label)
         if item.external_key:
             raise Conflict(f"{item.label} already has a ticket: {item.external_key}")
         incident_key = key_of(ctx, incident)
@@ -52,7 +52,7 @@ def open_ticket(ctx: Context, key: str, label: str, tracker: str) -> str:
     ref = client.create(ctx.settings.jira_project, summary, description, due) if name == "jira" else client.create(summary, description)
     with ctx.db.transaction() as session:
         incident = require_incident(session, ctx, key, full=True)
-        item = _require_item(ctx, incident, label)
+        item = require_item(ctx, incident, label)
         item.tracker, item.external_key, item.external_url = name, ref.key, ref.url
         item.synced_at, item.sync_error = now_utc(), None
         touch(incident)

@@ -8,14 +8,12 @@ status and severity may repeat or be comma-separated, as in the CLI.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
 from typing import Annotated
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Query
 
-from cairn.domain.times import localize, parse_date, require_zone
+from cairn.domain.times import require_zone, start_of_day
 from cairn.services.context import Context
 from cairn.services.incidents import IncidentFilter
 
@@ -64,16 +62,10 @@ class ListQuery:
             service=self.service,
             team=self.team,
             kind=self.kind,
-            since=_day_start(self.since, zone),
-            until=_day_start(self.until, zone),
+            since=start_of_day(self.since, zone),
+            until=start_of_day(self.until, zone),
             text=self.q,
         )
-
-
-def _day_start(text: str | None, zone: ZoneInfo) -> datetime | None:
-    if not text:
-        return None
-    return localize(datetime.combine(parse_date(text), time()), zone)
 
 
 def list_query(

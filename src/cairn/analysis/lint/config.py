@@ -11,12 +11,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from cairn.errors import InvalidInput
+from cairn.tomlfile import read_toml
 
 
 @dataclass(frozen=True)
@@ -65,12 +65,7 @@ def load_config(path: Path | None) -> LintConfig:
     """The lint settings in `path` (none: the defaults)."""
     if path is None:
         return LintConfig()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise InvalidInput(f"lint configuration {path}: {error.strerror}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise InvalidInput(f"lint configuration {path}: {error}") from None
+    data = read_toml(path, "lint configuration")
     lint = data.get("lint", {})
     base = _section({k: v for k, v in lint.items() if k != "teams"}, f"{path} [lint]")
     teams_data = lint.get("teams", {})

@@ -51,6 +51,8 @@ _LOADED_WORDS = (
     "foolish", "foolishly", "irresponsible", "irresponsibly", "inexcusable", "clueless", "brain-dead", "braindead",
     "amateurish", "unprofessional", "moron", "moronic", "morons", "dimwitted", "boneheaded", "half-assed",
 )
+# Capitalised words that are names, log levels, SQL or markers ("TODO" included),
+# never shouting: a run of them is not flagged.
 _ACRONYMS = {
     "UUID", "OAUTH", "ASAP", "NOTE", "TODO", "FIXME", "README", "AUTH", "IOPS", "QUEUE", "ALERT", "ERROR", "INFO",
     "DEBUG", "FATAL", "TRACE", "WARNING", "CRITICAL", "NOTICE", "EMERG", "PANIC", "OKTA", "AURORA", "AZURE", "ELASTIC",

@@ -7,9 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from cairn.errors import InvalidInput, Unauthorized
+from cairn.errors import InvalidInput
 from cairn.services.alert_receiver import receive_alertmanager
-from cairn.services.tokens import authenticate
+from cairn.services.tokens import require_writer
 from cairn.web.deps import ContextDep
 
 router = APIRouter(prefix="/hooks", tags=["hooks"])
@@ -21,6 +21,11 @@ def bearer(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" else None
+
+
+def writer(ctx, request: Request):  # type: ignore[no-untyped-def]
+    """The user behind the request's API token, allowed to change incidents."""
+    return require_writer(ctx, bearer(request))
 
 
 async def json_body(request: Request) -> Any:
@@ -36,11 +41,7 @@ async def json_body(request: Request) -> Any:
 @router.post("/alertmanager", name="hook_alertmanager")
 async def alertmanager(request: Request, ctx: ContextDep) -> dict[str, Any]:
     """Alertmanager's webhook_config target: opens or updates an incident per alert group."""
-    token = bearer(request)
-    if token is None:
-        raise Unauthorized("send the API token as 'Authorization: Bearer <token>'")
-    user = authenticate(ctx, token)
-    received = receive_alertmanager(ctx, await json_body(request), user)
+    received = receive_alertmanager(ctx, await json_body(request), writer(ctx, request))
     return {"incident": received.key, "created": received.created, "added": received.added, "duplicates": received.duplicates}
 
 
@@ -50,7 +51,7 @@ async def jira(request: Request, ctx: ContextDep) -> dict[str, Any]:
     from cairn.services.tracker_clients import jira_state
     from cairn.services.trackers import close_by_ticket
 
-    _writer(ctx, request)
+    writer(ctx, request)
     payload = await json_body(request)
     issue = payload.get("issue") if isinstance(payload, dict) else None
     if not isinstance(issue, dict) or not isinstance(issue.get("key"), str):
@@ -64,7 +65,7 @@ async def github(request: Request, ctx: ContextDep) -> dict[str, Any]:
     from cairn.services.tracker_clients import github_state
     from cairn.services.trackers import close_by_ticket
 
-    _writer(ctx, request)
+    writer(ctx, request)
     payload = await json_body(request)
     issue = payload.get("issue") if isinstance(payload, dict) else None
     repo = payload.get("repository", {}).get("full_name") if isinstance(payload, dict) and isinstance(payload.get("repository"), dict) else None
@@ -72,14 +73,3 @@ async def github(request: Request, ctx: ContextDep) -> dict[str, Any]:
         raise InvalidInput("not a GitHub issues event: expected issue.number and repository.full_name")
     return {"closed": close_by_ticket(ctx, "github", f"{repo}#{issue['number']}", github_state(issue))}
 
-
-def _writer(ctx, request: Request) -> None:  # type: ignore[no-untyped-def]
-    from cairn.domain.enums import UserRole
-    from cairn.errors import Forbidden
-
-    token = bearer(request)
-    if token is None:
-        raise Unauthorized("send the API token as 'Authorization: Bearer <token>'")
-    user = authenticate(ctx, token)
-    if user.role not in (UserRole.RESPONDER.value, UserRole.ADMIN.value):
-        raise Forbidden("this token's user may not write incidents")

@@ -12,14 +12,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from cairn.domain.enums import UserRole
-from cairn.domain.times import parse_when, require_zone
-from cairn.errors import Forbidden, InvalidInput, Unauthorized
-from cairn.importers.base import ImportOptions
+from cairn.errors import InvalidInput
 from cairn.services.incidents import show_incident
 from cairn.services.timeline_import import import_timeline
-from cairn.services.tokens import authenticate
-from cairn.web.api.hooks import bearer
+from cairn.web.api.hooks import writer
 from cairn.web.deps import ContextDep
 
 router = APIRouter(prefix="/api/v1", tags=["timeline"])
@@ -39,21 +35,8 @@ async def timeline_import(
     format: Annotated[str | None, Query(alias="format")] = None,
     channel: Annotated[str | None, Query()] = None,
 ) -> dict[str, Any]:
-    token = bearer(request)
-    if token is None:
-        raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
-    user = authenticate(ctx, token)
-    if user.role not in (UserRole.RESPONDER.value, UserRole.ADMIN.value):
-        raise Forbidden("this token's user may not write incidents")
-    zone = require_zone(show_incident(ctx, key).timezone)
-    options = ImportOptions(
-        zone=zone,
-        since=parse_when(since, zone) if since else None,
-        until=parse_when(until, zone) if until else None,
-        level=level,
-        log_format=format,
-        channel=channel,
-    )
+    user = writer(ctx, request)
+    show_incident(ctx, key)  # an unknown incident is a 404 before the upload is read
     with tempfile.TemporaryDirectory(prefix="cairn-import-") as folder:
         path = Path(folder) / (request.headers.get("x-filename") or "upload").replace("/", "_")[:100]
         size = 0
@@ -63,7 +46,10 @@ async def timeline_import(
                 if size > MAX_UPLOAD:
                     raise InvalidInput(f"the upload is larger than {MAX_UPLOAD} bytes")
                 file.write(chunk)
-        summary = import_timeline(ctx.acting_as(user.username), key, path, source=source, options=options)
+        summary = import_timeline(
+            ctx.acting_as(user.username), key, path, source=source, since=since, until=until,
+            level=level, log_format=format, channel=channel,
+        )
     return {
         "incident": summary.key,
         "source": summary.source,
