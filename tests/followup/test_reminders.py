@@ -19,7 +19,7 @@ from cairn.services.context import Context
 from cairn.services.incidents import open_incident
 from cairn.services.people import create_user
 from cairn.services.reminders import run_reminders
-from cairn.storage.models import ActionItem, Team, User
+from cairn.storage.models import Team, User
 
 UTC = timezone.utc
 

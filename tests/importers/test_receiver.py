@@ -127,4 +127,4 @@ def test_a_file_can_be_imported_over_the_api(client, ctx, token):
     assert first["rejections"] == [{"where": "app.log:3", "reason": "no iso timestamp (e.g. 2026-11-23T14:05:00.123+01:00 (also with a space, a comma, Z or no offset))"}]
     assert client.post(url, content=log, headers=headers).json()["duplicates"] == 2
     assert client.post(url, content=log).status_code == 401
-    assert client.post(f"/api/v1/incidents/INC-99/timeline/import", content=log, headers=headers).status_code == 404
+    assert client.post("/api/v1/incidents/INC-99/timeline/import", content=log, headers=headers).status_code == 404

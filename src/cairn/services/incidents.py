@@ -21,7 +21,7 @@ from cairn.domain.enums import (
 )
 from cairn.domain.keys import format_key, parse_key
 from cairn.domain.lifecycle import require_incident_transition, status_for_moments
-from cairn.domain.moments import Durations, KeyMoments, check_order, durations, durations_seconds
+from cairn.domain.moments import KeyMoments, check_order, durations_seconds
 from cairn.domain.names import check_labels, check_line, check_severity
 from cairn.domain.times import ensure_utc, now_utc, parse_when, require_zone
 from cairn.errors import Conflict, InvalidInput, NotFound
