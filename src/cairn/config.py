@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     github_api_url: str = Field(default="https://api.github.com", description="GitHub REST API base URL.")
     github_token: SecretStr | None = Field(default=None, description="GitHub token for issues; never logged or shown.")
     github_repo: str | None = Field(default=None, description="owner/name of the repository for action item issues.")
+    session_hours: int = Field(default=336, ge=1, le=8760, description="A web sign-in lasts this long without use (hours).")
+    secure_cookies: bool = Field(
+        default=False,
+        description="Mark the sign-in cookie Secure even when the request looks like plain HTTP (set behind a TLS proxy).",
+    )
     host: str = Field(default="127.0.0.1", description="Address `cairn serve` listens on.")
     port: int = Field(default=8000, description="Port `cairn serve` listens on.")
 

@@ -139,5 +139,6 @@ def test_an_unexpected_failure_gives_a_500_json_error_without_internals(settings
 
 def test_the_app_opens_its_own_context_from_settings(settings: Settings) -> None:
     with TestClient(create_app(settings)) as client:
-        assert client.get("/api/v1/incidents").json()["total"] == 0
+        assert client.get("/api/v1/incidents").status_code == 401
+        assert client.get("/healthz").json() == {"status": "ok"}
         assert client.app.state.context.settings is settings  # type: ignore[attr-defined]

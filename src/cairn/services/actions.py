@@ -20,6 +20,7 @@ from cairn.domain.names import check_line, check_url, check_username
 from cairn.domain.priority import check_priority, check_rating, priority_for
 from cairn.domain.times import now_utc, parse_date
 from cairn.errors import Conflict, InvalidInput, NotFound
+from cairn.services.access import visible_clause
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.incidents import key_of, require_incident, touch
@@ -107,7 +108,7 @@ def add_action_item(
     due_date = _future_due(due, today)
     link = check_url(url, "url") if url else None
     with ctx.db.transaction() as session:
-        incident = require_incident(session, ctx, key, full=True)
+        incident = require_incident(session, ctx, key, full=True, write=True)
         user = _owner(session, owner)
         pm = incident.postmortem
         assert pm is not None
@@ -146,7 +147,7 @@ def update_action_item(
 ) -> ActionRow:
     today = today or now_utc().date()
     with ctx.db.transaction() as session:
-        incident = require_incident(session, ctx, key, full=True)
+        incident = require_incident(session, ctx, key, full=True, write=True)
         item = require_item(ctx, incident, label)
         changes: dict[str, str | None] = {}
         if owner is not None:
@@ -223,6 +224,7 @@ def list_action_items(
             .join(Postmortem, Postmortem.id == ActionItem.postmortem_id)
             .join(Incident, Incident.id == Postmortem.incident_id)
             .options(selectinload(Incident.team_links))
+            .where(visible_clause(ctx))
         )
         if owner:
             query = query.join(User, User.id == ActionItem.owner_id).where(User.username == check_username(owner, "owner"))

@@ -25,6 +25,7 @@ from cairn.domain.moments import KeyMoments, check_order, durations_seconds
 from cairn.domain.names import check_labels, check_line, check_severity
 from cairn.domain.times import ensure_utc, now_utc, parse_when, require_zone
 from cairn.errors import Conflict, InvalidInput, NotFound
+from cairn.services.access import can_see, require_write, visible_clause
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.convert import moments_of, set_labels, store_moments, to_doc
@@ -73,10 +74,16 @@ def get_incident(session: Session, ctx: Context, key: str, *, full: bool = False
     return session.scalar(query)
 
 
-def require_incident(session: Session, ctx: Context, key: str, *, full: bool = False) -> Incident:
+def require_incident(session: Session, ctx: Context, key: str, *, full: bool = False, write: bool = False) -> Incident:
+    """The incident, if the acting user may see it (and, with `write`, change it).
+
+    An incident the user may not see is "not found", exactly like a missing one.
+    """
     incident = get_incident(session, ctx, key, full=full)
-    if incident is None:
+    if incident is None or not can_see(ctx, incident):
         raise NotFound(f"no incident {format_key(ctx.settings.key_prefix, parse_key(key, ctx.settings.key_prefix))}")
+    if write:
+        require_write(ctx)
     return incident
 
 
@@ -148,7 +155,12 @@ def new_incident(
     teams: list[str],
     tags: list[str],
 ) -> Incident:
-    """Create an incident with a draft postmortem in the caller's transaction (values already checked)."""
+    """Create an incident with a draft postmortem in the caller's transaction (values already checked).
+
+    The user who opens it becomes a responder on it, so a restricted incident
+    stays visible to the person who created it.
+    """
+    require_write(ctx)
     now = now_utc()
     incident = Incident(
         number=next_number(session),
@@ -171,6 +183,9 @@ def new_incident(
         session.flush()
     except IntegrityError:
         raise Conflict("another incident was opened at the same moment; try again") from None
+    if ctx.principal is not None:
+        incident.participants.append(Participant(user_id=ctx.principal.user_id, role="responder"))
+        session.flush()
     record(session, ctx.actor, "incident.opened", incident, {"title": title, "severity": severity})
     return incident
 
@@ -190,7 +205,7 @@ def set_moment(ctx: Context, key: str, moment: str, *, at: When = None, event_id
     """Set (or clear) a key moment, directly or from a timeline event's time."""
     which = parse_choice(KeyMoment, moment, "key moment")
     with ctx.db.transaction() as session:
-        incident = require_incident(session, ctx, key, full=True)
+        incident = require_incident(session, ctx, key, full=True, write=True)
         zone = require_zone(incident.timezone)
         if clear:
             if which == KeyMoment.STARTED:
@@ -231,7 +246,7 @@ def change_status(ctx: Context, key: str, target: str, *, at: When = None) -> In
     """Mitigate, resolve, close or reopen, recording the matching moment."""
     status = parse_choice(IncidentStatus, target, "incident status")
     with ctx.db.transaction() as session:
-        incident = require_incident(session, ctx, key, full=True)
+        incident = require_incident(session, ctx, key, full=True, write=True)
         current = IncidentStatus(incident.status)
         require_incident_transition(current, status, key_of(ctx, incident))
         zone = require_zone(incident.timezone)
@@ -304,7 +319,7 @@ class IncidentFilter:
 
 
 def _filtered(ctx: Context, criteria: IncidentFilter) -> Select:
-    query = select(Incident)
+    query = select(Incident).where(visible_clause(ctx))
     if criteria.statuses:
         values = [parse_choice(IncidentStatus, s, "incident status").value for s in criteria.statuses]
         query = query.where(Incident.status.in_(values))
@@ -391,7 +406,7 @@ def add_participant(ctx: Context, key: str, username: str, role: str) -> Inciden
 
     role_value = parse_choice(ParticipantRole, role, "participant role").value
     with ctx.db.transaction() as session:
-        incident = require_incident(session, ctx, key, full=True)
+        incident = require_incident(session, ctx, key, full=True, write=True)
         user = ensure_user(session, username)
         if any(p.user_id == user.id and p.role == role_value for p in incident.participants):
             raise Conflict(f"{user.username} is already {role_value} of {key_of(ctx, incident)}")

@@ -123,7 +123,7 @@ def dismiss_finding(ctx: Context, key: str, finding_id: str, reason: str) -> Fin
             raise Conflict(f"finding {finding_id} of {current.key} is already dismissed")
         raise NotFound(f"no open finding {finding_id} in {current.key}: run `cairn lint {current.key}` for the ids")
     with ctx.db.transaction() as session:
-        incident = require_incident(session, ctx, key)
+        incident = require_incident(session, ctx, key, write=True)
         session.add(
             LintDismissal(
                 incident_id=incident.id,

@@ -52,10 +52,16 @@ def create_user(
     email: str | None = None,
     role: str = "responder",
     teams: list[str] | None = None,
+    password: str | None = None,
 ) -> User:
+    """A new account (admins only); without a password it cannot sign in yet."""
+    from cairn.services.access import require_admin
+    from cairn.services.accounts import hash_password
     from cairn.services.audit import record
     from cairn.storage.models import TeamMember
 
+    require_admin(ctx)
+    hashed = hash_password(password) if password is not None else None
     with ctx.db.transaction() as session:
         name = check_username(username)
         if get_user(session, name) is not None:
@@ -65,6 +71,7 @@ def create_user(
             display_name=" ".join(display_name.split()) or None if display_name else None,
             email=email,
             role=parse_choice(UserRole, role, "role").value,
+            password_hash=hashed,
             is_active=True,
             created_at=now_utc(),
         )

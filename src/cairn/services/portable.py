@@ -19,6 +19,7 @@ from cairn.formats import markdown
 from cairn.formats.data import incident_to_data
 from cairn.formats.fielderror import FieldError
 from cairn.services.audit import record
+from cairn.services.access import require_write
 from cairn.services.context import Context
 from cairn.services.convert import apply_doc, comparable, to_doc
 from cairn.services.incidents import next_number, require_incident, touch
@@ -68,6 +69,7 @@ def save_document(
     locate: Callable[[tuple], int | None] = lambda path: None,
 ) -> ImportResult:
     """Store a document in the caller's transaction: create it, or update by key."""
+    require_write(ctx)
     try:
         doc = canonical(raw, ctx.settings)
     except FieldError as error:
@@ -84,7 +86,7 @@ def save_document(
         incident = session.scalar(select(Incident).where(Incident.number == number))
     if incident is not None:
         key = format_key(prefix, number)
-        incident = require_incident(session, ctx, key, full=True)
+        incident = require_incident(session, ctx, key, full=True, write=True)
         where = f"{source}: " if source else ""
         if doc.version is None and not force:
             raise Conflict(

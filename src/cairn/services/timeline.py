@@ -52,7 +52,7 @@ def log_event(
     ref_value = check_line(ref, "ref", limit=300) if ref else None
     moment = parse_choice(KeyMoment, marks, "key moment") if marks else None
     with ctx.db.transaction() as session:
-        incident = require_incident(session, ctx, key)
+        incident = require_incident(session, ctx, key, write=True)
         zone = require_zone(incident.timezone)
         when = resolve_when(at, zone)
         if ref_value is not None:

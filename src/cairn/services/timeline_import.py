@@ -73,7 +73,7 @@ def import_timeline(
         raise ImportFailed("no such file or folder", source=str(path))
     importer = _importer(path, source)
     with ctx.db.transaction() as session:
-        incident = require_incident(session, ctx, key)
+        incident = require_incident(session, ctx, key, write=True)
         zone = require_zone(tz or incident.timezone)
         opts = options or ImportOptions(
             zone=zone,

@@ -19,6 +19,7 @@ from cairn.domain.names import check_line
 from cairn.domain.times import now_utc
 from cairn.domain.enums import UserRole
 from cairn.errors import Forbidden, InvalidInput, NotFound, Unauthorized
+from cairn.services.access import require_admin
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.people import require_user
@@ -45,7 +46,12 @@ def digest(token: str) -> str:
 
 
 def create_token(ctx: Context, name: str, username: str, *, days: int | None = 90) -> tuple[str, TokenInfo]:
-    """A new token for `username`; the plain token is returned only here."""
+    """A new token for `username`; the plain token is returned only here.
+
+    Users make tokens for themselves; only an admin makes them for others.
+    """
+    if ctx.principal is not None and ctx.principal.username != username:
+        require_admin(ctx)
     label = check_line(name, "token name", 100)
     if days is not None and not 1 <= days <= MAX_DAYS:
         raise InvalidInput(f"a token lives between 1 and {MAX_DAYS} days")
@@ -96,14 +102,19 @@ def require_writer(ctx: Context, raw: str | None) -> User:
 
 
 def list_tokens(ctx: Context) -> list[TokenInfo]:
+    """Every token for an admin (or the local CLI); one's own for anyone else."""
+    query = select(ApiToken).order_by(ApiToken.id)
+    if ctx.principal is not None and not ctx.principal.is_admin:
+        query = query.where(ApiToken.user_id == ctx.principal.user_id)
     with ctx.db.transaction() as session:
-        return [_info(t, t.user.username) for t in session.scalars(select(ApiToken).order_by(ApiToken.id))]
+        return [_info(t, t.user.username) for t in session.scalars(query)]
 
 
 def revoke_token(ctx: Context, token_id: int) -> TokenInfo:
     with ctx.db.transaction() as session:
         token = session.get(ApiToken, token_id)
-        if token is None:
+        principal = ctx.principal
+        if token is None or (principal is not None and not principal.is_admin and token.user_id != principal.user_id):
             raise NotFound(f"no API token {token_id}")
         if token.revoked_at is None:
             token.revoked_at = now_utc()

@@ -42,7 +42,7 @@ def open_ticket(ctx: Context, key: str, label: str, tracker: str) -> str:
     name = tracker.strip().lower()
     client = client_for(ctx, name)
     with ctx.db.transaction() as session:
-        incident = require_incident(session, ctx, key, full=True)
+        incident = require_incident(session, ctx, key, full=True, write=True)
         item = require_item(ctx, incident, label)
         if item.external_key:
             raise Conflict(f"{item.label} already has a ticket: {item.external_key}")
@@ -51,7 +51,7 @@ def open_ticket(ctx: Context, key: str, label: str, tracker: str) -> str:
         due = item.due_date
     ref = client.create(ctx.settings.jira_project, summary, description, due) if name == "jira" else client.create(summary, description)
     with ctx.db.transaction() as session:
-        incident = require_incident(session, ctx, key, full=True)
+        incident = require_incident(session, ctx, key, full=True, write=True)
         item = require_item(ctx, incident, label)
         item.tracker, item.external_key, item.external_url = name, ref.key, ref.url
         item.synced_at, item.sync_error = now_utc(), None

@@ -364,3 +364,23 @@ class ReminderSent(Base):
     __table_args__ = (
         UniqueConstraint("action_item_id", "recipient", "stage", "channel", name="uq_reminders_sent_stage"),
     )
+
+
+class WebSession(Base):
+    """A browser sign-in: only the SHA-256 of the cookie value is stored.
+
+    Kept in the database, not in the process, so any server behind a load
+    balancer accepts it and signing out or changing a password ends it.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+    user: Mapped[User] = relationship(lazy="joined")

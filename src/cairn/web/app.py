@@ -23,18 +23,20 @@ from cairn.web.api import actions as api_actions
 from cairn.web.api import hooks as api_hooks
 from cairn.web.api import lint as api_lint
 from cairn.web.api import timeline as api_timeline
+from cairn.web.pages import account as page_account
 from cairn.web.pages import actions as page_actions
+from cairn.web.pages import docs as page_docs
 from cairn.web.pages import incidents as page_incidents
 from cairn.web.templating import build_templates
 
 STATIC_DIR = Path(__file__).parent / "static"
 
-# Pages run no scripts and load nothing from elsewhere; the policy makes any
-# markup that slips into user content inert as well.
+# Pages load scripts and styles only from Cairn itself, never inline and never
+# from elsewhere: markup that slips into user content stays inert.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self' https: data:; "
-        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
@@ -52,7 +54,8 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
         if owned:
             ctx.db.dispose()
 
-    # The interactive docs pages load scripts from a CDN, so only the schema is served.
+    # FastAPI's own docs pages load Swagger UI from a CDN; ours serves the copy
+    # installed from PyPI (swagger-ui-bundle), see web/pages/docs.py.
     app = FastAPI(
         title="Cairn", version=__version__, lifespan=lifespan,
         docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
@@ -71,6 +74,8 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    app.include_router(page_account.router)
+    app.include_router(page_docs.router)
     app.include_router(page_incidents.router)
     app.include_router(page_actions.router)
     app.include_router(api_incidents.router)
@@ -79,5 +84,6 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(api_timeline.router)
     app.include_router(api_actions.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/api/docs/assets", StaticFiles(directory=page_docs.swagger_dir()), name="swagger")
     errors.install(app)
     return app

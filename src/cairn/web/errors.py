@@ -12,7 +12,7 @@ from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from cairn.errors import CairnError
@@ -46,7 +46,12 @@ def _phrase(status: int) -> str:
 
 
 async def on_cairn_error(request: Request, error: CairnError) -> Response:
-    return error_response(request, error.status_code, error.title, error.message)
+    from cairn.web.auth import SignInRequired, signin_redirect_target
+
+    if isinstance(error, SignInRequired) and not is_api(request):
+        return RedirectResponse(signin_redirect_target(request), status_code=303)
+    headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 and is_api(request) else None
+    return error_response(request, error.status_code, error.title, error.message, headers)
 
 
 async def on_http_error(request: Request, error: HTTPException) -> Response:

@@ -90,4 +90,13 @@ def build_templates(settings: Settings) -> Jinja2Templates:
         severity_class=severity_class(settings.severities),
     )
     env.globals.update(path=path, static=static, web_link=web_link, version=__version__)
-    return Jinja2Templates(env=env)
+    return Jinja2Templates(env=env, context_processors=[signed_in])
+
+
+def signed_in(request: Any) -> dict[str, Any]:
+    """Who is signed in and their CSRF token, for the header and every form."""
+    session = getattr(request.state, "cairn_session", None)
+    return {
+        "me": session.principal if session else None,
+        "csrf_token": session.csrf_token if session else "",
+    }

@@ -8,14 +8,14 @@ from fastapi import APIRouter, Query
 
 from cairn.domain.times import now_utc
 from cairn.services.actions import OnSchedule, action_stats, list_action_items
-from cairn.web.deps import ContextDep
+from cairn.web.auth import ApiContextDep
 
 router = APIRouter(prefix="/api/v1", tags=["action items"])
 
 
 @router.get("/action-items", name="api_action_items")
 def action_items(
-    ctx: ContextDep,
+    ctx: ApiContextDep,
     owner: Annotated[str | None, Query()] = None,
     team: Annotated[str | None, Query()] = None,
     overdue: bool = False,
@@ -32,7 +32,7 @@ def _pack(value: OnSchedule) -> dict[str, Any]:
 
 
 @router.get("/action-items/stats", name="api_action_stats")
-def stats(ctx: ContextDep) -> dict[str, Any]:
+def stats(ctx: ApiContextDep) -> dict[str, Any]:
     result = action_stats(ctx)
     return {
         "on_schedule": _pack(result.overall),

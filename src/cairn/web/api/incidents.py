@@ -10,7 +10,7 @@ from cairn.domain.moments import durations_seconds
 from cairn.formats.data import incident_to_data
 from cairn.services.incidents import list_incidents, show_incident
 from cairn.services.lint import lint_incident
-from cairn.web.deps import ContextDep
+from cairn.web.auth import ApiContextDep
 from cairn.web.filters import ListQueryDep
 
 router = APIRouter(prefix="/api/v1", tags=["incidents"])
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/v1", tags=["incidents"])
 
 @router.get("/incidents", name="api_incident_list")
 def incident_list(
-    ctx: ContextDep,
+    ctx: ApiContextDep,
     query: ListQueryDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
@@ -28,7 +28,7 @@ def incident_list(
 
 
 @router.get("/incidents/{key}", name="api_incident")
-def incident(key: str, ctx: ContextDep) -> dict[str, Any]:
+def incident(key: str, ctx: ApiContextDep) -> dict[str, Any]:
     doc = show_incident(ctx, key)
     data = incident_to_data(doc, with_prose=True)
     data["durations_seconds"] = durations_seconds(doc.moments)
@@ -36,7 +36,7 @@ def incident(key: str, ctx: ContextDep) -> dict[str, Any]:
 
 
 @router.get("/incidents/{key}/lint", name="api_incident_lint")
-def incident_lint(key: str, ctx: ContextDep) -> dict[str, Any]:
+def incident_lint(key: str, ctx: ApiContextDep) -> dict[str, Any]:
     """Blameless-language findings of an incident, and those dismissed with a reason."""
     review = lint_incident(ctx, key)
     return {

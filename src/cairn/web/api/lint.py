@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from cairn.analysis.lint import lint_text
 from cairn.services.lint import base_config
-from cairn.web.deps import ContextDep
+from cairn.web.auth import ApiContextDep
 
 router = APIRouter(prefix="/api/v1", tags=["lint"])
 
@@ -23,7 +23,7 @@ class LintRequest(BaseModel):
 
 
 @router.post("/lint", name="api_lint")
-def lint(request: LintRequest, ctx: ContextDep) -> dict[str, Any]:
+def lint(request: LintRequest, ctx: ApiContextDep) -> dict[str, Any]:
     config = base_config(ctx).for_team(request.team).with_people(request.people)
     findings = lint_text(request.text.replace("\r\n", "\n").replace("\r", "\n"), config)
     return {"findings": [finding.to_data() for finding in findings], "count": len(findings)}

@@ -1,7 +1,7 @@
 """POST /api/v1/incidents/{key}/timeline/import: the CLI's import-timeline over HTTP.
 
 The request body is the file itself (a Slack export as a zip); options are
-query parameters. Writing needs an API token of a responder or admin.
+query parameters. Writing needs a responder or admin (API token, or a signed-in browser with its CSRF token).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from fastapi import APIRouter, Query, Request
 from cairn.errors import InvalidInput
 from cairn.services.incidents import show_incident
 from cairn.services.timeline_import import import_timeline
-from cairn.web.api.hooks import writer
-from cairn.web.deps import ContextDep
+from cairn.services.access import require_write
+from cairn.web.auth import ApiContextDep
 
 router = APIRouter(prefix="/api/v1", tags=["timeline"])
 
@@ -27,7 +27,7 @@ MAX_UPLOAD = 512 * 1024 * 1024
 async def timeline_import(
     key: str,
     request: Request,
-    ctx: ContextDep,
+    ctx: ApiContextDep,
     source: Annotated[str | None, Query(description="slack, pagerduty, alertmanager, grafana, opsgenie, github or log")] = None,
     since: Annotated[str | None, Query()] = None,
     until: Annotated[str | None, Query()] = None,
@@ -35,8 +35,8 @@ async def timeline_import(
     format: Annotated[str | None, Query(alias="format")] = None,
     channel: Annotated[str | None, Query()] = None,
 ) -> dict[str, Any]:
-    user = writer(ctx, request)
     show_incident(ctx, key)  # an unknown incident is a 404 before the upload is read
+    require_write(ctx)
     with tempfile.TemporaryDirectory(prefix="cairn-import-") as folder:
         path = Path(folder) / (request.headers.get("x-filename") or "upload").replace("/", "_")[:100]
         size = 0
@@ -47,7 +47,7 @@ async def timeline_import(
                     raise InvalidInput(f"the upload is larger than {MAX_UPLOAD} bytes")
                 file.write(chunk)
         summary = import_timeline(
-            ctx.acting_as(user.username), key, path, source=source, since=since, until=until,
+            ctx, key, path, source=source, since=since, until=until,
             level=level, log_format=format, channel=channel,
         )
     return {

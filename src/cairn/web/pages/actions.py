@@ -9,7 +9,8 @@ from fastapi.responses import HTMLResponse
 
 from cairn.domain.times import now_utc
 from cairn.services.actions import action_stats, list_action_items
-from cairn.web.deps import ContextDep, TemplatesDep
+from cairn.web.auth import PageContextDep
+from cairn.web.deps import TemplatesDep
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -25,7 +26,7 @@ VIEWS = {
 @router.get("/actions", name="action_items_page")
 def action_items_page(
     request: Request,
-    ctx: ContextDep,
+    ctx: PageContextDep,
     templates: TemplatesDep,
     view: Annotated[str, Query(pattern="^(open|overdue|week|stalled|all)$")] = "open",
     owner: Annotated[str | None, Query(max_length=100)] = None,

@@ -14,7 +14,8 @@ from cairn.domain.enums import IncidentStatus
 from cairn.domain.moments import durations
 from cairn.services.incidents import list_incidents, show_incident
 from cairn.services.lint import lint_incident
-from cairn.web.deps import ContextDep, TemplatesDep
+from cairn.web.auth import PageContextDep
+from cairn.web.deps import TemplatesDep
 from cairn.web.filters import ListQueryDep
 from cairn.web.markdown import render_with_findings
 
@@ -35,7 +36,7 @@ SPANS = {
 @router.get("/", name="incident_list")
 def incident_list(
     request: Request,
-    ctx: ContextDep,
+    ctx: PageContextDep,
     templates: TemplatesDep,
     query: ListQueryDep,
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
@@ -57,7 +58,7 @@ def incident_list(
 
 
 @router.get("/incidents/{key}", name="incident_page")
-def incident_page(request: Request, key: str, ctx: ContextDep, templates: TemplatesDep) -> HTMLResponse:
+def incident_page(request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep) -> HTMLResponse:
     doc = show_incident(ctx, key)
     review = lint_incident(ctx, key)
     by_location: dict[str, list] = {}

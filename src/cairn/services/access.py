@@ -1,0 +1,43 @@
+"""Who may see and change what: the one place the access rules live.
+
+Viewers read, responders also write, admins also manage users. A restricted
+incident exists only for its participants and for admins: to anyone else it
+is reported as not found, never as forbidden, so its existence does not leak
+through lists, counts, searches or error codes.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, or_, select, true
+
+from cairn.domain.enums import Visibility
+from cairn.errors import Forbidden
+from cairn.services.context import Context
+from cairn.storage.models import Incident, Participant
+
+
+def visible_clause(ctx: Context) -> ColumnElement[bool]:
+    """A WHERE clause on `Incident` that keeps only what the principal may see."""
+    principal = ctx.principal
+    if principal is None or principal.is_admin:
+        return true()
+    involved = select(Participant.incident_id).where(Participant.user_id == principal.user_id)
+    return or_(Incident.visibility != Visibility.RESTRICTED.value, Incident.id.in_(involved))
+
+
+def can_see(ctx: Context, incident: Incident) -> bool:
+    principal = ctx.principal
+    if principal is None or principal.is_admin or incident.visibility != Visibility.RESTRICTED.value:
+        return True
+    return any(p.user_id == principal.user_id for p in incident.participants)
+
+
+def require_write(ctx: Context) -> None:
+    """Refuse a change from a viewer."""
+    if ctx.principal is not None and not ctx.principal.can_write:
+        raise Forbidden(f"{ctx.principal.username} is a viewer and may not change incidents")
+
+
+def require_admin(ctx: Context) -> None:
+    if ctx.principal is not None and not ctx.principal.is_admin:
+        raise Forbidden("only an admin may do this")

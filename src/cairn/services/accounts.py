@@ -1,0 +1,189 @@
+"""Local accounts: passwords, roles, and browser sign-ins.
+
+Passwords are hashed with argon2id. A sign-in is a random cookie value whose
+SHA-256 is stored with the user's CSRF token and an expiry that slides with
+use; changing a password or a role ends every sign-in of that user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+
+from cairn.domain.enums import UserRole, parse_choice
+from cairn.domain.names import check_username
+from cairn.domain.times import now_utc
+from cairn.errors import InvalidInput, Unauthorized
+from cairn.services.access import require_admin
+from cairn.services.audit import record
+from cairn.services.context import Context, Principal
+from cairn.services.people import get_user, require_user
+from cairn.storage.models import User, WebSession
+
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
+# Refresh a session's expiry at most this often, so reads do not write on every request.
+SLIDE_EVERY = timedelta(minutes=5)
+FIRST_ADMIN = "admin"
+
+
+def _hasher():  # type: ignore[no-untyped-def]
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+def principal_of(user: User) -> Principal:
+    return Principal(user_id=user.id, username=user.username, role=user.role)
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        raise InvalidInput(f"a password has at most {MAX_PASSWORD} characters")
+    return password
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(check_password(password))
+
+
+def set_password(ctx: Context, username: str, password: str) -> None:
+    """Set a password (an admin, or users for themselves); other sign-ins end."""
+    if ctx.principal is not None and ctx.principal.username != username:
+        require_admin(ctx)
+    hashed = hash_password(password)
+    with ctx.db.transaction() as session:
+        user = require_user(session, username)
+        user.password_hash = hashed
+        session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+        record(session, ctx.actor, "user.password_set", None, {"username": user.username})
+
+
+def set_role(ctx: Context, username: str, role: str) -> User:
+    require_admin(ctx)
+    value = parse_choice(UserRole, role, "role").value
+    with ctx.db.transaction() as session:
+        user = require_user(session, username)
+        if user.role == UserRole.ADMIN.value and value != UserRole.ADMIN.value:
+            admins = session.scalar(
+                select(func.count()).select_from(User).where(User.role == UserRole.ADMIN.value, User.is_active.is_(True))
+            )
+            if admins == 1:
+                raise InvalidInput(f"{user.username} is the last admin; make someone else admin first")
+        before = user.role
+        user.role = value
+        session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+        record(session, ctx.actor, "user.role_set", None, {"username": user.username, "from": before, "to": value})
+        return user
+
+
+@dataclass(frozen=True)
+class SignIn:
+    cookie: str  # the raw session value, for the cookie only; never stored
+    csrf_token: str
+    principal: Principal
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def sign_in(ctx: Context, username: str, password: str) -> SignIn:
+    """A new session for the right username and password; any mistake is the same 401."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    refusal = Unauthorized("wrong username or password")
+    try:
+        name = check_username(username)
+    except InvalidInput:
+        raise refusal from None
+    hasher = _hasher()
+    with ctx.db.transaction() as session:
+        user = get_user(session, name)
+        stored = user.password_hash if user is not None and user.is_active else None
+        try:
+            # Hash even for unknown users, so timing does not reveal who exists.
+            hasher.verify(stored or _dummy_hash(), password[:MAX_PASSWORD])
+        except (VerificationError, InvalidHashError):
+            raise refusal from None
+        if user is None or stored is None:
+            raise refusal
+        if hasher.check_needs_rehash(stored):
+            user.password_hash = hasher.hash(password)
+        now = now_utc()
+        raw, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        session.add(
+            WebSession(
+                token_hash=_digest(raw), user_id=user.id, csrf_token=csrf, created_at=now, last_seen_at=now,
+                expires_at=now + timedelta(hours=ctx.settings.session_hours),
+            )
+        )
+        session.execute(delete(WebSession).where(WebSession.user_id == user.id, WebSession.expires_at <= now))
+        record(session, user.username, "user.signed_in", None, {"username": user.username})
+        return SignIn(raw, csrf, principal_of(user))
+
+
+_DUMMY: list[str] = []
+
+
+def _dummy_hash() -> str:
+    if not _DUMMY:
+        _DUMMY.append(_hasher().hash(secrets.token_urlsafe(16)))
+    return _DUMMY[0]
+
+
+@dataclass(frozen=True)
+class ActiveSession:
+    principal: Principal
+    csrf_token: str
+
+
+def session_user(ctx: Context, raw: str | None) -> ActiveSession | None:
+    """The signed-in user behind a cookie value, or None when it is not valid."""
+    if not raw or len(raw) > 200:
+        return None
+    with ctx.db.transaction() as session:
+        row = session.scalar(select(WebSession).where(WebSession.token_hash == _digest(raw)))
+        now = now_utc()
+        if row is None or row.expires_at <= now or not row.user.is_active:
+            return None
+        if now - row.last_seen_at >= SLIDE_EVERY:
+            row.last_seen_at = now
+            row.expires_at = now + timedelta(hours=ctx.settings.session_hours)
+        return ActiveSession(principal_of(row.user), row.csrf_token)
+
+
+def sign_out(ctx: Context, raw: str | None) -> None:
+    if not raw:
+        return
+    with ctx.db.transaction() as session:
+        session.execute(delete(WebSession).where(WebSession.token_hash == _digest(raw)))
+
+
+def ensure_first_admin(ctx: Context) -> str | None:
+    """Create the `admin` account when no admin can sign in; return its new password.
+
+    Returns None when an admin with a password already exists.
+    """
+    with ctx.db.transaction() as session:
+        existing = session.scalar(
+            select(User).where(User.role == UserRole.ADMIN.value, User.password_hash.is_not(None), User.is_active.is_(True))
+        )
+        if existing is not None:
+            return None
+        password = secrets.token_urlsafe(12)
+        user = get_user(session, FIRST_ADMIN)
+        if user is None:
+            user = User(username=FIRST_ADMIN, display_name="Administrator", role=UserRole.ADMIN.value, is_active=True, created_at=now_utc())
+            session.add(user)
+        user.role = UserRole.ADMIN.value
+        user.password_hash = hash_password(password)
+        session.flush()
+        record(session, ctx.actor, "user.first_admin", None, {"username": user.username})
+        return password

@@ -1,0 +1,1 @@
+// Progressive enhancement for Cairn pages; everything works without it.

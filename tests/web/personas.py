@@ -1,0 +1,58 @@
+"""Named people for access-control tests, and signing a test client in as one.
+
+admin: manages users and sees everything. member: a responder who is a
+participant of the restricted incident. outsider: a responder who is not.
+reader: a viewer. All share one password, which is good enough for tests.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from sqlalchemy import select
+
+from cairn.services.accounts import hash_password
+from cairn.services.context import Context
+from cairn.services.people import create_user
+from cairn.storage.models import User
+
+PASSWORD = "correct horse battery"
+PERSONAS = {"admin": "admin", "member": "responder", "outsider": "responder", "reader": "viewer"}
+
+
+_HASH: list[str] = []
+
+
+def create_personas(ctx: Context) -> None:
+    """Create the personas; argon2 runs once per test session, not once per user."""
+    if not _HASH:
+        _HASH.append(hash_password(PASSWORD))
+    for name, role in PERSONAS.items():
+        create_user(ctx, name, display_name=name.title(), email=f"{name}@example.test", role=role, teams=["payments"])
+    with ctx.db.transaction() as session:
+        for user in session.scalars(select(User).where(User.username.in_(list(PERSONAS)))):
+            user.password_hash = _HASH[0]
+
+
+def signin_csrf(client: TestClient) -> str:
+    page = client.get("/signin")
+    assert page.status_code == 200
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
+    """Sign in through the form; returns the session's CSRF token for later forms."""
+    response = client.post(
+        "/signin",
+        data={"username": username, "password": password, "csrf_token": signin_csrf(client), "next": "/"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return csrf_of(client)
+
+
+def csrf_of(client: TestClient) -> str:
+    page = client.get("/account")
+    return re.search(r'data-csrf="([^"]+)"', page.text).group(1)
