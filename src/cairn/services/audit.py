@@ -29,3 +29,12 @@ def history(session: Session, incident: Incident) -> list[AuditEvent]:
             select(AuditEvent).where(AuditEvent.incident_id == incident.id).order_by(AuditEvent.at, AuditEvent.id)
         )
     )
+
+
+def incident_history(ctx, key: str) -> list[AuditEvent]:  # type: ignore[no-untyped-def]
+    """Who changed what on an incident, and when: oldest first."""
+    from cairn.services.incidents import require_incident
+
+    with ctx.db.transaction() as session:
+        incident = require_incident(session, ctx, key)
+        return history(session, incident)

@@ -82,3 +82,16 @@ def log_event(
         if moment is not None:
             apply_moment(session, ctx, incident, moment, when)
         return LoggedEvent(key_of(ctx, incident), event_doc(event), created=True)
+
+
+def events_after(ctx: Context, key: str, after_id: int = 0, *, limit: int = 500) -> list[EventDoc]:
+    """Events added after `after_id` (by id), in time order: what a live page has not shown yet."""
+    with ctx.db.transaction() as session:
+        incident = require_incident(session, ctx, key)
+        rows = session.scalars(
+            select(TimelineEvent)
+            .where(TimelineEvent.incident_id == incident.id, TimelineEvent.id > after_id)
+            .order_by(TimelineEvent.id)
+            .limit(limit)
+        ).all()
+        return sorted((event_doc(row) for row in rows), key=lambda e: (e.at, e.id or 0))

@@ -19,13 +19,18 @@ from cairn.config import Settings
 from cairn.services.context import Context, open_context
 from cairn.web import errors
 from cairn.web.api import incidents as api_incidents
+from cairn.web.api import accounts as api_accounts
 from cairn.web.api import actions as api_actions
+from cairn.web.api import incident_changes as api_incident_changes
+from cairn.web.api import postmortems as api_postmortems
 from cairn.web.api import hooks as api_hooks
 from cairn.web.api import lint as api_lint
 from cairn.web.api import timeline as api_timeline
 from cairn.web.pages import account as page_account
 from cairn.web.pages import actions as page_actions
 from cairn.web.pages import docs as page_docs
+from cairn.web.pages import editor as page_editor
+from cairn.web.pages import incident_forms as page_incident_forms
 from cairn.web.pages import incidents as page_incidents
 from cairn.web.templating import build_templates
 
@@ -77,8 +82,13 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(page_account.router)
     app.include_router(page_docs.router)
     app.include_router(page_incidents.router)
+    app.include_router(page_incident_forms.router)
+    app.include_router(page_editor.router)
     app.include_router(page_actions.router)
     app.include_router(api_incidents.router)
+    app.include_router(api_incident_changes.router)
+    app.include_router(api_postmortems.router)
+    app.include_router(api_accounts.router)
     app.include_router(api_lint.router)
     app.include_router(api_hooks.router)
     app.include_router(api_timeline.router)

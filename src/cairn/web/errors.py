@@ -29,10 +29,11 @@ def is_api(request: Request) -> bool:
 
 
 def error_response(
-    request: Request, status: int, title: str, detail: str, headers: dict[str, str] | None = None
+    request: Request, status: int, title: str, detail: str, headers: dict[str, str] | None = None,
+    data: dict | None = None,
 ) -> Response:
     if is_api(request):
-        return JSONResponse({"error": title, "detail": detail}, status_code=status, headers=headers)
+        return JSONResponse({"error": title, "detail": detail, **(data or {})}, status_code=status, headers=headers)
     templates = request.app.state.templates
     context = {"status": status, "title": title, "detail": detail}
     return templates.TemplateResponse(request, "error.html", context, status_code=status, headers=headers)
@@ -51,7 +52,7 @@ async def on_cairn_error(request: Request, error: CairnError) -> Response:
     if isinstance(error, SignInRequired) and not is_api(request):
         return RedirectResponse(signin_redirect_target(request), status_code=303)
     headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 and is_api(request) else None
-    return error_response(request, error.status_code, error.title, error.message, headers)
+    return error_response(request, error.status_code, error.title, error.message, headers, getattr(error, "data", None))
 
 
 async def on_http_error(request: Request, error: HTTPException) -> Response:

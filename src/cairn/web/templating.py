@@ -40,6 +40,18 @@ def slug(text: str | None) -> str:
     return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-") or "none"
 
 
+def describe(detail: dict[str, Any] | None) -> str:
+    """An audit event's details as short `name: value` text."""
+    if not detail:
+        return ""
+    parts = []
+    for name, value in detail.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
+        parts.append(f"{name.replace('_', ' ')}: {value}")
+    return "; ".join(parts)[:300]
+
+
 def web_link(url: str | None) -> str | None:
     """The URL if it is safe to put in an href (http or https), else None."""
     if not url:
@@ -86,6 +98,7 @@ def build_templates(settings: Settings) -> Jinja2Templates:
         iso=iso,
         duration=duration,
         slug=slug,
+        describe=describe,
         markdown=render_markdown,
         severity_class=severity_class(settings.severities),
     )

@@ -11,14 +11,69 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+
+from cairn.domain.document import EventDoc
+from cairn.domain.quick_entry import parse_quick_entry
+from cairn.domain.times import format_local, require_zone
 
 from cairn.errors import InvalidInput
 from cairn.services.incidents import show_incident
+from cairn.services.timeline import events_after, log_event
 from cairn.services.timeline_import import import_timeline
 from cairn.services.access import require_write
 from cairn.web.auth import ApiContextDep
 
 router = APIRouter(prefix="/api/v1", tags=["timeline"])
+
+
+class EventCreate(BaseModel):
+    text: str | None = Field(default=None, max_length=20_000, description="what happened")
+    line: str | None = Field(default=None, max_length=20_000, description="instead of the fields: '[HH:MM] [#kind] text'")
+    kind: str | None = Field(default=None, description="note when not given")
+    at: str | None = Field(default=None, description="ISO time, or a time of day in the incident's zone; default now")
+    actor: str | None = Field(default=None, max_length=200)
+    source: str = "manual"
+    ref: str | None = Field(default=None, max_length=300, description="the record's id at its source: logging it again changes nothing")
+    marks: str | None = Field(default=None, description="also set this key moment to the event's time")
+
+
+def event_data(event: EventDoc, zone: str) -> dict[str, Any]:
+    local = require_zone(zone)
+    return {
+        "id": event.id, "at": event.at.astimezone(local).isoformat(), "local": format_local(event.at, local, seconds=True),
+        "kind": event.kind, "actor": event.actor, "text": event.text,
+        "source": event.source, "ref": event.ref,
+    }
+
+
+@router.get("/incidents/{key}/timeline", name="api_timeline")
+def timeline(
+    key: str,
+    ctx: ApiContextDep,
+    after: Annotated[int, Query(ge=0, le=2**62, description="only events with a larger id (for live updates)")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+) -> dict[str, Any]:
+    """Timeline events in time order; with `after`, only those added since."""
+    doc = show_incident(ctx, key)
+    events = events_after(ctx, key, after, limit=limit)
+    last = max((e.id or 0 for e in events), default=after)
+    return {"incident": doc.key, "after": after, "last_id": last, "items": [event_data(e, doc.timezone) for e in events]}
+
+
+@router.post("/incidents/{key}/timeline", name="api_event_add", status_code=201)
+def event_add(key: str, body: EventCreate, ctx: ApiContextDep) -> dict[str, Any]:
+    """Log an event (what `cairn log` does); with `ref`, logging the same record twice adds it once."""
+    if body.line is not None:
+        entry = parse_quick_entry(body.line)
+        text, kind, at = entry.text, entry.kind or body.kind or "note", entry.at or body.at
+    elif body.text is not None:
+        text, kind, at = body.text, body.kind or "note", body.at
+    else:
+        raise InvalidInput("give the event's text (or a one-line entry in line)")
+    logged = log_event(ctx, key, text, kind=kind, at=at, actor=body.actor, source=body.source, ref=body.ref, marks=body.marks)
+    zone = show_incident(ctx, key).timezone
+    return {"incident": logged.key, "created": logged.created, "event": event_data(logged.event, zone)}
 
 MAX_UPLOAD = 512 * 1024 * 1024
 

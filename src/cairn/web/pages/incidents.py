@@ -7,12 +7,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
 
 from cairn.domain.completeness import checklist
 from cairn.domain.document import PROSE_SECTIONS
-from cairn.domain.enums import IncidentStatus
+from cairn.domain.lifecycle import INCIDENT_TRANSITIONS
+from cairn.domain.enums import EventKind, IncidentStatus, KeyMoment, ParticipantRole
 from cairn.domain.moments import durations
 from cairn.services.incidents import list_incidents, show_incident
+from cairn.services.audit import incident_history
+from cairn.services.context import Context
 from cairn.services.lint import lint_incident
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
@@ -22,6 +26,13 @@ from cairn.web.markdown import render_with_findings
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 PAGE_SIZE = 25
+HISTORY_SHOWN = 200
+IMPORT_SOURCES = ["slack", "pagerduty", "alertmanager", "grafana", "opsgenie", "github", "log"]
+
+def next_statuses(status: str) -> list[str]:
+    """The status buttons an incident offers: the lifecycle's allowed moves."""
+    allowed = INCIDENT_TRANSITIONS.get(IncidentStatus(status), set())
+    return [target.value for target in IncidentStatus if target in allowed]
 MAX_PAGE = 1_000_000
 
 # What each duration counts from and to, shown next to its value.
@@ -59,6 +70,14 @@ def incident_list(
 
 @router.get("/incidents/{key}", name="incident_page")
 def incident_page(request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep) -> HTMLResponse:
+    return render_incident(request, ctx, templates, key)
+
+
+def render_incident(
+    request: Request, ctx: Context, templates: Jinja2Templates, key: str, *,
+    error: str | None = None, notice: str | None = None, status: int = 200, line: str = "",
+) -> HTMLResponse:
+    """The incident page; forms that fail render it again with their error."""
     doc = show_incident(ctx, key)
     review = lint_incident(ctx, key)
     by_location: dict[str, list] = {}
@@ -79,5 +98,16 @@ def incident_page(request: Request, key: str, ctx: PageContextDep, templates: Te
         "review": review,
         "checklist": checklist(doc, severities=ctx.settings.severities, open_lint_findings=len(review.findings)),
         "quantified": any(value is not None for value in vars(impact).values()),
+        "history": list(reversed(incident_history(ctx, key)))[:HISTORY_SHOWN],
+        "last_event_id": max((event.id or 0 for event in doc.timeline), default=0),
+        "can_write": ctx.principal is None or ctx.principal.can_write,
+        "moments": [moment.value for moment in KeyMoment],
+        "event_kinds": [kind.value for kind in EventKind],
+        "participant_roles": [role.value for role in ParticipantRole],
+        "next_statuses": next_statuses(doc.status),
+        "sources": IMPORT_SOURCES,
+        "error": error,
+        "notice": notice,
+        "line": line,
     }
-    return templates.TemplateResponse(request, "incident.html", context)
+    return templates.TemplateResponse(request, "incident.html", context, status_code=status)

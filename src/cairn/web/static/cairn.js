@@ -1,1 +1,152 @@
-// Progressive enhancement for Cairn pages; everything works without it.
+// Progressive enhancement for Cairn's pages. Everything works without it:
+// this adds live timeline updates, a live Markdown preview and shortcuts.
+(function () {
+  "use strict";
+
+  var csrf = document.body.dataset.csrf || "";
+
+  function slug(text) {
+    return (text || "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "none";
+  }
+
+  function cell(className, text) {
+    var td = document.createElement("td");
+    td.className = className;
+    td.textContent = text || "";
+    return td;
+  }
+
+  // A mark-as-key-moment form like the server renders, for rows added live.
+  function markForm(table, id) {
+    var form = document.createElement("form");
+    form.method = "post";
+    form.className = "mark-form";
+    form.action = table.dataset.mark.replace(/\/0\/mark$/, "/" + id + "/mark");
+    var token = document.createElement("input");
+    token.type = "hidden"; token.name = "csrf_token"; token.value = csrf;
+    var select = document.createElement("select");
+    select.name = "moment";
+    select.setAttribute("aria-label", "Mark event " + id + " as a key moment");
+    table.dataset.moments.split(",").forEach(function (moment) {
+      var option = document.createElement("option");
+      option.textContent = moment;
+      select.appendChild(option);
+    });
+    var button = document.createElement("button");
+    button.type = "submit"; button.className = "quiet"; button.textContent = "Mark";
+    form.append(token, select, button);
+    var td = document.createElement("td");
+    td.className = "t-mark";
+    td.appendChild(form);
+    return td;
+  }
+
+  function eventRow(table, event) {
+    var row = document.createElement("tr");
+    row.className = "event event-" + slug(event.kind) + " event-new";
+    row.dataset.id = event.id;
+    row.dataset.at = event.at;
+    var time = cell("t-time nowrap", "");
+    var stamp = document.createElement("time");
+    stamp.dateTime = event.at;
+    stamp.textContent = event.local;
+    time.appendChild(stamp);
+    var kind = cell("t-kind", "");
+    var badge = document.createElement("span");
+    badge.className = "kind kind-" + slug(event.kind);
+    badge.textContent = event.kind;
+    kind.appendChild(badge);
+    row.append(time, kind, cell("t-actor", event.actor), cell("event-text", event.text), cell("t-source muted", event.source));
+    if (table.dataset.mark) row.appendChild(markForm(table, event.id));
+    return row;
+  }
+
+  // Rows stay in time order, even for an event logged after the fact.
+  function insertInOrder(body, row) {
+    var at = Date.parse(row.dataset.at);
+    var rows = body.querySelectorAll("tr[data-at]");
+    for (var i = rows.length - 1; i >= 0; i--) {
+      if (Date.parse(rows[i].dataset.at) <= at) {
+        rows[i].after(row);
+        return;
+      }
+    }
+    body.prepend(row);
+  }
+
+  function liveTimeline() {
+    var table = document.getElementById("timeline-table");
+    if (!table || !window.fetch) return;
+    var body = document.getElementById("timeline-body");
+    var note = document.getElementById("live-note");
+    if (note) note.hidden = false;
+    var busy = false;
+    function poll() {
+      if (busy || document.hidden) return;
+      busy = true;
+      fetch(table.dataset.feed + "?after=" + encodeURIComponent(table.dataset.after), {
+        credentials: "same-origin", headers: { Accept: "application/json" }
+      })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data) return;
+          data.items.forEach(function (event) {
+            if (!body.querySelector('tr[data-id="' + event.id + '"]')) insertInOrder(body, eventRow(table, event));
+          });
+          table.dataset.after = data.last_id;
+          var empty = document.getElementById("timeline-empty");
+          if (empty && data.items.length) empty.remove();
+        })
+        .catch(function () { /* offline for a moment: try again at the next tick */ })
+        .finally(function () { busy = false; });
+    }
+    window.setInterval(poll, 4000);
+    document.addEventListener("visibilitychange", poll);
+  }
+
+  function livePreview() {
+    var areas = document.querySelectorAll("textarea[data-preview]");
+    if (!areas.length || !window.fetch || !document.body.dataset.previewUrl) return;
+    document.querySelectorAll(".no-js-only").forEach(function (el) { el.hidden = true; });
+    areas.forEach(function (area) {
+      var target = document.getElementById(area.dataset.preview);
+      var timer = null;
+      var sent = 0;
+      area.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(function () {
+          var mine = ++sent;
+          fetch(document.body.dataset.previewUrl, {
+            method: "POST",
+            credentials: "same-origin",
+            headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+            body: JSON.stringify({ text: area.value })
+          })
+            .then(function (response) { return response.ok ? response.json() : null; })
+            .then(function (data) {
+              // The server sanitises the HTML (nh3); only the newest answer is shown.
+              if (data && mine === sent) target.innerHTML = data.html || '<p class="muted">Preview appears here.</p>';
+            })
+            .catch(function () {});
+        }, 250);
+      });
+    });
+  }
+
+  // "e" jumps to the add-event line, as long as one is not already typing.
+  function shortcuts() {
+    var line = document.querySelector("#add-event input[name=line]");
+    if (!line) return;
+    document.addEventListener("keydown", function (event) {
+      var tag = (event.target.tagName || "").toLowerCase();
+      if (event.key === "e" && !event.ctrlKey && !event.metaKey && !event.altKey && !/^(input|textarea|select)$/.test(tag)) {
+        event.preventDefault();
+        line.focus();
+      }
+    });
+  }
+
+  liveTimeline();
+  livePreview();
+  shortcuts();
+})();

@@ -1,0 +1,176 @@
+"""The incident page's forms: open an incident, log an event, mark a moment,
+change the status, add a participant, dismiss a language finding, import a
+timeline file. Each posts back here and redirects to the page (POST, then
+redirect, then GET), or shows the page again with the error."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from cairn.domain.enums import IncidentKind
+from cairn.domain.quick_entry import parse_quick_entry
+from cairn.errors import CairnError, InvalidInput
+from cairn.services.incidents import add_participant, change_status, open_incident, set_moment
+from cairn.services.lint import dismiss_finding
+from cairn.services.timeline import log_event
+from cairn.services.timeline_import import import_timeline
+from cairn.web.auth import PageContextDep
+from cairn.web.deps import TemplatesDep
+from cairn.web.pages.incidents import render_incident
+
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+
+MAX_UPLOAD = 256 * 1024 * 1024
+
+
+def back_to(request: Request, key: str, anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(request.url_for("incident_page", key=key).path + anchor, status_code=303)
+
+
+@router.get("/new", name="new_incident_form")
+def new_incident_form(request: Request, ctx: PageContextDep, templates: TemplatesDep) -> Response:
+    return _new_form(request, ctx, templates)
+
+
+def _new_form(request, ctx, templates, *, error: str | None = None, values: dict | None = None, status: int = 200) -> Response:  # type: ignore[no-untyped-def]
+    context = {
+        "error": error,
+        "values": values or {"severity": ctx.settings.severities[min(2, len(ctx.settings.severities) - 1)], "timezone": ctx.settings.timezone},
+        "severities": ctx.settings.severities,
+        "kinds": [kind.value for kind in IncidentKind],
+    }
+    return templates.TemplateResponse(request, "new_incident.html", context, status_code=status)
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+@router.post("/new", name="new_incident")
+def new_incident(
+    request: Request,
+    ctx: PageContextDep,
+    templates: TemplatesDep,
+    title: Annotated[str, Form(max_length=1000)],
+    severity: Annotated[str, Form(max_length=50)],
+    kind: Annotated[str, Form(max_length=30)] = "incident",
+    services: Annotated[str, Form(max_length=2000)] = "",
+    teams: Annotated[str, Form(max_length=2000)] = "",
+    timezone: Annotated[str, Form(max_length=64)] = "",
+    restricted: Annotated[bool, Form()] = False,
+    started: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    values = {"title": title, "severity": severity, "kind": kind, "services": services, "teams": teams,
+              "timezone": timezone, "restricted": restricted, "started": started}
+    try:
+        doc = open_incident(
+            ctx, title, severity=severity, kind=kind, services=_split(services), teams=_split(teams),
+            timezone=timezone.strip() or None, visibility="restricted" if restricted else "internal",
+            started=started.strip() or None,
+        )
+    except CairnError as error:
+        return _new_form(request, ctx, templates, error=error.message, values=values, status=error.status_code)
+    assert doc.key is not None
+    return back_to(request, doc.key)
+
+
+@router.post("/incidents/{key}/events", name="event_add")
+def event_add(
+    request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
+    line: Annotated[str, Form(max_length=20_000)],
+) -> Response:
+    """One line: `[HH:MM] [#kind] what happened`."""
+    try:
+        entry = parse_quick_entry(line)
+        log_event(ctx, key, entry.text, kind=entry.kind or "note", at=entry.at)
+    except CairnError as error:
+        return render_incident(request, ctx, templates, key, error=f"Event not added: {error.message}", status=error.status_code, line=line)
+    return back_to(request, key, "#add-event")
+
+
+@router.post("/incidents/{key}/events/{event_id}/mark", name="event_mark")
+def event_mark(
+    request: Request, key: str, event_id: int, ctx: PageContextDep, templates: TemplatesDep,
+    moment: Annotated[str, Form(max_length=30)],
+) -> Response:
+    try:
+        set_moment(ctx, key, moment, event_id=event_id)
+    except CairnError as error:
+        return render_incident(request, ctx, templates, key, error=f"Not marked: {error.message}", status=error.status_code)
+    return back_to(request, key, "#timeline")
+
+
+@router.post("/incidents/{key}/status", name="incident_status")
+def incident_status(
+    request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
+    status: Annotated[str, Form(max_length=30)],
+    at: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    try:
+        change_status(ctx, key, status, at=at.strip() or None)
+    except CairnError as error:
+        return render_incident(request, ctx, templates, key, error=error.message, status=error.status_code)
+    return back_to(request, key)
+
+
+@router.post("/incidents/{key}/participants", name="participant_add")
+def participant_add(
+    request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
+    username: Annotated[str, Form(max_length=200)],
+    role: Annotated[str, Form(max_length=30)],
+) -> Response:
+    try:
+        add_participant(ctx, key, username, role)
+    except CairnError as error:
+        return render_incident(request, ctx, templates, key, error=f"Participant not added: {error.message}", status=error.status_code)
+    return back_to(request, key, "#people-h")
+
+
+@router.post("/incidents/{key}/lint/{finding_id}/dismiss", name="finding_dismiss")
+def finding_dismiss(
+    request: Request, key: str, finding_id: str, ctx: PageContextDep, templates: TemplatesDep,
+    reason: Annotated[str, Form(max_length=1000)],
+) -> Response:
+    try:
+        dismiss_finding(ctx, key, finding_id, reason)
+    except CairnError as error:
+        return render_incident(request, ctx, templates, key, error=f"Not dismissed: {error.message}", status=error.status_code)
+    return back_to(request, key, "#language-review")
+
+
+@router.post("/incidents/{key}/timeline/import", name="timeline_import_form")
+async def timeline_import_form(
+    request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
+    file: UploadFile,
+    source: Annotated[str, Form(max_length=30)] = "",
+) -> Response:
+    """Upload an alert, pager, chat or log export onto the timeline."""
+    try:
+        with tempfile.TemporaryDirectory(prefix="cairn-upload-") as folder:
+            name = Path(file.filename or "upload").name.replace("\\", "_")[:100] or "upload"
+            path = Path(folder) / name
+            size = 0
+            with path.open("wb") as out:
+                while chunk := await file.read(1024 * 1024):
+                    size += len(chunk)
+                    if size > MAX_UPLOAD:
+                        raise InvalidInput(f"the file is larger than {MAX_UPLOAD // (1024 * 1024)} MiB")
+                    out.write(chunk)
+            summary = await run_in_threadpool(import_timeline, ctx, key, path, source=source or None)
+    except CairnError as error:
+        return render_incident(request, ctx, templates, key, error=f"Nothing imported: {error.message}", status=error.status_code)
+    notice = (
+        f"Imported {name} as {summary.source}: {summary.added} added, {summary.duplicates} already there, "
+        f"{summary.filtered} filtered, {summary.rejected} rejected."
+    )
+    if summary.proposals:
+        notice += " Proposed key moments: " + ", ".join(
+            f"{moment.value} {at:%Y-%m-%d %H:%M} UTC" for moment, (at, _why) in summary.proposals.items()
+        ) + " (mark them from the timeline)."
+    return render_incident(request, ctx, templates, key, notice=notice)
