@@ -8,6 +8,7 @@ reader: a viewer. All share one password, which is good enough for tests.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -56,3 +57,15 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
 def csrf_of(client: TestClient) -> str:
     page = client.get("/account")
     return re.search(r'data-csrf="([^"]+)"', page.text).group(1)
+
+
+def signed_in(browser: Any, base_url: str, username: str = "admin") -> Any:
+    """A new page, signed in through the form as one of tests.web.personas."""
+    page = browser.new_page()
+    page.goto(base_url + "/")
+    assert page.title() == "Sign in · Cairn"
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(base_url + "/")
+    return page

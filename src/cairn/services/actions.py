@@ -20,7 +20,7 @@ from cairn.domain.names import check_line, check_url, check_username
 from cairn.domain.priority import check_priority, check_rating, priority_for
 from cairn.domain.times import now_utc, parse_date
 from cairn.errors import Conflict, InvalidInput, NotFound
-from cairn.services.access import visible_clause
+from cairn.services.access import require_write, visible_clause
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.incidents import key_of, require_incident, touch
@@ -92,6 +92,7 @@ def add_action_item(
     url: str | None = None,
     today: date | None = None,
 ) -> ActionRow:
+    require_write(ctx)
     today = today or now_utc().date()
     clean_title = check_line(title, "title", 500)
     kind_value = parse_choice(ActionKind, kind, "action item kind").value

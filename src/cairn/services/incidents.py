@@ -115,6 +115,7 @@ def open_incident(
     started: When = None,
     detected: When = None,
 ) -> IncidentDoc:
+    require_write(ctx)
     settings = ctx.settings
     zone_name = timezone or settings.timezone
     zone = require_zone(zone_name)

@@ -12,6 +12,7 @@ from cairn.domain.names import check_line
 from cairn.domain.times import now_utc, require_zone
 from cairn.errors import InvalidInput
 from cairn.formats.markdown import clean_text
+from cairn.services.access import require_write
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.validation import EVENT_TEXT_LIMIT
@@ -41,6 +42,7 @@ def log_event(
     marks: str | None = None,
 ) -> LoggedEvent:
     """Add an event; with `ref`, logging the same record again changes nothing."""
+    require_write(ctx)
     body = clean_text(text, "event text").strip()
     if not body:
         raise InvalidInput("event text cannot be empty")
