@@ -13,6 +13,7 @@ from cairn.services.actions import action_stats, add_action_item, list_action_it
 from cairn.services.incidents import open_incident
 from cairn.services.people import create_user
 from cairn.storage.models import ActionItem
+from tests.web.personas import signed_in_client
 
 TODAY = date(2026, 11, 24)
 
@@ -137,12 +138,10 @@ def test_the_actions_commands(cli, ctx, incident):
 
 
 def test_the_api_lists_items_and_stats(settings, ctx, incident):
-    from fastapi.testclient import TestClient
 
-    from cairn.web.app import create_app
 
     add_action_item(ctx, incident, "Pin", owner="alice", due="2099-01-01", impact=3, effort=1)
-    client = TestClient(create_app(settings, context=ctx))
+    client = signed_in_client(settings, ctx)
     data = client.get("/api/v1/action-items?owner=alice").json()
     assert data["total"] == 1 and data["items"][0]["id"] == "A1" and data["items"][0]["overdue"] is False
     assert client.get("/api/v1/action-items/stats").json()["open"] == 1
@@ -150,14 +149,12 @@ def test_the_api_lists_items_and_stats(settings, ctx, incident):
 
 
 def test_the_action_items_page_shows_views_and_figures(settings, ctx, incident):
-    from fastapi.testclient import TestClient
 
-    from cairn.web.app import create_app
 
     add_action_item(ctx, incident, "Pin the pool", owner="alice", due="2099-01-01", impact=3, effort=1)
     add_action_item(ctx, incident, "Old one", owner="bob", due="2099-01-02", impact=3, effort=1)
     _force(ctx, "A2", due=date(2026, 1, 1))
-    client = TestClient(create_app(settings, context=ctx))
+    client = signed_in_client(settings, ctx)
     html = client.get("/actions").text
     assert "Pin the pool" in html and "Closed on schedule" in html and "overdue" in html
     stalled = client.get("/actions?view=stalled").text

@@ -12,7 +12,6 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from cairn.errors import Conflict, InvalidInput
@@ -22,7 +21,7 @@ from cairn.services.incidents import open_incident
 from cairn.services.people import create_user
 from cairn.services.tokens import create_token
 from cairn.services.trackers import open_ticket, sync_tickets
-from cairn.web.app import create_app
+from tests.web.personas import signed_in_client
 
 SAMPLE = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "jira" / "jira-ruby_issue_10002.json"
 
@@ -170,7 +169,7 @@ def test_tracker_webhooks_close_items(tracked, trackers, settings):
     open_ticket(ctx, key, "A2", "github")
     create_user(ctx, "hookbot")
     token, _ = create_token(ctx, "trackers", "hookbot")
-    client = TestClient(create_app(ctx.settings, context=ctx))
+    client = signed_in_client(ctx.settings, ctx)
     auth = {"Authorization": f"Bearer {token}"}
     jira_event = {"webhookEvent": "jira:issue_updated", "issue": {"key": "OPS-1", "fields": {
         "status": {"name": "Done", "statusCategory": {"key": "done"}}, "resolutiondate": "2026-12-05T16:20:00.000+0000"}}}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from cairn.errors import Conflict, InvalidInput, NotFound
@@ -13,7 +12,7 @@ from cairn.services.lint import count_open_findings, dismiss_finding, lint_incid
 from cairn.services.portable import import_document
 from cairn.services.timeline import log_event
 from cairn.storage.models import AuditEvent
-from cairn.web.app import create_app
+from tests.web.personas import signed_in_client
 
 DOC = """\
 ---
@@ -181,7 +180,7 @@ def test_cli_lint_refuses_unknown_formats_and_missing_files(cli, tmp_path):
 
 
 def test_the_api_lints_any_text(settings, ctx):
-    client = TestClient(create_app(settings, context=ctx))
+    client = signed_in_client(settings, ctx)
     response = client.post("/api/v1/lint", json={"text": "Dana should have paged.", "people": ["dana"]})
     assert response.status_code == 200
     assert {f["category"] for f in response.json()["findings"]} == {"person", "counterfactual"}
@@ -190,19 +189,33 @@ def test_the_api_lints_any_text(settings, ctx):
 
 
 def test_the_api_lists_an_incidents_findings(settings, ctx, incident):
-    client = TestClient(create_app(settings, context=ctx))
+    client = signed_in_client(settings, ctx)
     data = client.get(f"/api/v1/incidents/{incident}/lint").json()
     assert data["key"] == incident and data["findings"]
     assert client.get("/api/v1/incidents/INC-99/lint").status_code == 404
 
 
 def test_the_incident_page_marks_findings_with_explanations(settings, ctx, incident):
-    client = TestClient(create_app(settings, context=ctx))
+    client = signed_in_client(settings, ctx)
     html = client.get(f"/incidents/{incident}").text
     assert '<mark class="lint" tabindex="0" data-rule="person.cause counterfactual.should-have"' in html
     assert html.count("<mark") == html.count("</mark>")
     assert 'role="tooltip"' in html and "Language review" in html
-    assert "cairn lint " + incident + " --dismiss" in html
+    assert f'action="/incidents/{incident}/lint/' in html and "Dismiss" in html
+
+
+def test_a_finding_is_dismissed_from_the_page_with_a_reason_and_from_the_api(settings, ctx, incident):
+    client = signed_in_client(settings, ctx)
+    first, second = lint_incident(ctx, incident).findings[:2]
+    answer = client.post(f"/incidents/{incident}/lint/{first.id}/dismiss", data={"reason": "a quote from the customer", "csrf_token": client.csrf})
+    assert answer.status_code == 200  # back on the page, after the redirect
+    api = client.post(f"/api/v1/incidents/{incident}/lint/{second.id}/dismiss", json={"reason": "names the system, not a person"})
+    assert api.status_code == 200 and api.json()["id"] == second.id
+    review = lint_incident(ctx, incident)
+    assert {d.finding.id: (d.reason, d.actor) for d in review.dismissed} == {
+        first.id: ("a quote from the customer", "admin"), second.id: ("names the system, not a person", "admin"),
+    }
+    assert client.post(f"/api/v1/incidents/{incident}/lint/{second.id}/dismiss", json={"reason": "again"}).status_code == 409
 
 
 def test_manual_timeline_events_are_linted_but_imported_ones_are_not(ctx, incident):

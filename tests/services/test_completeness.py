@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from cairn.services.completeness import check_postmortem
 from cairn.services.portable import import_document
+from tests.web.personas import signed_in_client
 
 COMPLETE = """\
 ---
@@ -72,10 +73,8 @@ def test_the_check_command_exits_1_while_items_fail(cli, ctx):
 
 
 def test_the_incident_page_shows_the_checklist(settings, ctx):
-    from fastapi.testclient import TestClient
 
-    from cairn.web.app import create_app
 
     key = import_document(ctx, COMPLETE.replace("## Summary\n\nCard payments failed for 72 minutes.\n", "## Summary\n")).key
-    html = TestClient(create_app(settings, context=ctx)).get(f"/incidents/{key}").text
+    html = signed_in_client(settings, ctx).get(f"/incidents/{key}").text
     assert "Completeness 89%" in html and "✗ Summary written" in html

@@ -69,3 +69,16 @@ def signed_in(browser: Any, base_url: str, username: str = "admin") -> Any:
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(base_url + "/")
     return page
+
+
+def signed_in_client(settings: Any, ctx: Context, username: str = "admin") -> TestClient:
+    """A test client of a new app, signed in (personas are created when missing)."""
+    from cairn.services.people import list_users
+    from cairn.web.app import create_app
+
+    if not any(user.username == username for user in list_users(ctx)):
+        create_personas(ctx)
+    client = TestClient(create_app(settings, context=ctx))
+    client.csrf = sign_in(client, username)  # type: ignore[attr-defined]
+    client.headers["X-CSRF-Token"] = client.csrf  # type: ignore[attr-defined]
+    return client

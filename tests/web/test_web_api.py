@@ -118,7 +118,7 @@ def test_an_unknown_api_address_gives_a_404_json_error(client: TestClient) -> No
 
 
 def test_a_wrong_method_gives_a_405_json_error(client: TestClient) -> None:
-    answer = client.post("/api/v1/incidents")
+    answer = client.delete("/api/v1/incidents")
     assert answer.status_code == 405
     assert answer.json()["error"] == "method not allowed"
 

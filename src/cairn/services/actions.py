@@ -211,9 +211,12 @@ def list_action_items(
     due_within: int | None = None,
     stalled_after: int | None = None,
     postmortem_owner: str | None = None,
+    teams_of: str | None = None,
     today: date | None = None,
 ) -> list[ActionRow]:
     """Action items across incidents, soonest due first.
+
+    `teams_of`: items of any team this user belongs to (owned by a member, or of the team's incidents);
 
     `stalled_after`: only open items overdue by at least that many days;
     `postmortem_owner`: items of the postmortems this user owns.
@@ -232,6 +235,14 @@ def list_action_items(
         if team:
             members = select(TeamMember.user_id).join(Team, Team.id == TeamMember.team_id).where(Team.name == team)
             incidents = select(IncidentTeam.incident_id).join(Team, Team.id == IncidentTeam.team_id).where(Team.name == team)
+            query = query.where((ActionItem.owner_id.in_(members)) | (Incident.id.in_(incidents)))
+        if teams_of:
+            their_teams = (
+                select(TeamMember.team_id).join(User, User.id == TeamMember.user_id)
+                .where(User.username == check_username(teams_of, "user"))
+            )
+            members = select(TeamMember.user_id).where(TeamMember.team_id.in_(their_teams))
+            incidents = select(IncidentTeam.incident_id).where(IncidentTeam.team_id.in_(their_teams))
             query = query.where((ActionItem.owner_id.in_(members)) | (Incident.id.in_(incidents)))
         if postmortem_owner:
             owned = (

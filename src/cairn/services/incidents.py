@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -350,11 +350,31 @@ def _filtered(ctx: Context, criteria: IncidentFilter) -> Select:
     return query
 
 
+SORTS = ("newest", "oldest", "updated", "severity", "key")
+
+
+def _order(sort: str, severities: list[str]) -> tuple:
+    """ORDER BY for a list sort; severity follows the configured order, ties newest first."""
+    newest = (Incident.started_at.desc(), Incident.number.desc())
+    if sort == "oldest":
+        return (Incident.started_at.asc(), Incident.number.asc())
+    if sort == "updated":
+        return (Incident.updated_at.desc(), Incident.number.desc())
+    if sort == "severity":
+        rank = case({name: index for index, name in enumerate(severities)}, value=Incident.severity, else_=len(severities))
+        return (rank, *newest)
+    if sort == "key":
+        return (Incident.number.desc(),)
+    return newest
+
+
 def list_incidents(
-    ctx: Context, criteria: IncidentFilter | None = None, *, limit: int = 100, offset: int = 0
+    ctx: Context, criteria: IncidentFilter | None = None, *, limit: int = 100, offset: int = 0, sort: str = "newest"
 ) -> tuple[list[IncidentSummary], int]:
-    """A page of incidents, newest first, and the total that match."""
+    """A page of incidents (newest first unless `sort` says otherwise) and the total that match."""
     criteria = criteria or IncidentFilter()
+    if sort not in SORTS:
+        raise InvalidInput(f"unknown sort {sort!r}: choose one of {', '.join(SORTS)}")
     if limit < 1 or limit > 1000:
         raise InvalidInput("limit must be between 1 and 1000")
     if offset < 0:
@@ -368,7 +388,7 @@ def list_incidents(
                 selectinload(Incident.team_links),
                 selectinload(Incident.postmortem),
             )
-            .order_by(Incident.started_at.desc(), Incident.number.desc())
+            .order_by(*_order(sort, ctx.settings.severities))
             .limit(limit)
             .offset(offset)
         ).all()

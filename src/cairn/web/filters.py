@@ -36,6 +36,7 @@ class ListQuery:
     since: str | None = None
     until: str | None = None
     q: str | None = None
+    sort: str = "newest"
 
     @property
     def active(self) -> bool:
@@ -48,6 +49,8 @@ class ListQuery:
             value = getattr(self, name)
             if value:
                 pairs.append((name, value))
+        if self.sort != "newest":
+            pairs.append(("sort", self.sort))
         return pairs
 
     def encoded(self, **extra: object) -> str:
@@ -77,6 +80,7 @@ def list_query(
     since: Annotated[str | None, Query(description="started on or after this date (YYYY-MM-DD)")] = None,
     until: Annotated[str | None, Query(description="started before this date (YYYY-MM-DD)")] = None,
     q: Annotated[str | None, Query(max_length=200, description="words in the title")] = None,
+    sort: Annotated[str, Query(pattern="^(newest|oldest|updated|severity|key)$", description="newest, oldest, updated, severity or key")] = "newest",
 ) -> ListQuery:
     return ListQuery(
         status=_many(status),
@@ -87,6 +91,7 @@ def list_query(
         since=_one(since),
         until=_one(until),
         q=_one(q),
+        sort=sort,
     )
 
 

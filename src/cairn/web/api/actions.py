@@ -21,9 +21,15 @@ def action_items(
     overdue: bool = False,
     due_within: Annotated[int | None, Query(ge=0, le=3650)] = None,
     open: bool = False,
+    mine: Annotated[bool, Query(description="only items you own")] = False,
+    my_teams: Annotated[bool, Query(description="only items of your teams")] = False,
 ) -> dict[str, Any]:
     today = now_utc().date()
-    rows = list_action_items(ctx, owner=owner, team=team, only_open=open, overdue=overdue, due_within=due_within, today=today)
+    me = ctx.principal.username if ctx.principal else None
+    rows = list_action_items(
+        ctx, owner=me if mine else owner, team=team, teams_of=me if my_teams else None, only_open=open,
+        overdue=overdue, due_within=due_within, today=today,
+    )
     return {"total": len(rows), "items": [row.to_data(today) for row in rows]}
 
 

@@ -23,7 +23,7 @@ def incident_list(
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> dict[str, Any]:
-    rows, total = list_incidents(ctx, query.criteria(ctx), limit=limit, offset=offset)
+    rows, total = list_incidents(ctx, query.criteria(ctx), sort=query.sort, limit=limit, offset=offset)
     return {"total": total, "limit": limit, "offset": offset, "items": [row.to_data() for row in rows]}
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from cairn.analysis.lint import lint_text
-from cairn.services.lint import base_config
+from cairn.services.lint import base_config, dismiss_finding
 from cairn.web.auth import ApiContextDep
 
 router = APIRouter(prefix="/api/v1", tags=["lint"])
@@ -27,3 +27,13 @@ def lint(request: LintRequest, ctx: ApiContextDep) -> dict[str, Any]:
     config = base_config(ctx).for_team(request.team).with_people(request.people)
     findings = lint_text(request.text.replace("\r\n", "\n").replace("\r", "\n"), config)
     return {"findings": [finding.to_data() for finding in findings], "count": len(findings)}
+
+
+class Dismissal(BaseModel):
+    reason: str = Field(max_length=1000, description="why the wording is fine as it is")
+
+
+@router.post("/incidents/{key}/lint/{finding_id}/dismiss", name="api_lint_dismiss")
+def dismiss(key: str, finding_id: str, body: Dismissal, ctx: ApiContextDep) -> dict[str, Any]:
+    """Mark a finding as fine as written; the reason and who said so are kept."""
+    return dismiss_finding(ctx, key, finding_id, body.reason).to_data()

@@ -15,6 +15,8 @@ from cairn.web.deps import TemplatesDep
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 VIEWS = {
+    "mine": "Mine (open)",
+    "team": "My teams' (open)",
     "open": "Open",
     "overdue": "Overdue",
     "week": "Due this week",
@@ -28,16 +30,18 @@ def action_items_page(
     request: Request,
     ctx: PageContextDep,
     templates: TemplatesDep,
-    view: Annotated[str, Query(pattern="^(open|overdue|week|stalled|all)$")] = "open",
+    view: Annotated[str, Query(pattern="^(mine|team|open|overdue|week|stalled|all)$")] = "open",
     owner: Annotated[str | None, Query(max_length=100)] = None,
     team: Annotated[str | None, Query(max_length=100)] = None,
 ) -> HTMLResponse:
     today = now_utc().date()
+    me = ctx.principal.username if ctx.principal else None
     rows = list_action_items(
         ctx,
-        owner=owner or None,
+        owner=me if view == "mine" else owner or None,
         team=team or None,
-        only_open=view == "open",
+        teams_of=me if view == "team" else None,
+        only_open=view in ("open", "mine", "team"),
         overdue=view == "overdue",
         due_within=7 if view == "week" else None,
         stalled_after=ctx.settings.escalate_after_days if view == "stalled" else None,

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from cairn.domain.completeness import checklist
 from cairn.domain.document import PROSE_SECTIONS
 from cairn.domain.lifecycle import INCIDENT_TRANSITIONS
-from cairn.domain.enums import EventKind, IncidentStatus, KeyMoment, ParticipantRole
+from cairn.domain.enums import EventKind, IncidentKind, IncidentStatus, KeyMoment, ParticipantRole
 from cairn.domain.moments import durations
 from cairn.services.incidents import list_incidents, show_incident
 from cairn.services.audit import incident_history
@@ -27,6 +27,7 @@ router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 PAGE_SIZE = 25
 HISTORY_SHOWN = 200
+SORT_LABELS = {"newest": "Newest first", "oldest": "Oldest first", "updated": "Recently changed", "severity": "Most severe", "key": "Key"}
 IMPORT_SOURCES = ["slack", "pagerduty", "alertmanager", "grafana", "opsgenie", "github", "log"]
 
 def next_statuses(status: str) -> list[str]:
@@ -52,7 +53,7 @@ def incident_list(
     query: ListQueryDep,
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> HTMLResponse:
-    rows, total = list_incidents(ctx, query.criteria(ctx), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    rows, total = list_incidents(ctx, query.criteria(ctx), sort=query.sort, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     first = (page - 1) * PAGE_SIZE + 1
     context = {
         "rows": rows,
@@ -64,6 +65,8 @@ def incident_list(
         "last": first + len(rows) - 1,
         "statuses": [status.value for status in IncidentStatus],
         "severities": ctx.settings.severities,
+        "kinds": [kind.value for kind in IncidentKind],
+        "sorts": SORT_LABELS,
     }
     return templates.TemplateResponse(request, "incident_list.html", context)
 
