@@ -17,10 +17,11 @@ install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	scripts/ensure-chromium.sh
 
-## Set up, migrate the SQLite database in ./data, load demo data, serve on :8000.
+## Set up, migrate the SQLite database in ./data, load demo data, create the first admin, serve on :8000.
 run: install
 	$(BIN)/cairn db upgrade
 	$(BIN)/cairn demo --if-empty
+	$(BIN)/cairn user ensure-admin
 	$(BIN)/cairn serve
 
 ## Set up and run the test suite on SQLite.

@@ -73,7 +73,7 @@ def test_status_and_moment_commands(cli, opened):
 
 def test_participants_and_users(cli, opened):
     assert cli("user", "create", "alice", "--name", "Alice", "--email", "alice@example.com", "--team", "payments").exit_code == 0
-    assert "alice\tresponder\tAlice" in cli("user", "list").output
+    assert "alice\tresponder\tno password\tAlice" in cli("user", "list").output
     assert cli("user", "create", "alice").exit_code == 2
     assert cli("incident", "participant", "INC-1", "alice", "--role", "owner").output.strip() == "alice is owner of INC-1"
 
