@@ -171,7 +171,7 @@ def update_action_item(
             if target == current:
                 raise Conflict(f"{item.label} of {key_of(ctx, incident)} is already {current.value}")
             if target == ActionStatus.WONT_DO and not (item.note or "").strip():
-                raise InvalidInput("won't do needs a reason: give --note")
+                raise InvalidInput("won't do needs a reason: add a note (--note)")
             item.status = target.value
             item.closed_at = now_utc() if target.is_closed else None
             changes["status"] = target.value

@@ -72,8 +72,8 @@ class ActionItemCreate(BaseModel):
     due: str = Field(description="YYYY-MM-DD, today or later")
     kind: str = "prevent"
     priority: str | None = Field(default=None, description="P1-P4; or give impact and effort")
-    impact: int | None = Field(default=None, ge=1, le=5)
-    effort: int | None = Field(default=None, ge=1, le=5)
+    impact: int | None = Field(default=None, ge=1, le=3, description="1 low, 2 medium, 3 high")
+    effort: int | None = Field(default=None, ge=1, le=3, description="1 low, 2 medium, 3 high")
     factors: list[str] = Field(default_factory=list, description="labels of the factors it addresses, e.g. F1")
     url: str | None = None
 

@@ -272,7 +272,7 @@ def action_update(
         "owner": changed(owner, item.owner if item else None),
         "due": changed(due, item.due.isoformat() if item and item.due else None),
         "priority": changed(priority, item.priority if item else None),
-        "note": note.strip() or None,
+        "note": changed(note, item.note if item else None),
     }
     if item is not None and not any(changes.values()):
         return back(request, key, "#action-items")
