@@ -147,3 +147,14 @@ def test_preview_without_javascript_renders_the_draft_without_saving_it(client: 
     answer = client.post(f"/incidents/{outage}/postmortem/sections/summary", data=form(client, text="Draft with **bold**", preview="1"))
     assert answer.status_code == 200 and "<strong>bold</strong>" in answer.text and "Draft with **bold**" in answer.text
     assert show_incident(ctx, outage).postmortem.prose["summary"] == before
+
+
+def test_a_participant_must_be_an_existing_account_on_the_web(client: TestClient, outage: str) -> None:
+    answer = client.post(f"/incidents/{outage}/participants", data=form(client, username="nobody-by-that-name", role="reviewer"))
+    assert answer.status_code == 404 and "no user" in answer.text
+
+
+def test_a_viewer_is_not_offered_the_editor(as_user, outage: str) -> None:
+    reader = as_user("reader")
+    assert reader.get(f"/incidents/{outage}/postmortem").status_code == 403
+    assert "Edit postmortem" not in reader.get(f"/incidents/{outage}").text

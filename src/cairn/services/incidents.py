@@ -423,12 +423,13 @@ def list_incidents(
 
 def add_participant(ctx: Context, key: str, username: str, role: str) -> IncidentDoc:
     from cairn.domain.enums import ParticipantRole
-    from cairn.services.people import ensure_user
+    from cairn.services.people import ensure_user, require_user
 
     role_value = parse_choice(ParticipantRole, role, "participant role").value
     with ctx.db.transaction() as session:
         incident = require_incident(session, ctx, key, full=True, write=True)
-        user = ensure_user(session, username)
+        # The local CLI creates people on first mention; signed-in users pick existing accounts.
+        user = ensure_user(session, username) if ctx.principal is None else require_user(session, username)
         if any(p.user_id == user.id and p.role == role_value for p in incident.participants):
             raise Conflict(f"{user.username} is already {role_value} of {key_of(ctx, incident)}")
         incident.participants.append(Participant(user_id=user.id, role=role_value))

@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from cairn.domain.document import ImpactDoc
 from cairn.domain.enums import ActionKind, ActionStatus, FactorRole
 from cairn.errors import CairnError
+from cairn.services.access import require_write
 from cairn.services.actions import add_action_item, update_action_item
 from cairn.services.context import Context
 from cairn.services.editing import (
@@ -96,6 +97,8 @@ def back(request: Request, key: str, anchor: str) -> RedirectResponse:
 
 @router.get("/incidents/{key}/postmortem", name="postmortem_editor")
 def editor(request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep) -> Response:
+    show_incident(ctx, key)  # an incident one may not see is 404 before a viewer hears 403
+    require_write(ctx)
     return render_editor(request, ctx, templates, key)
 
 
