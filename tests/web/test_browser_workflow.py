@@ -48,7 +48,7 @@ def test_a_responder_opens_an_incident_and_logs_events_while_a_colleagues_appear
 
     # Mark the restart as the moment the incident was mitigated.
     restart = page.locator("#timeline-body tr", has_text="restarted checkout-2")
-    restart.get_by_label("Mark event").select_option("mitigated")
+    page.get_by_label("Mark an event as").select_option("mitigated")
     restart.get_by_role("button", name="Mark").click()
     page.wait_for_load_state()
     doc = show_incident(ctx, "INC-1")

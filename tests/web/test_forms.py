@@ -52,10 +52,10 @@ def test_an_event_is_marked_as_a_key_moment_and_the_status_buttons_work(client: 
     client.post("/new", data=form(client, title="Disk full", severity="SEV2", started="2026-11-01T10:00:00+00:00"))
     client.post("/incidents/INC-1/events", data=form(client, line="2026-11-01T10:07:00+00:00 #alert disk 95%"))
     event = show_incident(ctx, "INC-1").timeline[0]
-    client.post(f"/incidents/INC-1/events/{event.id}/mark", data=form(client, moment="detected"))
+    client.post("/incidents/INC-1/mark", data=form(client, moment="detected", event_id=str(event.id)))
     assert show_incident(ctx, "INC-1").moments.detected == event.at
-    bad = client.post(f"/incidents/INC-1/events/{event.id}/mark", data=form(client, moment="resolved"))
-    assert bad.status_code == 200 or bad.status_code == 303
+    other = client.post("/incidents/INC-1/mark", data=form(client, moment="detected", event_id="999999"))
+    assert other.status_code == 404 and "no timeline event 999999 in INC-1" in other.text
     client.post("/incidents/INC-1/status", data=form(client, status="open"))
     doc = show_incident(ctx, "INC-1")
     page = client.get("/incidents/INC-1").text
@@ -158,3 +158,23 @@ def test_a_viewer_is_not_offered_the_editor(as_user, outage: str) -> None:
     reader = as_user("reader")
     assert reader.get(f"/incidents/{outage}/postmortem").status_code == 403
     assert "Edit postmortem" not in reader.get(f"/incidents/{outage}").text
+
+
+def test_the_action_items_page_shows_mine_and_my_teams(as_user, ctx: Context) -> None:
+    from cairn.services.actions import add_action_item
+    from cairn.services.incidents import open_incident
+    from cairn.services.people import create_user
+
+    create_user(ctx, "stranger", teams=["search"])
+    key = open_incident(ctx, "Queue backlog", severity="SEV3").key
+    due = (date.today() + timedelta(days=5)).isoformat()
+    add_action_item(ctx, key, "Mine to do", owner="member", due=due, priority="P2")
+    add_action_item(ctx, key, "A teammate's", owner="outsider", due=due, priority="P2")
+    add_action_item(ctx, key, "Another team's", owner="stranger", due=due, priority="P2")
+    member = as_user("member")
+    mine = member.get("/actions", params={"view": "mine"}).text
+    team = member.get("/actions", params={"view": "team"}).text
+    assert "Mine to do" in mine and "A teammate" not in mine
+    assert "Mine to do" in team and "A teammate&#39;s" in team and "Another team" not in team
+    api = member.get("/api/v1/action-items", params={"my_teams": "true"}).json()
+    assert sorted(i["title"] for i in api["items"]) == ["A teammate's", "Mine to do"]

@@ -89,3 +89,14 @@ def test_the_api_is_documented_at_api_docs_with_assets_served_locally(client: Te
 def test_the_markdown_preview_is_sanitised_commonmark(client: TestClient) -> None:
     html = client.post("/api/v1/markdown/preview", json={"text": "# T\n\n- a\n- b\n\n<script>x()</script>"}, headers=csrf(client)).json()["html"]
     assert "<h1>T</h1>" in html and "<li>a</li>" in html and "<script" not in html
+
+
+def test_an_unchanged_incident_answers_304_to_its_etag_and_any_change_shows_at_once(client: TestClient, outage: str) -> None:
+    first = client.get(f"/api/v1/incidents/{outage}")
+    etag = first.headers["etag"]
+    assert client.get(f"/api/v1/incidents/{outage}", headers={"If-None-Match": etag}).status_code == 304
+    assert client.get(f"/api/v1/incidents/{outage}").json() == first.json()  # served again, unchanged
+    client.post(f"/api/v1/incidents/{outage}/timeline", json={"text": "one more thing"}, headers=csrf(client))
+    changed = client.get(f"/api/v1/incidents/{outage}", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+    assert changed.json()["timeline"][-1]["text"] == "one more thing"

@@ -87,6 +87,22 @@ def require_incident(session: Session, ctx: Context, key: str, *, full: bool = F
     return incident
 
 
+def incident_stamp(ctx: Context, key: str) -> tuple[int, int]:
+    """(id, version) of an incident the user may see, without loading it.
+
+    Every change bumps the version (see `touch`), so the pair names one state
+    of the incident: readers use it to serve a cached copy or answer 304.
+    """
+    number = parse_key(key, ctx.settings.key_prefix)
+    with ctx.db.transaction() as session:
+        row = session.execute(
+            select(Incident.id, Incident.version).where(Incident.number == number, visible_clause(ctx))
+        ).first()
+    if row is None:
+        raise NotFound(f"no incident {format_key(ctx.settings.key_prefix, number)}")
+    return row.id, row.version
+
+
 def key_of(ctx: Context, incident: Incident) -> str:
     return format_key(ctx.settings.key_prefix, incident.number)
 

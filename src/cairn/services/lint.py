@@ -96,21 +96,25 @@ def _people(session, incident, doc: IncidentDoc) -> list[str]:
 def lint_incident(ctx: Context, key: str, *, config: LintConfig | None = None) -> IncidentLint:
     with ctx.db.transaction() as session:
         incident = require_incident(session, ctx, key, full=True)
-        doc = to_doc(incident, ctx.settings.key_prefix)
-        team = doc.teams[0] if doc.teams else None
-        effective = (config or base_config(ctx)).for_team(team).with_people(_people(session, incident, doc))
-        dismissals = {
-            d.finding_id: d
-            for d in session.scalars(select(LintDismissal).where(LintDismissal.incident_id == incident.id))
-        }
-        findings, dismissed = [], []
-        for finding in lint_doc(doc, effective):
-            stored = dismissals.get(finding.id)
-            if stored is None:
-                findings.append(finding)
-            else:
-                dismissed.append(Dismissed(finding, stored.reason, stored.actor, stored.at))
-        return IncidentLint(key_of(ctx, incident), findings, dismissed)
+        return review_loaded(session, ctx, incident, to_doc(incident, ctx.settings.key_prefix), config=config)
+
+
+def review_loaded(session, ctx: Context, incident, doc: IncidentDoc, *, config: LintConfig | None = None) -> IncidentLint:  # type: ignore[no-untyped-def]
+    """The review of an incident already loaded in `session` (and its document)."""
+    team = doc.teams[0] if doc.teams else None
+    effective = (config or base_config(ctx)).for_team(team).with_people(_people(session, incident, doc))
+    dismissals = {
+        d.finding_id: d
+        for d in session.scalars(select(LintDismissal).where(LintDismissal.incident_id == incident.id))
+    }
+    findings, dismissed = [], []
+    for finding in lint_doc(doc, effective):
+        stored = dismissals.get(finding.id)
+        if stored is None:
+            findings.append(finding)
+        else:
+            dismissed.append(Dismissed(finding, stored.reason, stored.actor, stored.at))
+    return IncidentLint(key_of(ctx, incident), findings, dismissed)
 
 
 def dismiss_finding(ctx: Context, key: str, finding_id: str, reason: str) -> Finding:

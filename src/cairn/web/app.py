@@ -18,6 +18,7 @@ from cairn import __version__
 from cairn.config import Settings
 from cairn.services.context import Context, open_context
 from cairn.web import errors
+from cairn.web.cache import StampCache
 from cairn.web.api import incidents as api_incidents
 from cairn.web.api import accounts as api_accounts
 from cairn.web.api import actions as api_actions
@@ -67,6 +68,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     )
     app.state.context = ctx
     app.state.templates = build_templates(ctx.settings)
+    app.state.incident_json = StampCache()
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from cairn.domain.moments import durations_seconds
 from cairn.formats.data import incident_to_data
-from cairn.services.incidents import list_incidents, show_incident
+from cairn.services.incidents import incident_stamp, list_incidents, show_incident
 from cairn.services.lint import lint_incident
 from cairn.web.auth import ApiContextDep
 from cairn.web.filters import ListQueryDep
@@ -27,12 +29,26 @@ def incident_list(
     return {"total": total, "limit": limit, "offset": offset, "items": [row.to_data() for row in rows]}
 
 
-@router.get("/incidents/{key}", name="api_incident")
-def incident(key: str, ctx: ApiContextDep) -> dict[str, Any]:
-    doc = show_incident(ctx, key)
-    data = incident_to_data(doc, with_prose=True)
-    data["durations_seconds"] = durations_seconds(doc.moments)
-    return data
+@router.get("/incidents/{key}", name="api_incident", response_model=None)
+def incident(key: str, ctx: ApiContextDep, request: Request) -> Response:
+    """The whole incident: moments, durations, timeline, postmortem, factors, action items.
+
+    Answers carry an ETag; `If-None-Match` with it gives 304 while nothing changed.
+    """
+    stamp = incident_stamp(ctx, key)
+    etag = f'"{stamp[0]}-{stamp[1]}"'
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers={"ETag": etag})
+
+    def render() -> bytes:
+        doc = show_incident(ctx, key)
+        data = incident_to_data(doc, with_prose=True)
+        data["durations_seconds"] = durations_seconds(doc.moments)
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    # The same version always renders the same JSON (access was checked by the stamp).
+    body = request.app.state.incident_json.get_or_make(stamp, render)
+    return Response(body, media_type="application/json", headers={"ETag": etag, "Cache-Control": "private, no-cache"})
 
 
 @router.get("/incidents/{key}/lint", name="api_incident_lint")

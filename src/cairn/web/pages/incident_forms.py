@@ -94,11 +94,13 @@ def event_add(
     return back_to(request, key, "#add-event")
 
 
-@router.post("/incidents/{key}/events/{event_id}/mark", name="event_mark")
+@router.post("/incidents/{key}/mark", name="event_mark")
 def event_mark(
-    request: Request, key: str, event_id: int, ctx: PageContextDep, templates: TemplatesDep,
+    request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
     moment: Annotated[str, Form(max_length=30)],
+    event_id: Annotated[int, Form(ge=1)],
 ) -> Response:
+    """Set a key moment to the time of a timeline event (the row's button carries its id)."""
     try:
         set_moment(ctx, key, moment, event_id=event_id)
     except CairnError as error:

@@ -14,10 +14,9 @@ from cairn.domain.document import PROSE_SECTIONS
 from cairn.domain.lifecycle import INCIDENT_TRANSITIONS
 from cairn.domain.enums import EventKind, IncidentKind, IncidentStatus, KeyMoment, ParticipantRole
 from cairn.domain.moments import durations
-from cairn.services.incidents import list_incidents, show_incident
-from cairn.services.audit import incident_history
+from cairn.services.incidents import list_incidents
+from cairn.services.incident_view import incident_view
 from cairn.services.context import Context
-from cairn.services.lint import lint_incident
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
 from cairn.web.filters import ListQueryDep
@@ -81,8 +80,8 @@ def render_incident(
     error: str | None = None, notice: str | None = None, status: int = 200, line: str = "",
 ) -> HTMLResponse:
     """The incident page; forms that fail render it again with their error."""
-    doc = show_incident(ctx, key)
-    review = lint_incident(ctx, key)
+    view = incident_view(ctx, key)
+    doc, review = view.doc, view.review
     by_location: dict[str, list] = {}
     for finding in review.findings:
         by_location.setdefault(finding.location, []).append(finding)
@@ -101,7 +100,7 @@ def render_incident(
         "review": review,
         "checklist": checklist(doc, severities=ctx.settings.severities, open_lint_findings=len(review.findings)),
         "quantified": any(value is not None for value in vars(impact).values()),
-        "history": list(reversed(incident_history(ctx, key)))[:HISTORY_SHOWN],
+        "history": list(reversed(view.history))[:HISTORY_SHOWN],
         "last_event_id": max((event.id or 0 for event in doc.timeline), default=0),
         "can_write": ctx.principal is None or ctx.principal.can_write,
         "moments": [moment.value for moment in KeyMoment],

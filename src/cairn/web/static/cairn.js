@@ -16,28 +16,18 @@
     return td;
   }
 
-  // A mark-as-key-moment form like the server renders, for rows added live.
-  function markForm(table, id) {
-    var form = document.createElement("form");
-    form.method = "post";
-    form.className = "mark-form";
-    form.action = table.dataset.mark.replace(/\/0\/mark$/, "/" + id + "/mark");
-    var token = document.createElement("input");
-    token.type = "hidden"; token.name = "csrf_token"; token.value = csrf;
-    var select = document.createElement("select");
-    select.name = "moment";
-    select.setAttribute("aria-label", "Mark event " + id + " as a key moment");
-    table.dataset.moments.split(",").forEach(function (moment) {
-      var option = document.createElement("option");
-      option.textContent = moment;
-      select.appendChild(option);
-    });
+  // The row's "Mark" button, as the server renders it: it submits the shared mark form.
+  function markButton(id) {
     var button = document.createElement("button");
-    button.type = "submit"; button.className = "quiet"; button.textContent = "Mark";
-    form.append(token, select, button);
+    button.setAttribute("form", "mark-form");
+    button.name = "event_id";
+    button.value = id;
+    button.className = "quiet";
+    button.textContent = "Mark";
+    button.setAttribute("aria-label", "Mark event " + id + " as the chosen key moment");
     var td = document.createElement("td");
     td.className = "t-mark";
-    td.appendChild(form);
+    td.appendChild(button);
     return td;
   }
 
@@ -57,7 +47,7 @@
     badge.textContent = event.kind;
     kind.appendChild(badge);
     row.append(time, kind, cell("t-actor", event.actor), cell("event-text", event.text), cell("t-source muted", event.source));
-    if (table.dataset.mark) row.appendChild(markForm(table, event.id));
+    if (table.dataset.mark) row.appendChild(markButton(event.id));
     return row;
   }
 

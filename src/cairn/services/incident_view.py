@@ -1,0 +1,27 @@
+"""Everything the incident page shows, read in one transaction and one load."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cairn.domain.document import IncidentDoc
+from cairn.services.audit import history
+from cairn.services.context import Context
+from cairn.services.convert import to_doc
+from cairn.services.incidents import require_incident
+from cairn.services.lint import IncidentLint, review_loaded
+from cairn.storage.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    doc: IncidentDoc
+    review: IncidentLint
+    history: list[AuditEvent]
+
+
+def incident_view(ctx: Context, key: str) -> IncidentView:
+    with ctx.db.transaction() as session:
+        incident = require_incident(session, ctx, key, full=True)
+        doc = to_doc(incident, ctx.settings.key_prefix)
+        return IncidentView(doc, review_loaded(session, ctx, incident, doc), history(session, incident))
