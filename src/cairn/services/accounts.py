@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from cairn.domain.enums import UserRole, parse_choice
 from cairn.domain.names import check_username
@@ -145,18 +145,29 @@ class ActiveSession:
 
 
 def session_user(ctx: Context, raw: str | None) -> ActiveSession | None:
-    """The signed-in user behind a cookie value, or None when it is not valid."""
+    """The signed-in user behind a cookie value, or None when it is not valid.
+
+    Runs on every page, so it reads a few columns without the ORM and writes
+    only to slide the expiry, at most every few minutes.
+    """
     if not raw or len(raw) > 200:
         return None
-    with ctx.db.transaction() as session:
-        row = session.scalar(select(WebSession).where(WebSession.token_hash == _digest(raw)))
-        now = now_utc()
-        if row is None or row.expires_at <= now or not row.user.is_active:
-            return None
-        if now - row.last_seen_at >= SLIDE_EVERY:
-            row.last_seen_at = now
-            row.expires_at = now + timedelta(hours=ctx.settings.session_hours)
-        return ActiveSession(principal_of(row.user), row.csrf_token)
+    row = ctx.db.read_row(
+        select(WebSession.id, WebSession.csrf_token, WebSession.last_seen_at, WebSession.expires_at,
+               User.id.label("user_id"), User.username, User.role, User.is_active)
+        .join(User, User.id == WebSession.user_id)
+        .where(WebSession.token_hash == _digest(raw))
+    )
+    now = now_utc()
+    if row is None or row.expires_at <= now or not row.is_active:
+        return None
+    if now - row.last_seen_at >= SLIDE_EVERY:
+        with ctx.db.transaction() as session:
+            session.execute(
+                update(WebSession).where(WebSession.id == row.id)
+                .values(last_seen_at=now, expires_at=now + timedelta(hours=ctx.settings.session_hours))
+            )
+    return ActiveSession(Principal(user_id=row.user_id, username=row.username, role=row.role), row.csrf_token)
 
 
 def sign_out(ctx: Context, raw: str | None) -> None:

@@ -18,10 +18,10 @@ from cairn.importers.alertmanager import AlertmanagerImporter
 from cairn.importers.base import ImportOptions, RawEvent
 from cairn.importers.timestamps import parse_value
 from cairn.services.audit import record
-from cairn.services.context import Context
+from cairn.services.context import Context, Principal
 from cairn.services.incidents import key_of, new_incident, touch
 from cairn.services.timeline_import import ImportSummary, store_records
-from cairn.storage.models import Incident, IncidentLink, User
+from cairn.storage.models import Incident, IncidentLink
 
 SYSTEM = "alertmanager"
 SEVERITY_LABELS = {"critical": 1, "page": 1, "high": 1, "error": 2, "major": 2, "warning": 2, "minor": 3, "info": 3, "low": 3}
@@ -35,7 +35,7 @@ class Received:
     duplicates: int
 
 
-def receive_alertmanager(ctx: Context, payload: Any, user: User) -> Received:
+def receive_alertmanager(ctx: Context, payload: Any, user: Principal) -> Received:
     """`user` comes from `tokens.require_writer`."""
     if not isinstance(payload, dict) or not isinstance(payload.get("alerts"), list):
         raise InvalidInput("not an Alertmanager webhook payload: expected an object with alerts")

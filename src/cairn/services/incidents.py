@@ -94,10 +94,7 @@ def incident_stamp(ctx: Context, key: str) -> tuple[int, int]:
     of the incident: readers use it to serve a cached copy or answer 304.
     """
     number = parse_key(key, ctx.settings.key_prefix)
-    with ctx.db.transaction() as session:
-        row = session.execute(
-            select(Incident.id, Incident.version).where(Incident.number == number, visible_clause(ctx))
-        ).first()
+    row = ctx.db.read_row(select(Incident.id, Incident.version).where(Incident.number == number, visible_clause(ctx)))
     if row is None:
         raise NotFound(f"no incident {format_key(ctx.settings.key_prefix, number)}")
     return row.id, row.version

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from cairn.domain.names import check_line
 from cairn.domain.times import now_utc
@@ -21,7 +21,7 @@ from cairn.domain.enums import UserRole
 from cairn.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from cairn.services.access import require_admin
 from cairn.services.audit import record
-from cairn.services.context import Context
+from cairn.services.context import Context, Principal
 from cairn.services.people import require_user
 from cairn.storage.models import ApiToken, User
 
@@ -74,28 +74,37 @@ def create_token(ctx: Context, name: str, username: str, *, days: int | None = 9
         return raw, _info(token, user.username)
 
 
-def authenticate(ctx: Context, raw: str | None) -> User:
-    """The user a token belongs to; any problem is the same 401 (no hints)."""
+def authenticate(ctx: Context, raw: str | None) -> Principal:
+    """The user a token belongs to; any problem is the same 401 (no hints).
+
+    Runs on every API request, so it reads a few columns without the ORM and
+    writes only when `last_used_at` is a minute old.
+    """
     if not raw or not raw.startswith(PREFIX) or len(raw) > 200:
         raise Unauthorized("a valid API token is required")
     wanted = digest(raw)
-    with ctx.db.transaction() as session:
-        token = session.scalar(select(ApiToken).where(ApiToken.token_hash == wanted))
-        now = now_utc()
-        if (
-            token is None
-            or not hmac.compare_digest(token.token_hash, wanted)
-            or token.revoked_at is not None
-            or (token.expires_at is not None and token.expires_at <= now)
-            or not token.user.is_active
-        ):
-            raise Unauthorized("a valid API token is required")
-        if token.last_used_at is None or now - token.last_used_at >= USED_RESOLUTION:
-            token.last_used_at = now  # at most one write a minute per token, not one per request
-        return token.user
+    row = ctx.db.read_row(
+        select(ApiToken.id, ApiToken.token_hash, ApiToken.revoked_at, ApiToken.expires_at, ApiToken.last_used_at,
+               User.id.label("user_id"), User.username, User.role, User.is_active)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == wanted)
+    )
+    now = now_utc()
+    if (
+        row is None
+        or not hmac.compare_digest(row.token_hash, wanted)
+        or row.revoked_at is not None
+        or (row.expires_at is not None and row.expires_at <= now)
+        or not row.is_active
+    ):
+        raise Unauthorized("a valid API token is required")
+    if row.last_used_at is None or now - row.last_used_at >= USED_RESOLUTION:
+        with ctx.db.transaction() as session:
+            session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+    return Principal(user_id=row.user_id, username=row.username, role=row.role)
 
 
-def require_writer(ctx: Context, raw: str | None) -> User:
+def require_writer(ctx: Context, raw: str | None) -> Principal:
     """The token's user, if that user may change incidents (responder or admin)."""
     user = authenticate(ctx, raw)
     if user.role not in (UserRole.RESPONDER.value, UserRole.ADMIN.value):

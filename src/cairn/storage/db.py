@@ -86,6 +86,15 @@ class Database:
         finally:
             session.close()
 
+    def read_row(self, statement: Any) -> Any:
+        """The first row of a Core SELECT, without an ORM session: for the
+        small lookups every request makes (tokens, sessions, versions)."""
+        try:
+            with self.engine.connect() as connection:
+                return connection.execute(statement).first()
+        except OperationalError as error:
+            raise StorageUnavailable(describe_connection_error(self.url, error)) from None
+
     def check_connection(self) -> None:
         try:
             with self.engine.connect() as connection:

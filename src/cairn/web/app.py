@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from cairn import __version__
@@ -70,12 +70,6 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.state.templates = build_templates(ctx.settings)
     app.state.incident_json = StampCache()
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
@@ -98,4 +92,29 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/api/docs/assets", StaticFiles(directory=page_docs.swagger_dir()), name="swagger")
     errors.install(app)
+    app.add_middleware(SecurityHeaders)
     return app
+
+
+class SecurityHeaders:
+    """Adds SECURITY_HEADERS to every HTTP response that does not set its own.
+
+    Plain ASGI rather than BaseHTTPMiddleware, which costs a task and a
+    stream copy per request."""
+
+    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+        self.app = app
+        self.extra = [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message) -> None:  # type: ignore[no-untyped-def]
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message = {**message, "headers": [*message.get("headers", []), *(h for h in self.extra if h[0] not in present)]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -18,7 +18,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from cairn.errors import CairnError, Forbidden, Unauthorized
-from cairn.services.accounts import ActiveSession, principal_of, session_user
+from cairn.services.accounts import ActiveSession, session_user
 from cairn.services.context import Context
 from cairn.services.tokens import authenticate
 from cairn.web.deps import get_context
@@ -91,7 +91,7 @@ async def api_context(
     ctx = get_context(request)
     raw = bearer(request)
     if raw is not None:
-        return ctx.as_user(principal_of(authenticate(ctx, raw)))
+        return ctx.as_user(authenticate(ctx, raw))
     signed_in = active_session(request)
     if signed_in is None:
         raise Unauthorized("sign in, or send an API token as 'Authorization: Bearer <token>'")

@@ -17,6 +17,13 @@ class StampCache:
         self._items: OrderedDict[Hashable, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
+    def get(self, key: Hashable) -> bytes | None:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
     def get_or_make(self, key: Hashable, make: Callable[[], bytes]) -> bytes:
         with self._lock:
             if key in self._items:

@@ -7,6 +7,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from cairn.domain.moments import durations_seconds
 from cairn.formats.data import incident_to_data
@@ -30,12 +31,12 @@ def incident_list(
 
 
 @router.get("/incidents/{key}", name="api_incident", response_model=None)
-def incident(key: str, ctx: ApiContextDep, request: Request) -> Response:
+async def incident(key: str, ctx: ApiContextDep, request: Request) -> Response:
     """The whole incident: moments, durations, timeline, postmortem, factors, action items.
 
     Answers carry an ETag; `If-None-Match` with it gives 304 while nothing changed.
     """
-    stamp = incident_stamp(ctx, key)
+    stamp = incident_stamp(ctx, key)  # one indexed row: fine on the event loop
     etag = f'"{stamp[0]}-{stamp[1]}"'
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers={"ETag": etag})
@@ -47,7 +48,10 @@ def incident(key: str, ctx: ApiContextDep, request: Request) -> Response:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     # The same version always renders the same JSON (access was checked by the stamp).
-    body = request.app.state.incident_json.get_or_make(stamp, render)
+    cache = request.app.state.incident_json
+    body = cache.get(stamp)
+    if body is None:  # rendering a long timeline takes a while: not on the event loop
+        body = await run_in_threadpool(cache.get_or_make, stamp, render)
     return Response(body, media_type="application/json", headers={"ETag": etag, "Cache-Control": "private, no-cache"})
 
 
