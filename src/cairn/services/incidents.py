@@ -100,6 +100,22 @@ def incident_stamp(ctx: Context, key: str) -> tuple[int, int]:
     return row.id, row.version
 
 
+def incident_page_stamp(ctx: Context, key: str) -> tuple[int, int, int]:
+    """(id, version, last audit event id): changes with anything the incident page shows,
+    including what does not change the document (a dismissed finding, history)."""
+    from cairn.storage.models import AuditEvent
+
+    number = parse_key(key, ctx.settings.key_prefix)
+    last_change = select(func.max(AuditEvent.id)).where(AuditEvent.incident_id == Incident.id).scalar_subquery()
+    row = ctx.db.read_row(
+        select(Incident.id, Incident.version, last_change.label("last_change"))
+        .where(Incident.number == number, visible_clause(ctx))
+    )
+    if row is None:
+        raise NotFound(f"no incident {format_key(ctx.settings.key_prefix, number)}")
+    return row.id, row.version, row.last_change or 0
+
+
 def key_of(ctx: Context, incident: Incident) -> str:
     return format_key(ctx.settings.key_prefix, incident.number)
 

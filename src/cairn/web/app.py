@@ -69,6 +69,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.state.context = ctx
     app.state.templates = build_templates(ctx.settings)
     app.state.incident_json = StampCache()
+    app.state.incident_pages = StampCache()
 
 
     @app.get("/healthz", include_in_schema=False)

@@ -8,13 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from cairn.domain.completeness import checklist
 from cairn.domain.document import PROSE_SECTIONS
 from cairn.domain.lifecycle import INCIDENT_TRANSITIONS
 from cairn.domain.enums import EventKind, IncidentKind, IncidentStatus, KeyMoment, ParticipantRole
 from cairn.domain.moments import durations
-from cairn.services.incidents import list_incidents
+from cairn.services.incidents import incident_page_stamp, list_incidents
 from cairn.services.incident_view import incident_view
 from cairn.services.context import Context
 from cairn.web.auth import PageContextDep
@@ -25,6 +26,8 @@ from cairn.web.markdown import render_with_findings
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 PAGE_SIZE = 25
+# Stands in for the session's CSRF token in cached page content; never a valid token.
+CSRF_PLACEHOLDER = "@@cairn-csrf-token@@"
 HISTORY_SHOWN = 200
 SORT_LABELS = {"newest": "Newest first", "oldest": "Oldest first", "updated": "Recently changed", "severity": "Most severe", "key": "Key"}
 IMPORT_SOURCES = ["slack", "pagerduty", "alertmanager", "grafana", "opsgenie", "github", "log"]
@@ -72,14 +75,37 @@ def incident_list(
 
 @router.get("/incidents/{key}", name="incident_page")
 def incident_page(request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep) -> HTMLResponse:
-    return render_incident(request, ctx, templates, key)
+    """The page's content depends only on the incident's state and on whether the
+    reader may write, so it is rendered once per state and reused; only the
+    session's CSRF token is put in per request."""
+    can_write = ctx.principal is None or ctx.principal.can_write
+    cache = request.app.state.incident_pages
+    stamp = (incident_page_stamp(ctx, key), can_write)
+    cached = cache.get(stamp)
+    if cached is None:
+        cached = cache.get_or_make(stamp, lambda: _content(request, ctx, templates, key, csrf=CSRF_PLACEHOLDER))
+    title, body = cached
+    csrf = getattr(request.state, "cairn_session").csrf_token
+    return templates.TemplateResponse(
+        request, "incident.html", {"page_title": title, "body": Markup(body.replace(CSRF_PLACEHOLDER, csrf))}
+    )
 
 
 def render_incident(
     request: Request, ctx: Context, templates: Jinja2Templates, key: str, *,
     error: str | None = None, notice: str | None = None, status: int = 200, line: str = "",
 ) -> HTMLResponse:
-    """The incident page; forms that fail render it again with their error."""
+    """The incident page, uncached: forms that fail show it again with their error."""
+    csrf = getattr(request.state, "cairn_session").csrf_token
+    title, body = _content(request, ctx, templates, key, csrf=csrf, error=error, notice=notice, line=line)
+    return templates.TemplateResponse(request, "incident.html", {"page_title": title, "body": Markup(body)}, status_code=status)
+
+
+def _content(
+    request: Request, ctx: Context, templates: Jinja2Templates, key: str, *, csrf: str,
+    error: str | None = None, notice: str | None = None, line: str = "",
+) -> tuple[str, str]:
+    """(title, HTML) of the page's main content."""
     view = incident_view(ctx, key)
     doc, review = view.doc, view.review
     by_location: dict[str, list] = {}
@@ -111,5 +137,7 @@ def render_incident(
         "error": error,
         "notice": notice,
         "line": line,
+        "request": request,
+        "csrf_token": csrf,
     }
-    return templates.TemplateResponse(request, "incident.html", context, status_code=status)
+    return f"{doc.key} {doc.title}", templates.env.get_template("incident_body.html").render(context)
