@@ -85,6 +85,9 @@ class Cli:
             "CAIRN_DATA_DIR": str(tmp_path / "data"),
             "CAIRN_TIMEZONE": "UTC",
             "CAIRN_USER": "tester",
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),  # no remote.toml of the machine's user
+            "CAIRN_SERVER": "",
+            "CAIRN_TOKEN": "",
         }
 
     def __call__(self, *args: str, input: str | None = None, env: dict[str, str] | None = None):

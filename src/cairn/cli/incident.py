@@ -32,7 +32,19 @@ def open_(
     detected: Optional[str] = typer.Option(None, "--detected", help="When it was noticed. " + AT_HELP),
 ) -> None:
     """Open a new incident and print its key."""
-    from cairn.cli.state import context
+    from cairn.cli.state import context, remote
+
+    if (server := remote()) is not None:
+        from cairn.cli.remote import call
+
+        body = {
+            "title": title, "severity": severity, "kind": kind, "services": _split(service), "teams": _split(team),
+            "tags": _split(tag), "timezone": tz, "visibility": "restricted" if restricted else "internal",
+            "started": started, "detected": detected,
+        }
+        opened = call(server, "POST", "/api/v1/incidents", {k: v for k, v in body.items() if v is not None})
+        typer.echo(f"opened {opened['key']}: {opened['title']}")
+        return
     from cairn.services.incidents import open_incident
 
     doc = open_incident(
@@ -56,7 +68,15 @@ def _status_command(target: str, verb: str):  # type: ignore[no-untyped-def]
         key: str = typer.Argument(..., help="Incident key, e.g. INC-1."),
         at: Optional[str] = typer.Option(None, "--at", help=AT_HELP + " Default: now."),
     ) -> None:
-        from cairn.cli.state import context
+        from cairn.cli.state import context, remote
+
+        if (server := remote()) is not None:
+            from cairn.cli.remote import call
+
+            body = {"status": target, **({"at": at} if at else {})}
+            changed = call(server, "POST", f"/api/v1/incidents/{key.strip().upper()}/status", body)
+            typer.echo(f"{changed['key']} is {changed['status']}")
+            return
         from cairn.services.incidents import change_status
 
         doc = change_status(context(), key, target, at=at)
@@ -109,7 +129,21 @@ def list_(
 ) -> None:
     """List incidents, newest first."""
     from cairn.cli.render import incident_table
-    from cairn.cli.state import context
+    from cairn.cli.state import context, remote
+
+    if (server := remote()) is not None:
+        from cairn.cli.remote import call, summary_from_data
+
+        query = {"status": status, "severity": severity, "service": service, "team": team, "kind": kind,
+                 "since": since, "until": until, "q": search, "limit": limit, "offset": offset}
+        page = call(server, "GET", "/api/v1/incidents", query=query)
+        if as_json:
+            import json
+
+            typer.echo(json.dumps({"total": page["total"], "items": page["items"]}, ensure_ascii=False, indent=2))
+            return
+        incident_table([summary_from_data(item) for item in page["items"]], page["total"])
+        return
     from cairn.domain.times import require_zone, start_of_day
     from cairn.services.incidents import IncidentFilter, list_incidents
 
@@ -138,7 +172,14 @@ def list_(
 def show(key: str = typer.Argument(..., help="Incident key, e.g. INC-1.")) -> None:
     """Show key moments, durations, timeline and postmortem state."""
     from cairn.cli.render import incident_view
-    from cairn.cli.state import context
+    from cairn.cli.state import context, remote
+
+    if (server := remote()) is not None:
+        from cairn.cli.remote import call
+        from cairn.formats.data import incident_from_data
+
+        incident_view(incident_from_data(call(server, "GET", f"/api/v1/incidents/{key.strip().upper()}")))
+        return
     from cairn.services.incidents import show_incident
 
     incident_view(show_incident(context(), key))

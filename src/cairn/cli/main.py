@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import typer
 from typer.core import TyperGroup
 
@@ -47,12 +49,25 @@ app.command("serve")(serve.serve)
 
 
 @app.callback()
-def main() -> None:
+def main(
+    server: Optional[str] = typer.Option(
+        None, "--server", help="Remote mode: the team's Cairn URL; log, incident open/resolve/list/show... then use its API "
+        "(also CAIRN_SERVER or ~/.config/cairn/remote.toml).",
+    ),
+    token: Optional[str] = typer.Option(
+        None, "--token", help="API token for --server (prefer CAIRN_TOKEN or the config file: options show in process lists).",
+    ),
+) -> None:
     """Cairn keeps incidents, their timelines and postmortems in one database.
 
     Set CAIRN_DATABASE_URL for PostgreSQL; by default a SQLite file lives in
-    CAIRN_DATA_DIR (~/.local/share/cairn).
+    CAIRN_DATA_DIR (~/.local/share/cairn). With --server (or CAIRN_SERVER),
+    `cairn log` and `cairn incident open/mitigate/resolve/close/reopen/list/show`
+    work on a team server through its API instead.
     """
+    from cairn.cli.state import set_remote_options
+
+    set_remote_options(server, token)
 
 
 def run() -> None:

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from cairn.services.context import Context
 
 _context: "Context | None" = None
+_remote_options: tuple[str | None, str | None] = (None, None)
 
 
 def settings() -> "Settings":
@@ -37,9 +38,22 @@ def context() -> "Context":
     return _context
 
 
+def set_remote_options(server: str | None, token: str | None) -> None:
+    global _remote_options
+    _remote_options = (server, token)
+
+
+def remote():  # type: ignore[no-untyped-def]
+    """The team server to talk to (remote mode), or None to use the local database."""
+    from cairn.cli.remote import resolve
+
+    return resolve(*_remote_options)
+
+
 def reset() -> None:
     """Forget the context (tests run many commands in one process)."""
-    global _context
+    global _context, _remote_options
+    _remote_options = (None, None)
     if _context is not None:
         _context.db.dispose()
     _context = None

@@ -24,7 +24,16 @@ def log(
     marks: Optional[str] = typer.Option(None, "--marks", help="Also record this key moment at the event's time."),
 ) -> None:
     """Add an event to an incident's timeline."""
-    from cairn.cli.state import context
+    from cairn.cli.state import context, remote
+
+    if (server := remote()) is not None:
+        from cairn.cli.remote import call
+
+        body = {"text": text, "kind": kind, "at": at, "actor": actor, "marks": marks}
+        answer = call(server, "POST", f"/api/v1/incidents/{key.strip().upper()}/timeline", {k: v for k, v in body.items() if v is not None})
+        event = answer["event"]
+        typer.echo(f"{answer['incident']} #{event['id']} {event['local']} {event['kind']}: {event['text']}")
+        return
     from cairn.domain.times import format_local, require_zone
     from cairn.services.timeline import log_event
 
