@@ -76,12 +76,6 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    app.include_router(page_account.router)
-    app.include_router(page_docs.router)
-    app.include_router(page_incidents.router)
-    app.include_router(page_incident_forms.router)
-    app.include_router(page_editor.router)
-    app.include_router(page_actions.router)
     app.include_router(api_incidents.router)
     app.include_router(api_incident_changes.router)
     app.include_router(api_postmortems.router)
@@ -90,6 +84,13 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(api_hooks.router)
     app.include_router(api_timeline.router)
     app.include_router(api_actions.router)
+    # Pages after the API: routes are matched in order, and API calls are the hot path.
+    app.include_router(page_account.router)
+    app.include_router(page_docs.router)
+    app.include_router(page_incidents.router)
+    app.include_router(page_incident_forms.router)
+    app.include_router(page_editor.router)
+    app.include_router(page_actions.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/api/docs/assets", StaticFiles(directory=page_docs.swagger_dir()), name="swagger")
     errors.install(app)
