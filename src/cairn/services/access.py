@@ -8,7 +8,7 @@ through lists, counts, searches or error codes.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, bindparam, or_, select, true
 
 from cairn.domain.enums import Visibility
 from cairn.errors import Forbidden
@@ -16,13 +16,29 @@ from cairn.services.context import Context
 from cairn.storage.models import Incident, Participant
 
 
+def visible_to_viewer(user_id: int | None = None) -> ColumnElement[bool]:
+    """The rule for a non-admin user; without `user_id`, the id is the bind
+    parameter `viewer_id`, for statements built once and run on every request."""
+    viewer = bindparam("viewer_id") if user_id is None else user_id
+    involved = select(Participant.incident_id).where(Participant.user_id == viewer)
+    return or_(Incident.visibility != Visibility.RESTRICTED.value, Incident.id.in_(involved))
+
+
 def visible_clause(ctx: Context) -> ColumnElement[bool]:
     """A WHERE clause on `Incident` that keeps only what the principal may see."""
     principal = ctx.principal
     if principal is None or principal.is_admin:
         return true()
-    involved = select(Participant.incident_id).where(Participant.user_id == principal.user_id)
-    return or_(Incident.visibility != Visibility.RESTRICTED.value, Incident.id.in_(involved))
+    return visible_to_viewer(principal.user_id)
+
+
+def viewer_params(ctx: Context) -> dict[str, int] | None:
+    """Parameters for a statement filtered by `visible_to_viewer`, or None when the
+    principal sees everything (use the unfiltered statement)."""
+    principal = ctx.principal
+    if principal is None or principal.is_admin:
+        return None
+    return {"viewer_id": principal.user_id}
 
 
 def can_see(ctx: Context, incident: Incident) -> bool:

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 
 from cairn.domain.enums import UserRole, parse_choice
 from cairn.domain.names import check_username
@@ -138,6 +138,15 @@ def _dummy_hash() -> str:
     return _DUMMY[0]
 
 
+# Built once: it runs on every page.
+SESSION_LOOKUP = (
+    select(WebSession.id, WebSession.csrf_token, WebSession.last_seen_at, WebSession.expires_at,
+           User.id.label("user_id"), User.username, User.role, User.is_active)
+    .join(User, User.id == WebSession.user_id)
+    .where(WebSession.token_hash == bindparam("digest"))
+)
+
+
 @dataclass(frozen=True)
 class ActiveSession:
     principal: Principal
@@ -152,12 +161,7 @@ def session_user(ctx: Context, raw: str | None) -> ActiveSession | None:
     """
     if not raw or len(raw) > 200:
         return None
-    row = ctx.db.read_row(
-        select(WebSession.id, WebSession.csrf_token, WebSession.last_seen_at, WebSession.expires_at,
-               User.id.label("user_id"), User.username, User.role, User.is_active)
-        .join(User, User.id == WebSession.user_id)
-        .where(WebSession.token_hash == _digest(raw))
-    )
+    row = ctx.db.read_row(SESSION_LOOKUP, {"digest": _digest(raw)})
     now = now_utc()
     if row is None or row.expires_at <= now or not row.is_active:
         return None

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -25,13 +25,14 @@ from cairn.domain.moments import KeyMoments, check_order, durations_seconds
 from cairn.domain.names import check_labels, check_line, check_severity
 from cairn.domain.times import ensure_utc, now_utc, parse_when, require_zone
 from cairn.errors import Conflict, InvalidInput, NotFound
-from cairn.services.access import can_see, require_write, visible_clause
+from cairn.services.access import can_see, require_write, viewer_params, visible_clause, visible_to_viewer
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.convert import moments_of, set_labels, store_moments, to_doc
 from cairn.services.people import ensure_team
 from cairn.storage.models import (
     ActionItem,
+    AuditEvent,
     ContributingFactor,
     Incident,
     IncidentService,
@@ -87,32 +88,43 @@ def require_incident(session: Session, ctx: Context, key: str, *, full: bool = F
     return incident
 
 
+# Built once: constructing a statement costs more than running it, and these run on every read.
+STAMP_ANY = select(Incident.id, Incident.version).where(Incident.number == bindparam("number"))
+STAMP_VISIBLE = STAMP_ANY.where(visible_to_viewer())
+
+
+def _page_stamp_query():  # type: ignore[no-untyped-def]
+    last_change = select(func.max(AuditEvent.id)).where(AuditEvent.incident_id == Incident.id).scalar_subquery()
+    return select(Incident.id, Incident.version, last_change.label("last_change")).where(Incident.number == bindparam("number"))
+
+
+PAGE_STAMP_ANY = _page_stamp_query()
+PAGE_STAMP_VISIBLE = PAGE_STAMP_ANY.where(visible_to_viewer())
+
+
+def _read_stamp(ctx: Context, key: str, any_query, visible_query):  # type: ignore[no-untyped-def]
+    number = parse_key(key, ctx.settings.key_prefix)
+    viewer = viewer_params(ctx)
+    row = ctx.db.read_row(any_query if viewer is None else visible_query, {"number": number, **(viewer or {})})
+    if row is None:
+        raise NotFound(f"no incident {format_key(ctx.settings.key_prefix, number)}")
+    return row
+
+
 def incident_stamp(ctx: Context, key: str) -> tuple[int, int]:
     """(id, version) of an incident the user may see, without loading it.
 
     Every change bumps the version (see `touch`), so the pair names one state
     of the incident: readers use it to serve a cached copy or answer 304.
     """
-    number = parse_key(key, ctx.settings.key_prefix)
-    row = ctx.db.read_row(select(Incident.id, Incident.version).where(Incident.number == number, visible_clause(ctx)))
-    if row is None:
-        raise NotFound(f"no incident {format_key(ctx.settings.key_prefix, number)}")
+    row = _read_stamp(ctx, key, STAMP_ANY, STAMP_VISIBLE)
     return row.id, row.version
 
 
 def incident_page_stamp(ctx: Context, key: str) -> tuple[int, int, int]:
     """(id, version, last audit event id): changes with anything the incident page shows,
     including what does not change the document (a dismissed finding, history)."""
-    from cairn.storage.models import AuditEvent
-
-    number = parse_key(key, ctx.settings.key_prefix)
-    last_change = select(func.max(AuditEvent.id)).where(AuditEvent.incident_id == Incident.id).scalar_subquery()
-    row = ctx.db.read_row(
-        select(Incident.id, Incident.version, last_change.label("last_change"))
-        .where(Incident.number == number, visible_clause(ctx))
-    )
-    if row is None:
-        raise NotFound(f"no incident {format_key(ctx.settings.key_prefix, number)}")
+    row = _read_stamp(ctx, key, PAGE_STAMP_ANY, PAGE_STAMP_VISIBLE)
     return row.id, row.version, row.last_change or 0
 
 

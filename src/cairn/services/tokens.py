@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from cairn.domain.names import check_line
 from cairn.domain.times import now_utc
@@ -74,6 +74,15 @@ def create_token(ctx: Context, name: str, username: str, *, days: int | None = 9
         return raw, _info(token, user.username)
 
 
+# Built once: constructing the statement costs more than running it.
+TOKEN_LOOKUP = (
+    select(ApiToken.id, ApiToken.token_hash, ApiToken.revoked_at, ApiToken.expires_at, ApiToken.last_used_at,
+           User.id.label("user_id"), User.username, User.role, User.is_active)
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == bindparam("digest"))
+)
+
+
 def authenticate(ctx: Context, raw: str | None) -> Principal:
     """The user a token belongs to; any problem is the same 401 (no hints).
 
@@ -83,12 +92,7 @@ def authenticate(ctx: Context, raw: str | None) -> Principal:
     if not raw or not raw.startswith(PREFIX) or len(raw) > 200:
         raise Unauthorized("a valid API token is required")
     wanted = digest(raw)
-    row = ctx.db.read_row(
-        select(ApiToken.id, ApiToken.token_hash, ApiToken.revoked_at, ApiToken.expires_at, ApiToken.last_used_at,
-               User.id.label("user_id"), User.username, User.role, User.is_active)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == wanted)
-    )
+    row = ctx.db.read_row(TOKEN_LOOKUP, {"digest": wanted})
     now = now_utc()
     if (
         row is None

@@ -86,12 +86,12 @@ class Database:
         finally:
             session.close()
 
-    def read_row(self, statement: Any) -> Any:
+    def read_row(self, statement: Any, params: dict[str, Any] | None = None) -> Any:
         """The first row of a Core SELECT, without an ORM session: for the
         small lookups every request makes (tokens, sessions, versions)."""
         try:
             with self.engine.connect() as connection:
-                return connection.execute(statement).first()
+                return connection.execute(statement, params or {}).first()
         except OperationalError as error:
             raise StorageUnavailable(describe_connection_error(self.url, error)) from None
 
