@@ -34,6 +34,7 @@ test-postgres: install-test
 
 bench: install
 	$(BIN)/python bench/cli_startup.py
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .hypothesis

@@ -65,6 +65,13 @@ class ImportFailed(InvalidInput):
         self.line = line
 
 
+class TooManyAttempts(CairnError):
+    """Refused for now to slow down guessing; says when to try again."""
+
+    status_code = 429
+    title = "too many attempts"
+
+
 class StorageUnavailable(CairnError):
     """The database cannot be reached or is not ready for this version."""
 

@@ -39,6 +39,20 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(anonymo
     assert "cairn_session" not in wrong_password.cookies
 
 
+def test_guessing_passwords_pauses_sign_ins_for_that_username_only(anonymous: TestClient) -> None:
+    from cairn.services.accounts import MAX_FAILURES
+
+    def attempt(username: str, password: str):  # type: ignore[no-untyped-def]
+        token = signin_csrf(anonymous)
+        return anonymous.post("/signin", data={"username": username, "password": password, "csrf_token": token}, follow_redirects=False)
+
+    for _ in range(MAX_FAILURES):
+        assert attempt("member", "guess").status_code == 401
+    paused = attempt("member", PASSWORD)  # even the right password, for now
+    assert paused.status_code == 429 and "too many wrong passwords for member: try again in 15 minutes" in paused.text
+    assert attempt("outsider", PASSWORD).status_code == 303
+
+
 def test_the_session_cookie_is_http_only_and_same_site(anonymous: TestClient) -> None:
     token = signin_csrf(anonymous)
     answer = anonymous.post("/signin", data={"username": "member", "password": PASSWORD, "csrf_token": token}, follow_redirects=False)

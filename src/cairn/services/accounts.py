@@ -17,17 +17,20 @@ from sqlalchemy import bindparam, delete, func, select, update
 from cairn.domain.enums import UserRole, parse_choice
 from cairn.domain.names import check_username
 from cairn.domain.times import now_utc
-from cairn.errors import InvalidInput, Unauthorized
+from cairn.errors import InvalidInput, TooManyAttempts, Unauthorized
 from cairn.services.access import require_admin
 from cairn.services.audit import record
 from cairn.services.context import Context, Principal
 from cairn.services.people import get_user, require_user
-from cairn.storage.models import User, WebSession
+from cairn.storage.models import AuditEvent, User, WebSession
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
 # Refresh a session's expiry at most this often, so reads do not write on every request.
 SLIDE_EVERY = timedelta(minutes=5)
+# Guessing passwords: this many failures for one username within the window pause its sign-ins.
+MAX_FAILURES = 10
+FAILURE_WINDOW = timedelta(minutes=15)
 FIRST_ADMIN = "admin"
 
 
@@ -103,6 +106,7 @@ def sign_in(ctx: Context, username: str, password: str) -> SignIn:
         name = check_username(username)
     except InvalidInput:
         raise refusal from None
+    _check_attempts(ctx, name)
     hasher = _hasher()
     with ctx.db.transaction() as session:
         user = get_user(session, name)
@@ -110,10 +114,14 @@ def sign_in(ctx: Context, username: str, password: str) -> SignIn:
         try:
             # Hash even for unknown users, so timing does not reveal who exists.
             hasher.verify(stored or _dummy_hash(), password[:MAX_PASSWORD])
+            accepted = user is not None and stored is not None
         except (VerificationError, InvalidHashError):
-            raise refusal from None
-        if user is None or stored is None:
-            raise refusal
+            accepted = False
+    if not accepted:
+        _record_failure(ctx, name)
+        raise refusal
+    with ctx.db.transaction() as session:
+        user = require_user(session, name)
         if hasher.check_needs_rehash(stored):
             user.password_hash = hasher.hash(password)
         now = now_utc()
@@ -127,6 +135,25 @@ def sign_in(ctx: Context, username: str, password: str) -> SignIn:
         session.execute(delete(WebSession).where(WebSession.user_id == user.id, WebSession.expires_at <= now))
         record(session, user.username, "user.signed_in", None, {"username": user.username})
         return SignIn(raw, csrf, principal_of(user))
+
+
+def _check_attempts(ctx: Context, name: str) -> None:
+    """After MAX_FAILURES wrong passwords for one username within FAILURE_WINDOW,
+    refuse sign-ins for that name until the oldest of them leaves the window."""
+    since = now_utc() - FAILURE_WINDOW
+    with ctx.db.transaction() as session:
+        failures = list(session.scalars(
+            select(AuditEvent.at).where(AuditEvent.action == "user.sign_in_failed", AuditEvent.actor == name, AuditEvent.at > since)
+            .order_by(AuditEvent.at.desc()).limit(MAX_FAILURES)
+        ))
+    if len(failures) >= MAX_FAILURES:
+        wait = max(1, int((failures[-1] + FAILURE_WINDOW - now_utc()).total_seconds() // 60) + 1)
+        raise TooManyAttempts(f"too many wrong passwords for {name}: try again in {wait} minute{'s' if wait != 1 else ''}")
+
+
+def _record_failure(ctx: Context, name: str) -> None:
+    with ctx.db.transaction() as session:
+        record(session, name, "user.sign_in_failed", None, {"username": name})
 
 
 _DUMMY: list[str] = []
