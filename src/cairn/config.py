@@ -69,6 +69,10 @@ class Settings(BaseSettings):
         default=None,
         description="TOML file tuning the blameless-language rules (disable, extra_words, allow; per team).",
     )
+    postmortem_policy: Path | None = Field(
+        default=None,
+        description="TOML file saying which incidents owe a postmortem and when it is due (docs/postmortem-policy.md).",
+    )
     smtp_host: str | None = Field(default=None, description="SMTP server for e-mail reminders (none: no e-mail).")
     smtp_port: int = Field(default=25, description="SMTP port.")
     smtp_from: str = Field(default="cairn@localhost", description="Sender address of reminders.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import typer
 
 app = typer.Typer(help="Write and inspect postmortems.", no_args_is_help=True)
@@ -55,4 +57,30 @@ def check(key: str = typer.Argument(..., help="Incident key, e.g. INC-1.")) -> N
         typer.echo(f"{mark} {item.title}" + ("" if item.passed else f": {item.detail}"))
     typer.echo(f"completeness {result.score:.0%} ({sum(c.passed for c in result.checks)}/{len(result.checks)})")
     if not result.complete:
+        raise typer.Exit(1)
+
+
+@app.command("owed")
+def owed(
+    show_all: bool = typer.Option(False, "--all", help="Also list postmortems already published."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of lines."),
+    today: Optional[str] = typer.Option(None, "--today", help="Judge as of this date (YYYY-MM-DD); default today."),
+) -> None:
+    """List the postmortems the policy says are owed: why, by whom, by when; exit 1 if any is overdue."""
+    from cairn.cli.state import context
+    from cairn.domain.times import parse_date
+    from cairn.services.policy import owed_postmortems
+
+    rows = owed_postmortems(context(), today=parse_date(today) if today else None, include_done=show_all)
+    if as_json:
+        import json
+
+        typer.echo(json.dumps([row.to_data() for row in rows], ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            due = row.due.isoformat() if row.due else "-"
+            typer.echo(f"{row.key}\t{row.status}\tdue {due}\towner {row.owner or '(none)'}\t{row.severity}\t{row.title}\t({'; '.join(row.reasons)})")
+        if not rows:
+            typer.echo("no postmortem is owed")
+    if any(row.status == "overdue" for row in rows):
         raise typer.Exit(1)

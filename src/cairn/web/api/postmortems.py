@@ -177,3 +177,12 @@ def action_update(key: str, label: str, body: ActionItemUpdate, ctx: ApiContextD
 def markdown_preview(body: Preview, ctx: ApiContextDep) -> dict[str, str]:
     """Markdown rendered as the pages show it: CommonMark, sanitised."""
     return {"html": str(render_markdown(body.text))}
+
+
+@router.get("/postmortems/owed", name="api_postmortems_owed")
+def postmortems_owed(ctx: ApiContextDep, all: bool = False) -> dict[str, Any]:
+    """Postmortems the policy says are owed (with `all`, published ones too): reasons, owner, due date, state."""
+    from cairn.services.policy import owed_postmortems
+
+    rows = owed_postmortems(ctx, include_done=all)
+    return {"total": len(rows), "items": [row.to_data() for row in rows]}
