@@ -115,3 +115,13 @@ def test_the_api_lists_owed_postmortems_visible_to_the_reader(settings, ctx) -> 
     client = signed_in_client(settings, ctx, "reader")
     items = client.get("/api/v1/postmortems/owed").json()["items"]
     assert [(i["key"], i["owner"], i["reasons"]) for i in items] == [("INC-1", "amara", ["severity SEV1"])]
+
+
+def test_the_incident_list_marks_owed_and_overdue_postmortems(settings, ctx) -> None:
+    from tests.web.personas import signed_in_client
+
+    import_document(ctx, RESOLVED_SEV1)
+    import_document(ctx, RESOLVED_SEV1.replace("Payments down", "Quiet one").replace("SEV1", "SEV4"))
+    page = signed_in_client(settings, ctx, "reader").get("/").text
+    assert 'class="duty duty-overdue" title="Owed: severity SEV1">overdue · due 2026-11-09</span>' in page
+    assert page.count('class="duty') == 1

@@ -13,14 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from cairn.domain.document import FactorDoc, ImpactDoc, IncidentDoc, PostmortemDoc
 from cairn.domain.policy import Policy, Requirement, requirement
 from cairn.domain.times import now_utc
 from cairn.errors import InvalidInput
 from cairn.services.access import visible_clause
 from cairn.services.context import Context
-from cairn.services.convert import to_doc
-from cairn.storage.models import Incident
+from cairn.services.convert import event_doc, moments_of
+from cairn.storage.models import Incident, Postmortem
 from cairn.tomlfile import read_toml
 
 KEYS = {f.name for f in fields(Policy)}
@@ -96,21 +98,57 @@ def _state(need: Requirement, postmortem_status: str, today: date) -> str:
 
 def owed_postmortems(ctx: Context, *, today: date | None = None, include_done: bool = False) -> list[Owed]:
     """Incidents the policy says owe a postmortem, soonest due first."""
-    from cairn.services.incidents import _full
+    rows = [row for row in _duties(ctx, None, today) if include_done or row.status != "done"]
+    rows.sort(key=lambda r: (r.due or date.max, r.key))
+    return rows
+
+
+def duties_of(ctx: Context, keys: list[str], *, today: date | None = None) -> dict[str, Owed]:
+    """The postmortem duty of each of these incidents that owes one, by key (for a page of the list)."""
+    return {row.key: row for row in _duties(ctx, keys, today)} if keys else {}
+
+
+def _duties(ctx: Context, keys: list[str] | None, today: date | None) -> list[Owed]:
+    from cairn.domain.keys import format_key, parse_key
 
     policy = load_policy(ctx.settings.postmortem_policy)
     today = today or now_utc().date()
+    # Only what the triggers read: a long timeline is loaded only when a trigger looks at it.
+    options = [
+        selectinload(Incident.tags),
+        selectinload(Incident.participants),
+        selectinload(Incident.postmortem).selectinload(Postmortem.factors),
+    ]
+    if policy.on_call_intervention:
+        options.append(selectinload(Incident.events))
+    query = select(Incident).where(visible_clause(ctx)).options(*options)
+    if keys is not None:
+        query = query.where(Incident.number.in_([parse_key(key, ctx.settings.key_prefix) for key in keys]))
     rows = []
     with ctx.db.transaction() as session:
-        for incident in session.scalars(select(Incident).where(visible_clause(ctx)).options(*_full())):
-            doc = to_doc(incident, ctx.settings.key_prefix)
+        for incident in session.scalars(query):
+            doc = _policy_facts(incident, with_events=policy.on_call_intervention)
             need = requirement(policy, doc)
             if not need.required:
                 continue
-            state = _state(need, doc.postmortem.status, today)
-            if state == "done" and not include_done:
-                continue
-            owner = next((p.user for p in doc.participants if p.role == "owner"), None)
-            rows.append(Owed(doc.key or "", doc.title, doc.severity, state, need.reasons, need.due, owner, doc.postmortem.status))
-    rows.sort(key=lambda r: (r.due or date.max, r.key))
+            owner = next((p.user.username for p in incident.participants if p.role == "owner"), None)
+            pm_status = incident.postmortem.status if incident.postmortem else "draft"
+            key = format_key(ctx.settings.key_prefix, incident.number)
+            rows.append(Owed(key, incident.title, incident.severity, _state(need, pm_status, today), need.reasons, need.due, owner, pm_status))
     return rows
+
+
+def _policy_facts(incident: Incident, *, with_events: bool) -> IncidentDoc:
+    """The parts of an incident the policy's triggers read, as a document."""
+    pm = incident.postmortem
+    impact = ImpactDoc()
+    factors: list[FactorDoc] = []
+    if pm is not None:
+        impact = ImpactDoc(users_affected=pm.users_affected, users_share=pm.users_share, data_loss=pm.data_loss)
+        factors = [FactorDoc(f.label, f.description, f.category, f.role) for f in pm.factors]
+    return IncidentDoc(
+        title=incident.title, severity=incident.severity, timezone=incident.timezone,
+        tags=[tag.name for tag in incident.tags], moments=moments_of(incident), factors=factors,
+        timeline=[event_doc(event) for event in incident.events] if with_events else [],
+        postmortem=PostmortemDoc(impact=impact),
+    )

@@ -17,6 +17,7 @@ from cairn.domain.enums import EventKind, IncidentKind, IncidentStatus, KeyMomen
 from cairn.domain.moments import durations
 from cairn.services.incidents import incident_page_stamp, list_incidents
 from cairn.services.incident_view import incident_view
+from cairn.services.policy import duties_of
 from cairn.services.context import Context
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
@@ -56,6 +57,7 @@ def incident_list(
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> HTMLResponse:
     rows, total = list_incidents(ctx, query.criteria(ctx), sort=query.sort, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    duties = duties_of(ctx, [row.key for row in rows])
     first = (page - 1) * PAGE_SIZE + 1
     context = {
         "rows": rows,
@@ -68,6 +70,7 @@ def incident_list(
         "statuses": [status.value for status in IncidentStatus],
         "severities": ctx.settings.severities,
         "kinds": [kind.value for kind in IncidentKind],
+        "duties": duties,
         "sorts": SORT_LABELS,
     }
     return templates.TemplateResponse(request, "incident_list.html", context)
