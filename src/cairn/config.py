@@ -73,6 +73,10 @@ class Settings(BaseSettings):
         default=None,
         description="TOML file saying which incidents owe a postmortem and when it is due (docs/postmortem-policy.md).",
     )
+    template_dir: Path | None = Field(
+        default=None,
+        description="Folder of the team's own postmortem templates (*.yaml, docs/templates.md); they add to the built-in ones.",
+    )
     smtp_host: str | None = Field(default=None, description="SMTP server for e-mail reminders (none: no e-mail).")
     smtp_port: int = Field(default=25, description="SMTP port.")
     smtp_from: str = Field(default="cairn@localhost", description="Sender address of reminders.")

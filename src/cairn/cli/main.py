@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from cairn.errors import CairnError
-from cairn.cli import actions, db, demo, incident, lint, portable, postmortem, remind, serve, timeline, timeline_import, tokens, users
+from cairn.cli import actions, db, demo, incident, lint, portable, postmortem, remind, serve, templates, timeline, timeline_import, tokens, users
 
 
 
@@ -38,6 +38,7 @@ app.add_typer(actions.app, name="actions")
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(tokens.app, name="token")
+app.add_typer(templates.app, name="template")
 app.command("log")(timeline.log)
 app.command("export")(portable.export)
 app.command("import")(portable.import_)

@@ -34,6 +34,7 @@ from cairn.services.editing import (
 )
 from cairn.services.incidents import show_incident
 from cairn.services.people import list_users
+from cairn.services.templates import template_set
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
 from cairn.web.markdown import render_markdown
@@ -61,13 +62,21 @@ def render_editor(
 ) -> HTMLResponse:
     doc = show_incident(ctx, key)
     drafts = drafts or {}
-    sections = [
-        {
+    template = template_set(ctx.settings).choose(doc.severity, doc.teams)
+
+    def guidance(name: str) -> tuple[str, tuple[str, ...], bool]:
+        spec = template.section(name)
+        if spec is None:
+            return SECTION_HELP.get(name, ""), (), False
+        return spec.help or SECTION_HELP.get(name, ""), spec.prompts, spec.required
+
+    sections = []
+    for name, title, text in section_names(doc):
+        help_text, prompts, required = guidance(name)
+        sections.append({
             "name": name, "title": title, "text": drafts.get(name, text), "base": fingerprint(text),
-            "help": SECTION_HELP.get(name, ""), "preview": (previews or {}).get(name),
-        }
-        for name, title, text in section_names(doc)
-    ]
+            "help": help_text, "prompts": prompts, "required": required, "preview": (previews or {}).get(name),
+        })
     if conflict is not None:
         for section in sections:
             if section["name"] == conflict["part"]:
@@ -87,6 +96,7 @@ def render_editor(
         "notice": notice,
         "conflict": conflict,
         "focus": focus,
+        "template": template,
     }
     return templates.TemplateResponse(request, "editor.html", context, status_code=status)
 
