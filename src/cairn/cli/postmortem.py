@@ -84,3 +84,83 @@ def owed(
             typer.echo("no postmortem is owed")
     if any(row.status == "overdue" for row in rows):
         raise typer.Exit(1)
+
+
+def _print_review(state) -> None:  # type: ignore[no-untyped-def]
+    typer.echo(f"{state.key} postmortem: {state.status}")
+    for reviewer in state.reviewers:
+        typer.echo(f"  reviewer {reviewer.user}: {reviewer.decision}" + (f" ({reviewer.note})" if reviewer.note else ""))
+    for item in state.comments:
+        typer.echo(f"  [{item.section}] {item.author or '?'}: {item.body}")
+    if state.publish_override:
+        typer.echo(f"  published despite open checklist items, by {state.published_by}: {state.publish_override}")
+
+
+@app.command("review")
+def review(
+    key: str = typer.Argument(..., help="Incident key, e.g. INC-1."),
+    reviewer: list[str] = typer.Option(..., "--reviewer", "-r", help="A reviewer's username (repeat for several)."),
+) -> None:
+    """Send a draft postmortem to review by the named reviewers."""
+    from cairn.cli.state import context
+    from cairn.services.review import request_review
+
+    _print_review(request_review(context(), key, reviewer))
+
+
+@app.command("approve")
+def approve(
+    key: str = typer.Argument(..., help="Incident key, e.g. INC-1."),
+    note: Optional[str] = typer.Option(None, "--note", help="Optional remark with the approval."),
+) -> None:
+    """Approve as a named reviewer ($CAIRN_USER); approved once every reviewer has."""
+    from cairn.cli.state import context
+    from cairn.services.review import decide
+
+    _print_review(decide(context(), key, approve=True, note=note))
+
+
+@app.command("request-changes")
+def request_changes(
+    key: str = typer.Argument(..., help="Incident key, e.g. INC-1."),
+    note: str = typer.Option(..., "--note", help="What should change, and why."),
+) -> None:
+    """Ask for changes as a named reviewer; the postmortem goes back to draft."""
+    from cairn.cli.state import context
+    from cairn.services.review import decide
+
+    _print_review(decide(context(), key, approve=False, note=note))
+
+
+@app.command("publish")
+def publish(
+    key: str = typer.Argument(..., help="Incident key, e.g. INC-1."),
+    override: Optional[str] = typer.Option(None, "--override", help="Admin: publish although checklist items fail, for this reason (kept)."),
+) -> None:
+    """Publish an approved postmortem; refused while completeness checks fail."""
+    from cairn.cli.state import context
+    from cairn.services.review import publish as publish_postmortem
+
+    _print_review(publish_postmortem(context(), key, override=override))
+
+
+@app.command("comment")
+def comment(
+    key: str = typer.Argument(..., help="Incident key, e.g. INC-1."),
+    section: str = typer.Argument(..., help="Section id (summary, impact, ..., section-0) or 'general'."),
+    text: str = typer.Argument(..., help="The comment."),
+) -> None:
+    """Attach a review comment to a section."""
+    from cairn.cli.state import context
+    from cairn.services.review import comment as add_comment
+
+    _print_review(add_comment(context(), key, section, text))
+
+
+@app.command("review-status")
+def review_status(key: str = typer.Argument(..., help="Incident key, e.g. INC-1.")) -> None:
+    """Show the postmortem's status, reviewers' decisions and comments."""
+    from cairn.cli.state import context
+    from cairn.services.review import review_state
+
+    _print_review(review_state(context(), key))

@@ -187,6 +187,8 @@ class Postmortem(Base):
     risk_likelihood: Mapped[int | None] = mapped_column(Integer)
     risk_severity: Mapped[int | None] = mapped_column(Integer)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_by: Mapped[str | None] = mapped_column(String(100))
+    publish_override: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -384,3 +386,33 @@ class WebSession(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class Reviewer(Base):
+    """A named reviewer of a postmortem and their decision."""
+
+    __tablename__ = "postmortem_reviewers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    postmortem_id: Mapped[int] = mapped_column(ForeignKey("postmortems.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    decision: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    __table_args__ = (UniqueConstraint("postmortem_id", "user_id", name="uq_postmortem_reviewers_user"),)
+
+
+class ReviewComment(Base):
+    """A review comment attached to one section of a postmortem."""
+
+    __tablename__ = "review_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    postmortem_id: Mapped[int] = mapped_column(ForeignKey("postmortems.id", ondelete="CASCADE"), index=True)
+    section: Mapped[str] = mapped_column(String(100))
+    author: Mapped[str | None] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

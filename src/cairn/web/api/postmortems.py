@@ -186,3 +186,62 @@ def postmortems_owed(ctx: ApiContextDep, all: bool = False) -> dict[str, Any]:
 
     rows = owed_postmortems(ctx, include_done=all)
     return {"total": len(rows), "items": [row.to_data() for row in rows]}
+
+
+class ReviewRequest(BaseModel):
+    reviewers: list[str] = Field(min_length=1, max_length=20, description="usernames of the reviewers")
+
+
+class Decision(BaseModel):
+    note: str | None = Field(default=None, max_length=5000, description="required when requesting changes")
+
+
+class Publication(BaseModel):
+    override: str | None = Field(default=None, max_length=2000, description="admins: publish although checklist items fail, for this reason")
+
+
+class CommentCreate(BaseModel):
+    section: str = Field(max_length=100, description="section id (summary, impact, ..., section-0) or general")
+    body: str = Field(max_length=10_000)
+
+
+@router.get("/incidents/{key}/postmortem/review", name="api_review_state")
+def review_get(key: str, ctx: ApiContextDep) -> dict[str, Any]:
+    from cairn.services.review import review_state
+
+    return review_state(ctx, key).to_data()
+
+
+@router.post("/incidents/{key}/postmortem/review", name="api_review_request")
+def review_request(key: str, body: ReviewRequest, ctx: ApiContextDep) -> dict[str, Any]:
+    from cairn.services.review import request_review
+
+    return request_review(ctx, key, body.reviewers).to_data()
+
+
+@router.post("/incidents/{key}/postmortem/approve", name="api_review_approve")
+def review_approve(key: str, body: Decision, ctx: ApiContextDep) -> dict[str, Any]:
+    from cairn.services.review import decide
+
+    return decide(ctx, key, approve=True, note=body.note).to_data()
+
+
+@router.post("/incidents/{key}/postmortem/request-changes", name="api_review_changes")
+def review_changes(key: str, body: Decision, ctx: ApiContextDep) -> dict[str, Any]:
+    from cairn.services.review import decide
+
+    return decide(ctx, key, approve=False, note=body.note).to_data()
+
+
+@router.post("/incidents/{key}/postmortem/publish", name="api_publish")
+def review_publish(key: str, body: Publication, ctx: ApiContextDep) -> dict[str, Any]:
+    from cairn.services.review import publish
+
+    return publish(ctx, key, override=body.override).to_data()
+
+
+@router.post("/incidents/{key}/postmortem/comments", name="api_review_comment", status_code=201)
+def review_comment(key: str, body: CommentCreate, ctx: ApiContextDep) -> dict[str, Any]:
+    from cairn.services.review import comment
+
+    return comment(ctx, key, body.section, body.body).to_data()
