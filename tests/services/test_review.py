@@ -54,8 +54,12 @@ def test_review_steps_out_of_order_are_refused(ctx, people) -> None:
     request_review(ctx, key, ["rita"])
     with pytest.raises(Forbidden, match="sam is not a reviewer"):
         decide(ctx.acting_as("sam"), key, approve=True)
-    with pytest.raises(Conflict, match="is already in review"):
-        request_review(ctx, key, ["sam"])
+    renamed = request_review(ctx, key, ["sam"])  # reviewers named anew while in review
+    assert [(r.user, r.decision) for r in renamed.reviewers] == [("sam", "pending")]
+    publish_ready = decide(ctx.acting_as("sam"), key, approve=True)
+    assert publish_ready.status == "approved"
+    with pytest.raises(Conflict, match="cannot go from approved to in review"):
+        request_review(ctx, key, ["rita"])
 
 
 def test_publishing_is_refused_while_checklist_items_fail_unless_an_admin_overrides_with_a_reason(ctx, people, settings) -> None:

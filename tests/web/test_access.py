@@ -177,3 +177,15 @@ def test_every_change_is_recorded_with_the_user_who_made_it(as_user, incidents: 
     assert history[0]["actor"] == "admin" and history[0]["action"] == "incident.opened"
     page = member.get(f"/incidents/{public}").text
     assert "incident mitigated" in page and "<strong>member</strong>" in page
+
+
+def test_the_published_postmortems_page_shows_only_what_the_reader_may_see(as_user, incidents: dict[str, str], ctx: Context) -> None:
+    from sqlalchemy import update
+
+    from cairn.storage.models import Postmortem
+
+    with ctx.db.transaction() as session:
+        session.execute(update(Postmortem).values(status="published"))
+    assert SECRET_TITLE not in as_user("outsider").get("/postmortems").text
+    assert "Search latency doubled" in as_user("outsider").get("/postmortems").text
+    assert SECRET_TITLE in as_user("member").get("/postmortems").text

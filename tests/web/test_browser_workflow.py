@@ -129,3 +129,31 @@ def test_the_second_of_two_editors_of_one_section_sees_both_versions_instead_of_
     second.get_by_role("button", name="Save resolution").click()
     second.wait_for_url(f"{base_url}/incidents/{outage}/postmortem#section-resolution")
     assert show_incident(ctx, outage).postmortem.prose["resolution"].startswith("Rolled back config v142, then")
+
+
+def test_a_postmortem_walks_from_draft_to_published_in_the_browser(
+    browser: Any, base_url: str, ctx: Context, people: None, outage: str
+) -> None:
+    owner = signed_in(browser, base_url, "admin")
+    owner.goto(f"{base_url}/incidents/{outage}/postmortem")
+    owner.get_by_label("Reviewers (usernames, comma-separated)").fill("member")
+    owner.get_by_role("button", name="Send to review").click()
+    owner.wait_for_url(f"{base_url}/incidents/{outage}/postmortem#review")
+    assert "in review" in owner.locator("#review").inner_text()
+
+    reviewer = signed_in(browser, base_url, "member")
+    reviewer.goto(f"{base_url}/incidents/{outage}/postmortem")
+    reviewer.locator("#review").get_by_label("Comment", exact=True).fill("Clear timeline, thanks.")
+    reviewer.locator("#review").get_by_role("button", name="Comment").click()
+    reviewer.wait_for_url(f"{base_url}/incidents/{outage}/postmortem#review")
+    reviewer.get_by_role("button", name="Approve").click()
+    reviewer.wait_for_url(f"{base_url}/incidents/{outage}/postmortem#review")
+    assert "approved" in reviewer.locator("#review").inner_text()
+
+    owner.reload()
+    owner.get_by_label("Override reason (admins; only if checklist items still fail)").fill("language review pending with legal")
+    owner.get_by_role("button", name="Publish").click()
+    owner.wait_for_url(f"{base_url}/incidents/{outage}/postmortem#review")
+    assert show_incident(ctx, outage).postmortem.status == "published"
+    owner.goto(f"{base_url}/postmortems")
+    assert outage in owner.locator("article.published").first.inner_text()

@@ -92,7 +92,8 @@ def _move(pm: Postmortem, target: PostmortemStatus, key: str) -> None:
 
 
 def request_review(ctx: Context, key: str, reviewers: list[str]) -> ReviewState:
-    """Send a draft to review by these people (existing accounts)."""
+    """Send a draft to review by these people (existing accounts); while in
+    review, name the reviewers anew (their decisions start over)."""
     names = sorted({name.strip() for name in reviewers if name.strip()})
     if not names:
         raise InvalidInput("name at least one reviewer")
@@ -100,7 +101,8 @@ def request_review(ctx: Context, key: str, reviewers: list[str]) -> ReviewState:
         incident = require_incident(session, ctx, key, full=True, write=True)
         users = [require_user(session, name) for name in names]
         pm = incident.postmortem
-        _move(pm, PostmortemStatus.IN_REVIEW, key_of(ctx, incident))
+        if pm.status != PostmortemStatus.IN_REVIEW.value:
+            _move(pm, PostmortemStatus.IN_REVIEW, key_of(ctx, incident))
         session.execute(delete(Reviewer).where(Reviewer.postmortem_id == pm.id))
         session.add_all(Reviewer(postmortem_id=pm.id, user_id=user.id, decision=PENDING) for user in users)
         touch(incident)

@@ -32,6 +32,7 @@ from cairn.web.pages import actions as page_actions
 from cairn.web.pages import docs as page_docs
 from cairn.web.pages import editor as page_editor
 from cairn.web.pages import incident_forms as page_incident_forms
+from cairn.web.pages import review as page_review
 from cairn.web.pages import incidents as page_incidents
 from cairn.web.templating import build_templates
 
@@ -90,6 +91,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(page_incidents.router)
     app.include_router(page_incident_forms.router)
     app.include_router(page_editor.router)
+    app.include_router(page_review.router)
     app.include_router(page_actions.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/api/docs/assets", StaticFiles(directory=page_docs.swagger_dir()), name="swagger")

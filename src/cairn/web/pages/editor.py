@@ -34,6 +34,7 @@ from cairn.services.editing import (
 )
 from cairn.services.incidents import show_incident
 from cairn.services.people import list_users
+from cairn.services.review import review_state
 from cairn.services.templates import template_set
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
@@ -97,6 +98,9 @@ def render_editor(
         "conflict": conflict,
         "focus": focus,
         "template": template,
+        "review": review_state(ctx, key),
+        "me_name": ctx.principal.username if ctx.principal else None,
+        "is_admin": ctx.principal is None or ctx.principal.is_admin,
     }
     return templates.TemplateResponse(request, "editor.html", context, status_code=status)
 

@@ -1,0 +1,98 @@
+"""Review and publishing from the editor page, and the published postmortems page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from cairn.errors import CairnError
+from cairn.services.review import comment, decide, publish, request_review
+from cairn.web.auth import PageContextDep
+from cairn.web.deps import TemplatesDep
+from cairn.web.pages.editor import render_editor
+
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+
+
+def back(request: Request, key: str) -> RedirectResponse:
+    return RedirectResponse(request.url_for("postmortem_editor", key=key).path + "#review", status_code=303)
+
+
+def _names(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+@router.post("/incidents/{key}/postmortem/review", name="review_request")
+def review_request_form(
+    request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
+    reviewers: Annotated[str, Form(max_length=2000)],
+) -> Response:
+    try:
+        request_review(ctx, key, _names(reviewers))
+    except CairnError as error:
+        return render_editor(request, ctx, templates, key, error=f"Not sent to review: {error.message}", status=error.status_code, focus="review")
+    return back(request, key)
+
+
+@router.post("/incidents/{key}/postmortem/decision", name="review_decide")
+def review_decide_form(
+    request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
+    decision: Annotated[str, Form(pattern="^(approve|changes)$")],
+    note: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    try:
+        decide(ctx, key, approve=decision == "approve", note=note or None)
+    except CairnError as error:
+        return render_editor(request, ctx, templates, key, error=error.message, status=error.status_code, focus="review")
+    return back(request, key)
+
+
+@router.post("/incidents/{key}/postmortem/publish", name="review_publish")
+def review_publish_form(
+    request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
+    override: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    try:
+        publish(ctx, key, override=override or None)
+    except CairnError as error:
+        return render_editor(request, ctx, templates, key, error=f"Not published: {error.message}", status=error.status_code, focus="review")
+    return back(request, key)
+
+
+@router.post("/incidents/{key}/postmortem/comments", name="review_comment")
+def review_comment_form(
+    request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
+    section: Annotated[str, Form(max_length=100)],
+    body: Annotated[str, Form(max_length=10_000)],
+) -> Response:
+    try:
+        comment(ctx, key, section, body)
+    except CairnError as error:
+        return render_editor(request, ctx, templates, key, error=f"Comment not added: {error.message}", status=error.status_code, focus="review")
+    return back(request, key)
+
+
+@router.get("/postmortems", name="published_page")
+def published_page(request: Request, ctx: PageContextDep, templates: TemplatesDep) -> Response:
+    """The knowledge base: published postmortems the reader may see, newest first."""
+    from cairn.domain.keys import format_key
+    from cairn.services.access import visible_clause
+    from cairn.storage.models import Incident, Postmortem
+
+    with ctx.db.transaction() as session:
+        rows = session.execute(
+            select(Incident.number, Incident.title, Incident.severity, Incident.timezone, Postmortem.summary, Postmortem.published_at)
+            .join(Postmortem, Postmortem.incident_id == Incident.id)
+            .where(Postmortem.status == "published", visible_clause(ctx))
+            .order_by(Postmortem.published_at.desc().nulls_last(), Incident.number.desc())
+            .limit(200)
+        ).all()
+    items = [
+        {"key": format_key(ctx.settings.key_prefix, r.number), "title": r.title, "severity": r.severity,
+         "zone": r.timezone, "summary": r.summary, "published_at": r.published_at}
+        for r in rows
+    ]
+    return templates.TemplateResponse(request, "published.html", {"items": items})
