@@ -189,7 +189,7 @@ def show(key: str = typer.Argument(..., help="Incident key, e.g. INC-1.")) -> No
 def participant(
     key: str = typer.Argument(..., help="Incident key, e.g. INC-1."),
     user: str = typer.Argument(..., help="User name."),
-    role: str = typer.Option("responder", "--role", help="owner, facilitator, note taker, reviewer, responder, incident commander."),
+    role: str = typer.Option("responder", "--role", help="owner, facilitator, note taker, scribe, reviewer, responder, incident commander."),
 ) -> None:
     """Add a participant with a role."""
     from cairn.cli.state import context

@@ -164,3 +164,13 @@ def review_status(key: str = typer.Argument(..., help="Incident key, e.g. INC-1.
     from cairn.services.review import review_state
 
     _print_review(review_state(context(), key))
+
+
+@app.command("agenda")
+def agenda(key: str = typer.Argument(..., help="Incident key, e.g. INC-1.")) -> None:
+    """Print the review meeting kit as Markdown: roles, ground rules, timeline, questions, action items."""
+    from cairn.cli.state import context
+    from cairn.domain.agenda import agenda_markdown
+    from cairn.services.incidents import show_incident
+
+    typer.echo(agenda_markdown(show_incident(context(), key)), nl=False)

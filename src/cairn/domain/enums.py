@@ -84,6 +84,7 @@ class ParticipantRole(StrEnum):
     OWNER = "owner"
     FACILITATOR = "facilitator"
     NOTE_TAKER = "note taker"
+    SCRIBE = "scribe"
     REVIEWER = "reviewer"
     RESPONDER = "responder"
     INCIDENT_COMMANDER = "incident commander"

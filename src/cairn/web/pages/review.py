@@ -96,3 +96,13 @@ def published_page(request: Request, ctx: PageContextDep, templates: TemplatesDe
         for r in rows
     ]
     return templates.TemplateResponse(request, "published.html", {"items": items})
+
+
+@router.get("/incidents/{key}/agenda", name="agenda_page")
+def agenda_page(request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep) -> Response:
+    """The review meeting kit, printable; the same Markdown as `cairn postmortem agenda`."""
+    from cairn.domain.agenda import agenda_markdown
+    from cairn.services.incidents import show_incident
+
+    doc = show_incident(ctx, key)
+    return templates.TemplateResponse(request, "agenda.html", {"doc": doc, "text": agenda_markdown(doc)})
