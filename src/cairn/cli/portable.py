@@ -10,7 +10,7 @@ import typer
 
 def export(
     key: str = typer.Argument(..., help="Incident key, e.g. INC-1."),
-    format: str = typer.Option("markdown", "--format", "-f", help="markdown or json."),
+    format: str = typer.Option("markdown", "--format", "-f", help="markdown, json, or html (standalone and printable, with the timeline chart)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
 ) -> None:
     """Export an incident and its postmortem."""

@@ -26,7 +26,7 @@ from cairn.services.incidents import next_number, require_incident, touch
 from cairn.services.validation import canonical
 from cairn.storage.models import Incident, Postmortem
 
-FORMATS = ("markdown", "json")
+FORMATS = ("markdown", "json", "html")
 
 
 def render(doc: IncidentDoc, fmt: str) -> str:
@@ -36,6 +36,10 @@ def render(doc: IncidentDoc, fmt: str) -> str:
         data = incident_to_data(doc, with_prose=True)
         data["durations_seconds"] = durations_seconds(doc.moments)
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "html":
+        from cairn.formats.html import render_html
+
+        return render_html(doc)
     raise InvalidInput(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
 
 

@@ -1,0 +1,35 @@
+"""Standalone HTML export: one file, printable, with its styles inline and
+no outside assets, the timeline chart as inline SVG and every Markdown field
+rendered and sanitised as on the pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from cairn.domain.document import PROSE_SECTIONS, IncidentDoc
+from cairn.domain.moments import durations
+from cairn.domain.times import format_duration, format_local, require_zone
+from cairn.formats.timeline_svg import timeline_svg
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "web" / "templates" / "export.html"
+
+
+def render_html(doc: IncidentDoc) -> str:
+    from cairn.web.markdown import render_markdown
+
+    zone = require_zone(doc.timezone)
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["markdown"] = render_markdown
+    env.filters["local"] = lambda at: format_local(at, zone, seconds=True) if at else "—"
+    template = env.from_string(TEMPLATE.read_text(encoding="utf-8"))
+    sections = [(title, doc.postmortem.prose.get(name, "")) for name, title in PROSE_SECTIONS]
+    sections += [(section.title, section.body) for section in doc.postmortem.sections]
+    return template.render(
+        doc=doc,
+        sections=[(title, body) for title, body in sections if body.strip()],
+        durations=[(name, format_duration(span)) for name, span in durations(doc.moments).items() if span is not None],
+        chart=Markup(timeline_svg(doc)),
+    )

@@ -1,0 +1,61 @@
+"""A timeline chart of an incident as standalone SVG: events by kind against
+time, key moments marked. Plain SVG text (no scripts, no outside fonts), so
+it embeds in pages and exports alike."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from xml.sax.saxutils import escape, quoteattr
+
+from cairn.domain.document import IncidentDoc
+from cairn.domain.times import require_zone
+
+WIDTH, LEFT, RIGHT, TOP, LANE = 760, 130, 20, 34, 22
+COLOURS = {
+    "alert": "#c0392b", "detection": "#c0392b", "acknowledgement": "#2a557a", "action": "#2c6e6a",
+    "decision": "#7a5608", "communication": "#545e63", "escalation": "#7a5608", "deploy": "#6b3fa0",
+    "mitigation": "#2c6a3a", "resolution": "#2c6a3a", "note": "#8a949a",
+}
+
+
+def timeline_svg(doc: IncidentDoc) -> str:
+    zone = require_zone(doc.timezone)
+    moments = [(m.value, at) for m, at in doc.moments.items() if at is not None]
+    times = [event.at for event in doc.timeline] + [at for _name, at in moments]
+    kinds = sorted({event.kind for event in doc.timeline}, key=lambda k: list(COLOURS).index(k) if k in COLOURS else 99)
+    height = TOP + LANE * max(1, len(kinds)) + 40
+    caption = f"Timeline of {doc.key or ''} {doc.title}".replace("  ", " ")
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline-chart" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" role="img" aria-label={quoteattr(caption)} '
+        'font-family="system-ui, sans-serif" font-size="11">',
+        f"<title>{escape(caption)}</title>",
+    ]
+    if not times:
+        parts.append(f'<text x="{LEFT}" y="{TOP + 12}" fill="#66737a">No events recorded yet.</text></svg>')
+        return "".join(parts)
+    start, end = min(times), max(times)
+    span = max((end - start).total_seconds(), 60.0)
+
+    def x(at: datetime) -> float:
+        return round(LEFT + (WIDTH - LEFT - RIGHT) * (at - start).total_seconds() / span, 1)
+
+    bottom = TOP + LANE * max(1, len(kinds))
+    for index, kind in enumerate(kinds):
+        y = TOP + LANE * index + LANE / 2
+        parts.append(f'<text x="{LEFT - 8}" y="{y + 4}" text-anchor="end" fill="#1f2a30">{escape(kind)}</text>')
+        parts.append(f'<line x1="{LEFT}" y1="{y}" x2="{WIDTH - RIGHT}" y2="{y}" stroke="#e2e0d9"/>')
+    for name, at in moments:
+        mx = x(at)
+        parts.append(f'<line class="moment" x1="{mx}" y1="{TOP - 10}" x2="{mx}" y2="{bottom}" stroke="#24373b" stroke-dasharray="3 3"/>')
+        parts.append(f'<text x="{mx}" y="{TOP - 14}" text-anchor="middle" fill="#24373b">{escape(name)}</text>')
+    for event in doc.timeline:
+        y = TOP + LANE * kinds.index(event.kind) + LANE / 2
+        label = f"{event.at.astimezone(zone):%Y-%m-%d %H:%M:%S %Z} {event.kind}: {event.text}"
+        colour = COLOURS.get(event.kind, "#8a949a")
+        parts.append(f'<circle class="event" cx="{x(event.at)}" cy="{y}" r="4.5" fill="{colour}"><title>{escape(label[:500])}</title></circle>')
+    for at, anchor in ((start, "start"), (end, "end")):
+        stamp = f"{at.astimezone(zone):%Y-%m-%d %H:%M %Z}"
+        parts.append(f'<text x="{x(at)}" y="{bottom + 18}" text-anchor="{anchor}" fill="#66737a">{escape(stamp)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,70 @@
+"""The standalone HTML export and its timeline chart, checked by parsing them."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+from cairn.services.incidents import show_incident
+from cairn.services.portable import export_incident, import_document
+from tests.web.webdata import CHECKOUT_OUTAGE
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+class Collect(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):  # type: ignore[no-untyped-def]
+        self.text.append(data)
+
+
+def test_the_html_export_is_one_printable_file_with_every_part_and_no_outside_assets(ctx, cli, tmp_path) -> None:
+    key = import_document(ctx, CHECKOUT_OUTAGE.replace("## Summary\n", "## Summary\n\n<script>alert(1)</script>\n")).key
+    html = export_incident(ctx, key, "html")
+    parsed = Collect()
+    parsed.feed(html)
+    tags = [tag for tag, _attrs in parsed.tags]
+    text = " ".join(parsed.text)
+    doc = show_incident(ctx, key)
+    assert "script" not in tags and "link" not in tags and "iframe" not in tags
+    assert not [a["src"] for _t, a in parsed.tags if "src" in a]  # nothing is loaded, from anywhere
+    assert all(event.text in text for event in doc.timeline)
+    assert all(f.description in text for f in doc.factors) and all(a.title in text for a in doc.action_items)
+    assert "What went well" in text and "Time to resolve" in text
+    assert "@media print" in html
+    written = tmp_path / "INC.html"
+    assert cli("export", key, "--format", "html", "-o", str(written)).exit_code == 0
+    assert written.read_text(encoding="utf-8") == html
+
+
+def test_the_timeline_chart_is_valid_svg_with_one_mark_per_event_and_each_key_moment(ctx) -> None:
+    key = import_document(ctx, CHECKOUT_OUTAGE).key
+    html = export_incident(ctx, key, "html")
+    svg_text = html[html.index("<svg"):html.index("</svg>") + 6]
+    root = ET.fromstring(svg_text)
+    doc = show_incident(ctx, key)
+    events = root.findall(f"{SVG}circle")
+    assert len(events) == len(doc.timeline)
+    moments = [line for line in root.findall(f"{SVG}line") if line.get("class") == "moment"]
+    assert len(moments) == sum(1 for _m, at in doc.moments.items() if at is not None)
+    xs = [float(c.get("cx")) for c in events]
+    assert xs == sorted(xs)  # time runs left to right
+    titles = [c.find(f"{SVG}title").text for c in events]
+    assert titles[0].endswith(doc.timeline[0].text)
+
+
+def test_the_chart_of_an_incident_without_events_says_so(ctx) -> None:
+    from cairn.formats.timeline_svg import timeline_svg
+    from cairn.services.incidents import open_incident
+
+    doc = open_incident(ctx, "Quiet <b>one</b>", severity="SEV4")
+    doc.timeline = []
+    root = ET.fromstring(timeline_svg(doc))
+    assert root.find(f"{SVG}title").text.endswith("Quiet <b>one</b>")
