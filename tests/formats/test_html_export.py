@@ -68,3 +68,12 @@ def test_the_chart_of_an_incident_without_events_says_so(ctx) -> None:
     doc.timeline = []
     root = ET.fromstring(timeline_svg(doc))
     assert root.find(f"{SVG}title").text.endswith("Quiet <b>one</b>")
+
+
+def test_the_incident_page_shows_the_same_chart(ctx, settings) -> None:
+    from tests.web.personas import signed_in_client
+
+    key = import_document(ctx, CHECKOUT_OUTAGE).key
+    page = signed_in_client(settings, ctx, "reader").get(f"/incidents/{key}").text
+    svg_text = page[page.index("<svg xmlns"):page.index("</svg>", page.index("<svg xmlns")) + 6]
+    assert len(ET.fromstring(svg_text).findall(f"{SVG}circle")) == len(show_incident(ctx, key).timeline)

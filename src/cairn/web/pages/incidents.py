@@ -16,6 +16,7 @@ from cairn.domain.lifecycle import INCIDENT_TRANSITIONS
 from cairn.domain.enums import EventKind, IncidentKind, IncidentStatus, KeyMoment, ParticipantRole
 from cairn.domain.moments import durations
 from cairn.services.incidents import incident_page_stamp, list_incidents
+from cairn.formats.timeline_svg import timeline_svg
 from cairn.services.incident_view import incident_view
 from cairn.services.policy import duties_of
 from cairn.services.context import Context
@@ -142,5 +143,6 @@ def _content(
         "line": line,
         "request": request,
         "csrf_token": csrf,
+        "chart": Markup(timeline_svg(doc)) if doc.timeline else None,
     }
     return f"{doc.key} {doc.title}", templates.env.get_template("incident_body.html").render(context)
