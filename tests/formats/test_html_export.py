@@ -77,3 +77,51 @@ def test_the_incident_page_shows_the_same_chart(ctx, settings) -> None:
     page = signed_in_client(settings, ctx, "reader").get(f"/incidents/{key}").text
     svg_text = page[page.index("<svg xmlns"):page.index("</svg>", page.index("<svg xmlns")) + 6]
     assert len(ET.fromstring(svg_text).findall(f"{SVG}circle")) == len(show_incident(ctx, key).timeline)
+
+
+def graphviz_or_skip() -> None:
+    import os
+    import shutil
+
+    import pytest
+
+    if shutil.which("dot") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Graphviz (dot) is required when CI=true")
+        pytest.skip("Graphviz (dot) is not installed")
+
+
+def test_the_factor_graph_links_factors_whys_and_action_items(ctx, settings) -> None:
+    from cairn.formats.factor_graph import factor_graph_svg
+    from tests.web.personas import signed_in_client
+
+    graphviz_or_skip()
+    key = import_document(ctx, CHECKOUT_OUTAGE).key
+    doc = show_incident(ctx, key)
+    root = ET.fromstring(factor_graph_svg(doc))
+    nodes = [g for g in root.iter(f"{SVG}g") if g.get("class") == "node"]
+    edges = [g for g in root.iter(f"{SVG}g") if g.get("class") == "edge"]
+    whys = sum(len(f.whys) for f in doc.factors)
+    linked = [a for a in doc.action_items if a.factors]
+    assert len(nodes) == 1 + len(doc.factors) + whys + len(linked)
+    assert len(edges) == len(doc.factors) + whys + sum(len(a.factors) for a in linked)
+    labels = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+    assert "F1:" in labels and "(configuration; trigger)" in labels
+    page = signed_in_client(settings, ctx, "reader").get(f"/incidents/{key}").text
+    assert 'class="chart factor-graph"' in page
+    assert export_incident(ctx, key, "html").count('<g id="graph0" class="graph"') == 1
+
+
+def test_hostile_factor_text_stays_text_in_the_graph(ctx) -> None:
+    from cairn.formats.factor_graph import factor_dot, factor_graph_svg
+    from cairn.services.editing import add_factor
+
+    graphviz_or_skip()
+    key = import_document(ctx, CHECKOUT_OUTAGE).key
+    add_factor(ctx, key, description='"];\nevil -> incident; <script>alert(1)</script> \\', category="process", role="trigger")
+    doc = show_incident(ctx, key)
+    assert '\\"]; evil -> incident;' in factor_dot(doc)  # the quote is escaped: still inside the label
+    svg = factor_graph_svg(doc)
+    assert "<script" not in svg and "&lt;script&gt;" in svg
+    node_ids = [g.find(f"{SVG}title").text for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("class") == "node"]
+    assert "evil" not in node_ids and "f_F3" in node_ids

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from cairn.domain.document import PROSE_SECTIONS, IncidentDoc
 from cairn.domain.moments import durations
 from cairn.domain.times import format_duration, format_local, require_zone
+from cairn.formats.factor_graph import factor_graph_or_note
 from cairn.formats.timeline_svg import timeline_svg
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "web" / "templates" / "export.html"
@@ -25,6 +26,7 @@ def render_html(doc: IncidentDoc) -> str:
     env.filters["markdown"] = render_markdown
     env.filters["local"] = lambda at: format_local(at, zone, seconds=True) if at else "—"
     template = env.from_string(TEMPLATE.read_text(encoding="utf-8"))
+    graph, note = factor_graph_or_note(doc)
     sections = [(title, doc.postmortem.prose.get(name, "")) for name, title in PROSE_SECTIONS]
     sections += [(section.title, section.body) for section in doc.postmortem.sections]
     return template.render(
@@ -32,4 +34,6 @@ def render_html(doc: IncidentDoc) -> str:
         sections=[(title, body) for title, body in sections if body.strip()],
         durations=[(name, format_duration(span)) for name, span in durations(doc.moments).items() if span is not None],
         chart=Markup(timeline_svg(doc)),
+        factor_graph=Markup(graph) if graph else None,
+        graph_note=note,
     )

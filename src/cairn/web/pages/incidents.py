@@ -16,6 +16,7 @@ from cairn.domain.lifecycle import INCIDENT_TRANSITIONS
 from cairn.domain.enums import EventKind, IncidentKind, IncidentStatus, KeyMoment, ParticipantRole
 from cairn.domain.moments import durations
 from cairn.services.incidents import incident_page_stamp, list_incidents
+from cairn.formats.factor_graph import factor_graph_or_note
 from cairn.formats.timeline_svg import timeline_svg
 from cairn.services.incident_view import incident_view
 from cairn.services.policy import duties_of
@@ -115,6 +116,7 @@ def _content(
     by_location: dict[str, list] = {}
     for finding in review.findings:
         by_location.setdefault(finding.location, []).append(finding)
+    graph = factor_graph_or_note(doc)  # Graphviz layout: cached with the rest of the content
     prose = [(title, doc.postmortem.prose.get(name, ""), title.lower()) for name, title in PROSE_SECTIONS]
     prose += [(section.title, section.body, f"section '{section.title}'") for section in doc.postmortem.sections]
     impact = doc.postmortem.impact
@@ -144,5 +146,6 @@ def _content(
         "request": request,
         "csrf_token": csrf,
         "chart": Markup(timeline_svg(doc)) if doc.timeline else None,
+        "factor_graph": (Markup(graph[0]) if graph[0] else None, graph[1]),
     }
     return f"{doc.key} {doc.title}", templates.env.get_template("incident_body.html").render(context)
