@@ -16,7 +16,7 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	scripts/ensure-chromium.sh
-	scripts/ensure-graphviz.sh
+	scripts/ensure-render-tools.sh
 
 ## Set up, migrate the SQLite database in ./data, load demo data, create the first admin, serve on :8000.
 run: install

@@ -125,3 +125,23 @@ def test_hostile_factor_text_stays_text_in_the_graph(ctx) -> None:
     assert "<script" not in svg and "&lt;script&gt;" in svg
     node_ids = [g.find(f"{SVG}title").text for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("class") == "node"]
     assert "evil" not in node_ids and "f_F3" in node_ids
+
+
+def test_the_pdf_export_carries_the_whole_postmortem_as_text(ctx, cli, tmp_path) -> None:
+    import io
+
+    import pypdf
+
+    from cairn.services.portable import export_pdf
+
+    key = import_document(ctx, CHECKOUT_OUTAGE.replace("## Summary\n", "## Summary\n\n![tracker](https://example.com/pixel.png)\n")).key
+    pdf = export_pdf(ctx, key)
+    assert pdf.startswith(b"%PDF-")
+    text = " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    doc = show_incident(ctx, key)
+    assert doc.title in text and "Contributing factors" in text and "Action items" in text
+    assert all(" ".join(a.title.split()) in text for a in doc.action_items)
+    assert doc.timeline[0].text in text
+    written = tmp_path / "INC.pdf"
+    result = cli("export", key, "--format", "pdf", "-o", str(written))
+    assert result.exit_code == 0 and written.read_bytes().startswith(b"%PDF-")

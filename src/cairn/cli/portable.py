@@ -10,13 +10,23 @@ import typer
 
 def export(
     key: str = typer.Argument(..., help="Incident key, e.g. INC-1."),
-    format: str = typer.Option("markdown", "--format", "-f", help="markdown, json, or html (standalone and printable, with the timeline chart)."),
+    format: str = typer.Option("markdown", "--format", "-f", help="markdown, json, html (standalone and printable, with the charts) or pdf."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
 ) -> None:
     """Export an incident and its postmortem."""
     from cairn.cli.state import context
-    from cairn.services.portable import export_incident
+    from cairn.services.portable import export_incident, export_pdf
 
+    if format.strip().lower() == "pdf":
+        import sys
+
+        pdf = export_pdf(context(), key)
+        if output is None:
+            sys.stdout.buffer.write(pdf)
+        else:
+            output.write_bytes(pdf)
+            typer.echo(f"wrote {output}", err=True)
+        return
     text = export_incident(context(), key, format.strip().lower())
     if output is None:
         typer.echo(text, nl=False)

@@ -26,7 +26,7 @@ from cairn.services.incidents import next_number, require_incident, touch
 from cairn.services.validation import canonical
 from cairn.storage.models import Incident, Postmortem
 
-FORMATS = ("markdown", "json", "html")
+FORMATS = ("markdown", "json", "html", "pdf")
 
 
 def render(doc: IncidentDoc, fmt: str) -> str:
@@ -47,6 +47,15 @@ def export_incident(ctx: Context, key: str, fmt: str = "markdown") -> str:
     with ctx.db.transaction() as session:
         doc = to_doc(require_incident(session, ctx, key, full=True), ctx.settings.key_prefix)
     return render(doc, fmt)
+
+
+def export_pdf(ctx: Context, key: str) -> bytes:
+    """The postmortem as a printed PDF (the HTML export, laid out by WeasyPrint)."""
+    from cairn.formats.pdf import render_pdf
+
+    with ctx.db.transaction() as session:
+        doc = to_doc(require_incident(session, ctx, key, full=True), ctx.settings.key_prefix)
+    return render_pdf(doc)
 
 
 @dataclass(frozen=True)
