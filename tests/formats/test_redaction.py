@@ -99,3 +99,12 @@ def test_the_redactions_can_be_reviewed_before_publishing_without_showing_secret
     assert "hunter2hunter2" not in listed.output and "AKIAIOSFODNN7EXAMPLE" not in listed.output
     public = cli("export", key, "--public")
     assert public.exit_code == 0 and "hunter2" not in public.output and "## Escalation contacts" not in public.output
+
+
+def test_the_editor_shows_the_checklist_and_the_redactions_before_publishing(ctx, settings) -> None:
+    from tests.web.personas import signed_in_client
+
+    key = import_document(ctx, DOC).key
+    page = signed_in_client(settings, ctx).get(f"/incidents/{key}/postmortem").text
+    assert "Completeness" in page and "publishing needs all" in page
+    assert "AWS access key: AKIA… (20 characters)" in page and "AKIAIOSFODNN7EXAMPLE" not in page.split('id="redactions"')[1].split("</details>")[0]

@@ -125,3 +125,9 @@ def test_the_incident_list_marks_owed_and_overdue_postmortems(settings, ctx) -> 
     page = signed_in_client(settings, ctx, "reader").get("/").text
     assert 'class="duty duty-overdue" title="Owed: severity SEV1">overdue · due 2026-11-09</span>' in page
     assert page.count('class="duty') == 1
+
+
+def test_a_required_postmortem_without_a_named_owner_falls_to_the_incident_commander(ctx) -> None:
+    doc = RESOLVED_SEV1.replace("- {user: amara, role: owner}", "- {user: li, role: responder}\n- {user: jonas, role: incident commander}")
+    import_document(ctx, doc)
+    assert [r.owner for r in owed_postmortems(ctx, today=date(2026, 11, 5))] == ["jonas"]

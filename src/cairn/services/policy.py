@@ -131,7 +131,7 @@ def _duties(ctx: Context, keys: list[str] | None, today: date | None) -> list[Ow
             need = requirement(policy, doc)
             if not need.required:
                 continue
-            owner = next((p.user.username for p in incident.participants if p.role == "owner"), None)
+            owner = _owner(incident)
             pm_status = incident.postmortem.status if incident.postmortem else "draft"
             key = format_key(ctx.settings.key_prefix, incident.number)
             rows.append(Owed(key, incident.title, incident.severity, _state(need, pm_status, today), need.reasons, need.due, owner, pm_status))
@@ -152,3 +152,16 @@ def _policy_facts(incident: Incident, *, with_events: bool) -> IncidentDoc:
         timeline=[event_doc(event) for event in incident.events] if with_events else [],
         postmortem=PostmortemDoc(impact=impact),
     )
+
+
+# Who owns a required postmortem when nobody was named: the first match wins.
+OWNER_ROLES = ("owner", "incident commander", "facilitator", "responder")
+
+
+def _owner(incident: Incident) -> str | None:
+    """The named owner, else the incident commander, the facilitator, then the first responder."""
+    for role in OWNER_ROLES:
+        for participant in incident.participants:
+            if participant.role == role:
+                return participant.user.username
+    return None

@@ -14,7 +14,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from cairn.domain.completeness import checklist
 from cairn.domain.document import ImpactDoc
+from cairn.domain.redaction import public_version
 from cairn.domain.enums import ActionKind, ActionStatus, FactorRole
 from cairn.errors import CairnError
 from cairn.services.access import require_write
@@ -34,6 +36,7 @@ from cairn.services.editing import (
 )
 from cairn.services.incidents import show_incident
 from cairn.services.people import list_users
+from cairn.services.lint import count_open_findings
 from cairn.services.review import review_state
 from cairn.services.templates import template_set
 from cairn.web.auth import PageContextDep
@@ -99,6 +102,8 @@ def render_editor(
         "focus": focus,
         "template": template,
         "review": review_state(ctx, key),
+        "checklist": checklist(doc, severities=ctx.settings.severities, open_lint_findings=count_open_findings(ctx, key)),
+        "redactions": public_version(doc)[1],
         "me_name": ctx.principal.username if ctx.principal else None,
         "is_admin": ctx.principal is None or ctx.principal.is_admin,
     }
