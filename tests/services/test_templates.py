@@ -100,3 +100,24 @@ def test_the_editor_shows_the_chosen_templates_help_prompts_and_required_section
     page = signed_in_client(settings, ctx).get(f"/incidents/{key}/postmortem").text
     assert "Template: <strong>Full postmortem</strong>" in page and "<li>What allowed this to happen?</li>" in page
     assert 'Summary <span class="chip">required</span>' in page
+
+
+def test_the_checklist_requires_the_templates_own_required_sections(ctx, settings) -> None:
+    from cairn.services.completeness import check_postmortem
+    from cairn.services.incidents import show_incident
+    from cairn.services.portable import import_document
+    from tests.services.test_completeness import COMPLETE
+
+    folder = settings.data_dir / "templates"
+    folder.mkdir(parents=True)
+    (folder / "sev3.yaml").write_text(
+        "name: sev3\ntitle: SEV3 review\nseverities: [SEV3]\nsections:\n"
+        "  - {id: summary, title: Summary, required: true}\n  - {id: customer_notice, title: Customer notice, required: true}\n"
+    )
+    ctx = ctx.__class__(settings=settings.model_copy(update={"template_dir": folder}), db=ctx.db, actor=ctx.actor)
+    key = import_document(ctx, COMPLETE).key
+    failing = {c.id: c.detail for c in check_postmortem(ctx, key).checks if not c.passed}
+    assert failing == {"template": "write Customer notice"}
+    text = COMPLETE + "\n## Customer notice\n\nSent at 15:10.\n"
+    import_document(ctx, text.replace("title: Checkout 502", f"key: {key}\nversion: {show_incident(ctx, key).version}\ntitle: Checkout 502"))
+    assert check_postmortem(ctx, key).complete

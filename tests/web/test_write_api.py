@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from cairn.services.context import Context
-from cairn.services.incidents import show_incident
 
 
 def csrf(client: TestClient) -> dict[str, str]:

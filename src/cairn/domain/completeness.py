@@ -39,7 +39,15 @@ class Checklist:
         return [c for c in self.checks if not c.passed]
 
 
-def checklist(doc: IncidentDoc, *, severities: list[str], open_lint_findings: int = 0) -> Checklist:
+# Fixed sections the checks above already require.
+COVERED = {"summary", "impact", "resolution", "went_well", "went_wrong"}
+
+
+def checklist(
+    doc: IncidentDoc, *, severities: list[str], open_lint_findings: int = 0,
+    required_sections: list[tuple[str, str]] | None = None,
+) -> Checklist:
+    """The checks; `required_sections` are the template's (id, title) pairs marked required."""
     pm = doc.postmortem
     prose = pm.prose
     kinds = {event.kind for event in doc.timeline}
@@ -70,4 +78,10 @@ def checklist(doc: IncidentDoc, *, severities: list[str], open_lint_findings: in
         Check("language", "Blameless language", open_lint_findings == 0,
               f"{open_lint_findings} wording finding{'s' if open_lint_findings != 1 else ''} to fix or dismiss (cairn lint {doc.key})"),
     ]
+    extra = [(sid, title) for sid, title in required_sections or [] if sid not in COVERED]
+    if extra:
+        written = {s.title.casefold() for s in pm.sections if s.body.strip()}
+        missing = [title for sid, title in extra if not (prose.get(sid) or title.casefold() in written)]
+        checks.append(Check("template", "Template's required sections written", not missing,
+                            f"write {', '.join(missing)}" if missing else ""))
     return Checklist(checks)

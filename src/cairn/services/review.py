@@ -13,12 +13,12 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from cairn.domain.completeness import checklist
 from cairn.domain.enums import PostmortemStatus
 from cairn.domain.lifecycle import require_postmortem_transition
 from cairn.domain.names import check_line
 from cairn.domain.times import now_utc
 from cairn.errors import Conflict, Forbidden, InvalidInput
+from cairn.services.completeness import checklist_for
 from cairn.services.access import require_admin
 from cairn.services.audit import record
 from cairn.services.context import Context
@@ -151,7 +151,7 @@ def publish(ctx: Context, key: str, *, override: str | None = None) -> ReviewSta
             raise Conflict(f"the postmortem of {incident_key} is {pm.status}: it is published once its reviewers approved it")
         doc = to_doc(incident, ctx.settings.key_prefix)
         review = review_loaded(session, ctx, incident, doc)
-        result = checklist(doc, severities=ctx.settings.severities, open_lint_findings=len(review.findings))
+        result = checklist_for(ctx, doc, len(review.findings))
         failing = [f"{c.title} ({c.detail})" for c in result.checks if not c.passed]
         if failing and reason is None:
             raise Conflict(f"{incident_key} is not complete: " + "; ".join(failing) + " (an admin may publish anyway with a reason)")

@@ -14,11 +14,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from cairn.domain.completeness import checklist
 from cairn.domain.document import ImpactDoc
 from cairn.domain.redaction import public_version
 from cairn.domain.enums import ActionKind, ActionStatus, FactorRole
 from cairn.errors import CairnError
+from cairn.services.completeness import checklist_for
 from cairn.services.access import require_write
 from cairn.services.actions import add_action_item, update_action_item
 from cairn.services.context import Context
@@ -102,7 +102,7 @@ def render_editor(
         "focus": focus,
         "template": template,
         "review": review_state(ctx, key),
-        "checklist": checklist(doc, severities=ctx.settings.severities, open_lint_findings=count_open_findings(ctx, key)),
+        "checklist": checklist_for(ctx, doc, count_open_findings(ctx, key)),
         "redactions": public_version(doc)[1],
         "me_name": ctx.principal.username if ctx.principal else None,
         "is_admin": ctx.principal is None or ctx.principal.is_admin,

@@ -10,11 +10,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from cairn.domain.completeness import checklist
 from cairn.domain.document import PROSE_SECTIONS
 from cairn.domain.lifecycle import INCIDENT_TRANSITIONS
 from cairn.domain.enums import EventKind, IncidentKind, IncidentStatus, KeyMoment, ParticipantRole
 from cairn.domain.moments import durations
+from cairn.services.completeness import checklist_for
 from cairn.services.incidents import incident_page_stamp, list_incidents
 from cairn.formats.factor_graph import factor_graph_or_note
 from cairn.formats.timeline_svg import timeline_svg
@@ -130,7 +130,7 @@ def _content(
         ],
         "unwritten": [title for title, body, _location in prose if not body.strip()],
         "review": review,
-        "checklist": checklist(doc, severities=ctx.settings.severities, open_lint_findings=len(review.findings)),
+        "checklist": checklist_for(ctx, doc, len(review.findings)),
         "quantified": any(value is not None for value in vars(impact).values()),
         "history": list(reversed(view.history))[:HISTORY_SHOWN],
         "last_event_id": max((event.id or 0 for event in doc.timeline), default=0),
