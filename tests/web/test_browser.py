@@ -33,7 +33,7 @@ def test_a_reader_opens_an_incident_from_the_list_and_sees_its_timeline(
 
     timeline = page.locator("#timeline")
     assert timeline.is_visible()
-    assert timeline.get_by_text("payments-api config v142 rolled out").is_visible()
+    assert timeline.locator("#timeline-body").get_by_text("payments-api config v142 rolled out").is_visible()
     assert timeline.locator("tbody tr").count() == 6
     assert page.get_by_role("heading", name="Durations").is_visible()
     assert problems == []  # no missing files, no policy violations
