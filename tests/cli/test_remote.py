@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from cairn.config import Settings
 from cairn.services.context import Context
@@ -24,24 +21,13 @@ from cairn.services.people import create_user
 from cairn.services.tokens import create_token, revoke_token
 from cairn.web.app import create_app
 from tests.conftest import Cli
+from tests.live_server import live_server
 
 
 @pytest.fixture
 def server(settings: Settings, ctx: Context) -> Iterator[str]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    app_server = uvicorn.Server(uvicorn.Config(create_app(settings, context=ctx), log_level="warning"))
-    thread = threading.Thread(target=app_server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not app_server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    app_server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with live_server(create_app(settings, context=ctx)) as url:
+        yield url
 
 
 @pytest.fixture

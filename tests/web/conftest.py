@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from cairn.config import Settings
 from cairn.services.context import Context
 from cairn.services.portable import import_document
 from cairn.web.app import create_app
+from tests.live_server import live_server
 from tests.web.personas import create_personas, sign_in
 from tests.web.webdata import CHECKOUT_OUTAGE
 
@@ -103,21 +100,6 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def base_url(settings: Settings, ctx: Context) -> Iterator[str]:
-    """The app served in a background thread; the socket is bound before it starts."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, context=ctx), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the web server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    """The app served on a real loopback port for the browser."""
+    with live_server(create_app(settings, context=ctx)) as url:
+        yield url

@@ -54,6 +54,11 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
     return csrf_of(client)
 
 
+def csrf(client: TestClient) -> dict[str, str]:
+    """The header a signed-in browser's script sends with a change."""
+    return {"X-CSRF-Token": client.csrf}  # type: ignore[attr-defined]
+
+
 def csrf_of(client: TestClient) -> str:
     page = client.get("/account")
     return re.search(r'data-csrf="([^"]+)"', page.text).group(1)

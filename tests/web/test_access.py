@@ -18,13 +18,10 @@ from cairn.services.actions import add_action_item
 from cairn.services.context import Context
 from cairn.services.incidents import open_incident
 from cairn.services.people import require_user
+from tests.web.personas import csrf
 
 SECRET_TITLE = "Payroll export leaked to the wrong bucket"
 
-
-def csrf(client: TestClient) -> dict[str, str]:
-    """The header a signed-in browser's script sends with a change."""
-    return {"X-CSRF-Token": client.csrf}  # type: ignore[attr-defined]
 
 
 def acting(ctx: Context, username: str) -> Context:

@@ -14,11 +14,8 @@ from cairn.services.context import Context
 from cairn.services.incidents import show_incident
 from cairn.services.tokens import create_token, revoke_token
 from cairn.storage.models import ApiToken, User
-from tests.web.personas import PASSWORD, sign_in, signin_csrf
+from tests.web.personas import csrf, PASSWORD, sign_in, signin_csrf
 
-
-def csrf(client: TestClient) -> dict[str, str]:
-    return {"X-CSRF-Token": client.csrf}  # type: ignore[attr-defined]
 
 
 # ---- Sign-in and sessions ----

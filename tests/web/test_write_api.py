@@ -5,10 +5,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from cairn.services.context import Context
+from tests.web.personas import csrf
 
-
-def csrf(client: TestClient) -> dict[str, str]:
-    return {"X-CSRF-Token": client.csrf}  # type: ignore[attr-defined]
 
 
 def test_an_incident_is_opened_logged_marked_and_resolved_over_the_api(client: TestClient, ctx: Context) -> None:

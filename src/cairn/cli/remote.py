@@ -109,10 +109,9 @@ def _api_error(status: int, raw: bytes) -> CairnError:
         detail = payload.get("detail") or payload.get("error") or f"HTTP {status}"
     except (ValueError, AttributeError):
         detail = f"the server answered HTTP {status}"
-    error = ERRORS.get(status, CairnError)(str(detail))
     if status >= 500:
-        error = CairnError(f"the server failed (HTTP {status}): {detail}")
-    return error
+        return CairnError(f"the server failed (HTTP {status}): {detail}")
+    return ERRORS.get(status, CairnError)(str(detail))
 
 
 def summary_from_data(data: dict[str, Any]):  # type: ignore[no-untyped-def]

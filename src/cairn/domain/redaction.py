@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from cairn.domain.document import ActionItemDoc, EventDoc, FactorDoc, IncidentDoc, ParticipantDoc, SectionDoc, WhyDoc
+from cairn.domain.document import EventDoc, FactorDoc, IncidentDoc, ParticipantDoc, SectionDoc, WhyDoc
 
 # (kind, pattern); the whole match is replaced unless the pattern has a group named "secret".
 SECRET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -134,5 +134,3 @@ def public_version(doc: IncidentDoc) -> tuple[IncidentDoc, list[Redaction]]:
     )
     return public, redactor.found
 
-
-__all__ = ["ActionItemDoc", "Redaction", "public_version"]

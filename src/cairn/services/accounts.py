@@ -97,8 +97,9 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
-def sign_in(ctx: Context, username: str, password: str) -> SignIn:
-    """A new session for the right username and password; any mistake is the same 401."""
+def _verified(ctx: Context, username: str, password: str) -> tuple[str, str]:
+    """(username, stored hash) when the password is right; else the same 401 for
+    every mistake, each failure counted towards pausing that username."""
     from argon2.exceptions import InvalidHashError, VerificationError
 
     refusal = Unauthorized("wrong username or password")
@@ -107,19 +108,34 @@ def sign_in(ctx: Context, username: str, password: str) -> SignIn:
     except InvalidInput:
         raise refusal from None
     _check_attempts(ctx, name)
-    hasher = _hasher()
     with ctx.db.transaction() as session:
         user = get_user(session, name)
         stored = user.password_hash if user is not None and user.is_active else None
         try:
             # Hash even for unknown users, so timing does not reveal who exists.
-            hasher.verify(stored or _dummy_hash(), password[:MAX_PASSWORD])
+            _hasher().verify(stored or _dummy_hash(), password[:MAX_PASSWORD])
             accepted = user is not None and stored is not None
         except (VerificationError, InvalidHashError):
             accepted = False
-    if not accepted:
+    if not accepted or stored is None:
         _record_failure(ctx, name)
         raise refusal
+    return name, stored
+
+
+def change_own_password(ctx: Context, current: str, new: str, confirm: str) -> None:
+    """The signed-in user's new password, proven by the current one; every sign-in ends."""
+    assert ctx.principal is not None
+    _verified(ctx, ctx.principal.username, current)
+    if new != confirm:
+        raise InvalidInput("the new password and its confirmation differ")
+    set_password(ctx, ctx.principal.username, new)
+
+
+def sign_in(ctx: Context, username: str, password: str) -> SignIn:
+    """A new session for the right username and password; any mistake is the same 401."""
+    name, stored = _verified(ctx, username, password)
+    hasher = _hasher()
     with ctx.db.transaction() as session:
         user = require_user(session, name)
         if hasher.check_needs_rehash(stored):

@@ -180,3 +180,30 @@ def comment(ctx: Context, key: str, section: str, body: str) -> ReviewState:
         record(session, ctx.actor, "review.commented", incident, {"section": section})
         session.flush()
         return _state(session, ctx, incident)
+
+
+@dataclass(frozen=True)
+class Published:
+    key: str
+    title: str
+    severity: str
+    zone: str
+    summary: str
+    published_at: datetime | None
+
+
+def published_postmortems(ctx: Context, *, limit: int = 200) -> list[Published]:
+    """Published postmortems the acting user may see, newest first."""
+    from cairn.domain.keys import format_key
+    from cairn.services.access import visible_clause
+    from cairn.storage.models import Incident
+
+    with ctx.db.transaction() as session:
+        rows = session.execute(
+            select(Incident.number, Incident.title, Incident.severity, Incident.timezone, Postmortem.summary, Postmortem.published_at)
+            .join(Postmortem, Postmortem.incident_id == Incident.id)
+            .where(Postmortem.status == PostmortemStatus.PUBLISHED.value, visible_clause(ctx))
+            .order_by(Postmortem.published_at.desc().nulls_last(), Incident.number.desc())
+            .limit(limit)
+        ).all()
+    return [Published(format_key(ctx.settings.key_prefix, r.number), r.title, r.severity, r.timezone, r.summary, r.published_at) for r in rows]

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cairn.errors import CairnError, Forbidden
 from cairn.services.access import require_admin
-from cairn.services.accounts import set_password, set_role, sign_in, sign_out
+from cairn.services.accounts import change_own_password, set_role, sign_in, sign_out
 from cairn.services.people import create_user, list_users
 from cairn.services.tokens import create_token, list_tokens, revoke_token
 from cairn.web.auth import (
@@ -108,12 +108,8 @@ def account_password(
     password: Annotated[str, Form(max_length=2000)],
     confirm: Annotated[str, Form(max_length=2000)],
 ) -> Response:
-    assert ctx.principal is not None
     try:
-        sign_in(ctx, ctx.principal.username, current)  # proves the current password
-        if password != confirm:
-            raise Forbidden("the new password and its confirmation differ")
-        set_password(ctx, ctx.principal.username, password)
+        change_own_password(ctx, current, password, confirm)
     except CairnError as error:
         return _account_page(request, ctx, templates, error=error.message, status=error.status_code if error.status_code != 401 else 400)
     response = RedirectResponse(request.url_for("signin_form").path, status_code=303)

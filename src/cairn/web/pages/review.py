@@ -6,10 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
-
 from cairn.errors import CairnError
-from cairn.services.review import comment, decide, publish, request_review
+from cairn.services.review import comment, decide, publish, published_postmortems, request_review
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
 from cairn.web.pages.editor import render_editor
@@ -78,23 +76,7 @@ def review_comment_form(
 @router.get("/postmortems", name="published_page")
 def published_page(request: Request, ctx: PageContextDep, templates: TemplatesDep) -> Response:
     """The knowledge base: published postmortems the reader may see, newest first."""
-    from cairn.domain.keys import format_key
-    from cairn.services.access import visible_clause
-    from cairn.storage.models import Incident, Postmortem
-
-    with ctx.db.transaction() as session:
-        rows = session.execute(
-            select(Incident.number, Incident.title, Incident.severity, Incident.timezone, Postmortem.summary, Postmortem.published_at)
-            .join(Postmortem, Postmortem.incident_id == Incident.id)
-            .where(Postmortem.status == "published", visible_clause(ctx))
-            .order_by(Postmortem.published_at.desc().nulls_last(), Incident.number.desc())
-            .limit(200)
-        ).all()
-    items = [
-        {"key": format_key(ctx.settings.key_prefix, r.number), "title": r.title, "severity": r.severity,
-         "zone": r.timezone, "summary": r.summary, "published_at": r.published_at}
-        for r in rows
-    ]
+    items = published_postmortems(ctx)
     return templates.TemplateResponse(request, "published.html", {"items": items})
 
 
