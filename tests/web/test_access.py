@@ -46,8 +46,13 @@ SECRET_PATHS = [
     "/api/v1/incidents/{key}/history",
     "/api/v1/incidents/{key}/lint",
     "/api/v1/incidents/{key}/postmortem",
+    "/api/v1/incidents/{key}/export?format=json",
+    "/api/v1/incidents/{key}/redactions",
     "/incidents/{key}",
     "/incidents/{key}/postmortem",
+    "/incidents/{key}/export/markdown",
+    "/incidents/{key}/export/pdf?public=1",
+    "/incidents/{key}/public",
 ]
 
 

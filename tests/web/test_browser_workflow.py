@@ -151,6 +151,12 @@ def test_a_postmortem_walks_from_draft_to_published_in_the_browser(
     assert "approved" in reviewer.locator("#review").inner_text()
 
     owner.reload()
+    owner.get_by_role("link", name="preview the public version").click()  # check what leaves the team
+    owner.wait_for_url(f"{base_url}/incidents/{outage}/public")
+    assert "redaction" in owner.locator("#redactions-h").inner_text()
+    framed = owner.frame_locator("iframe.export-frame").locator("body")
+    assert "Contributing factors" in framed.inner_text() and framed.locator("svg.timeline-chart").count() == 1
+    owner.go_back()
     owner.get_by_label("Override reason (admins; only if checklist items still fail)").fill("language review pending with legal")
     owner.get_by_role("button", name="Publish").click()
     owner.wait_for_url(f"{base_url}/incidents/{outage}/postmortem#review")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -11,39 +10,52 @@ import typer
 def export(
     key: str = typer.Argument(..., help="Incident key, e.g. INC-1."),
     format: str = typer.Option("markdown", "--format", "-f", help="markdown, json, html (standalone and printable, with the charts) or pdf."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
     public: bool = typer.Option(False, "--public", help="The public version: secrets, people, e-mail and IP addresses, internal hosts redacted; sections titled '(internal)' left out."),
+    diagrams: bool | None = typer.Option(
+        None, "--diagrams/--no-diagrams",
+        help="Include the timeline chart and the factor graph (default: yes, except Markdown on stdout). "
+        "Markdown written with -o links to SVG files written beside it; on stdout they are embedded as data: URIs.",
+    ),
     show_redactions: bool = typer.Option(False, "--show-redactions", help="List what the public version replaces or leaves out, and export nothing."),
 ) -> None:
     """Export an incident and its postmortem."""
     from cairn.cli.state import context
-    from cairn.services.portable import export_incident, export_pdf, export_public, redactions
+    from cairn.services.portable import export_file, normal_format, redactions
 
     if show_redactions:
         found = redactions(context(), key)
         for item in found:
-            # Secrets are shown by their first characters only: enough to recognise, not to use.
-            shown = f"{item.original[:4]}… ({len(item.original)} characters)" if item.replacement == "[secret removed]" else item.original[:60]
-            typer.echo(f"{item.where}\t{item.kind}\t{shown} -> {item.replacement}")
+            typer.echo(f"{item.where}\t{item.kind}\t{item.shown} -> {item.replacement}")
         typer.echo(f"{len(found)} redaction{'' if len(found) == 1 else 's'}", err=True)
         return
-    if format.strip().lower() == "pdf":
+    fmt = normal_format(format)
+    wanted = diagrams if diagrams is not None else not (fmt == "markdown" and output is None)
+    result = export_file(
+        context(), key, fmt, public=public, diagrams=wanted,
+        stem=output.stem if output is not None else None, diagrams_beside=output is not None,
+    )
+    if output is None:
         import sys
 
-        pdf = export_pdf(context(), key, public=public)
-        if output is None:
-            sys.stdout.buffer.write(pdf)
-        else:
-            output.write_bytes(pdf)
-            typer.echo(f"wrote {output}", err=True)
+        sys.stdout.buffer.write(result.body)
+        sys.stdout.buffer.flush()
         return
-    fmt = format.strip().lower()
-    text = export_public(context(), key, fmt) if public else export_incident(context(), key, fmt)
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {output}", err=True)
+    files = {output.parent / name: content for name, content in result.beside.items()}
+    files[output] = result.body
+    _write_all(files)
+    for path in files:
+        typer.echo(f"wrote {path}", err=True)
+
+
+def _write_all(files: dict[Path, bytes]) -> None:
+    """Each file appears whole or not at all (written aside, then renamed)."""
+    import os
+
+    for path, content in files.items():
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_bytes(content)
+        os.replace(partial, path)
 
 
 def import_(

@@ -24,7 +24,9 @@ PROSE_SECTIONS: tuple[tuple[str, str], ...] = (
     ("got_lucky", "Where we got lucky"),
     ("surprises", "Surprises"),
 )
-RESERVED_TITLES = {title.casefold() for _, title in PROSE_SECTIONS}
+# Exports may end with this derived section; readers skip it, writers may not use the title.
+DIAGRAMS_TITLE = "Diagrams (drawn by Cairn)"
+RESERVED_TITLES = {title.casefold() for _, title in PROSE_SECTIONS} | {DIAGRAMS_TITLE.casefold()}
 
 
 @dataclass

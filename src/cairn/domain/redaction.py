@@ -40,6 +40,7 @@ INTERNAL_HOST = re.compile(
     re.I,
 )
 INTERNAL_MARK = "(internal)"
+SECRET_REPLACEMENT = "[secret removed]"
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,18 @@ class Redaction:
     where: str
     original: str
     replacement: str
+
+    @property
+    def is_secret(self) -> bool:
+        return self.replacement == SECRET_REPLACEMENT
+
+    @property
+    def shown(self) -> str:
+        """What a reviewer sees: a secret by its first characters only, enough to recognise, not to use."""
+        if self.is_secret:
+            keep = min(4, len(self.original) // 4)  # a short password keeps at most one character
+            return f"{self.original[:keep]}… ({len(self.original)} characters)"
+        return self.original if len(self.original) <= 60 else self.original[:59] + "…"
 
 
 @dataclass
@@ -68,7 +81,7 @@ class Redactor:
             return value
         result = value
         for kind, pattern in SECRET_PATTERNS:
-            result = self._sub(pattern, result, kind, where, "[secret removed]")
+            result = self._sub(pattern, result, kind, where, SECRET_REPLACEMENT)
         for name in sorted(self.people, key=len, reverse=True):
             alias = self.person(name) or name
             people = re.compile(rf"(?<![\w@.-]){re.escape(name)}(?![\w-])")

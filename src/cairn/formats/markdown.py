@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import yaml
 from markdown_it import MarkdownIt
 
-from cairn.domain.document import PROSE_SECTIONS, RESERVED_TITLES, IncidentDoc, SectionDoc
+from cairn.domain.document import DIAGRAMS_TITLE, PROSE_SECTIONS, RESERVED_TITLES, IncidentDoc, SectionDoc
 from cairn.domain.names import check_storable
 from cairn.errors import ImportFailed, InvalidInput
 from cairn.formats import yamlio
@@ -208,6 +208,8 @@ def _read_body(doc: IncidentDoc, lines: list[str], first_line: int, source: str 
                 raise located("text under the '# ' title; put it under a section such as '## Summary'", start + 1)
             continue
         folded = title.casefold()
+        if folded == DIAGRAMS_TITLE.casefold():
+            continue  # drawn from the data when exported, so nothing to read back
         if folded in seen:
             raise located(f"section {title!r} appears twice", start)
         seen.add(folded)

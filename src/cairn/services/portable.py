@@ -10,17 +10,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cairn.domain.document import IncidentDoc
-from cairn.domain.redaction import Redaction, public_version
 from cairn.domain.enums import PostmortemStatus
 from cairn.domain.keys import format_key, parse_key
 from cairn.domain.moments import durations_seconds
+from cairn.domain.redaction import Redaction, public_version
 from cairn.domain.times import now_utc
 from cairn.errors import Conflict, ImportFailed, InvalidInput
 from cairn.formats import markdown
 from cairn.formats.data import incident_to_data
+from cairn.formats.diagrams import as_data as diagram_data
+from cairn.formats.diagrams import draw, markdown_section
 from cairn.formats.fielderror import FieldError
-from cairn.services.audit import record
 from cairn.services.access import require_write
+from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.convert import apply_doc, comparable, to_doc
 from cairn.services.incidents import next_number, require_incident, touch
@@ -34,14 +36,18 @@ def render(doc: IncidentDoc, fmt: str) -> str:
     if fmt == "markdown":
         return markdown.render(doc)
     if fmt == "json":
-        data = incident_to_data(doc, with_prose=True)
-        data["durations_seconds"] = durations_seconds(doc.moments)
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(_json_data(doc), ensure_ascii=False, indent=2) + "\n"
     if fmt == "html":
         from cairn.formats.html import render_html
 
         return render_html(doc)
     raise InvalidInput(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
+
+
+def _json_data(doc: IncidentDoc) -> dict:
+    data = incident_to_data(doc, with_prose=True)
+    data["durations_seconds"] = durations_seconds(doc.moments)
+    return data
 
 
 def export_incident(ctx: Context, key: str, fmt: str = "markdown") -> str:
@@ -66,6 +72,69 @@ def _document(ctx: Context, key: str, *, public: bool) -> IncidentDoc:
 def export_public(ctx: Context, key: str, fmt: str = "markdown") -> str:
     """The public version: secrets, personal data and internal hosts redacted, internal sections left out."""
     return render(_document(ctx, key, public=True), fmt)
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    """One export, ready to write or send, with the diagram files that go beside it."""
+
+    body: bytes
+    media_type: str
+    filename: str
+    beside: dict[str, bytes]
+
+
+MEDIA = {
+    "markdown": ("text/markdown; charset=utf-8", "md"),
+    "json": ("application/json", "json"),
+    "html": ("text/html; charset=utf-8", "html"),
+    "pdf": ("application/pdf", "pdf"),
+}
+
+
+def normal_format(name: str) -> str:
+    fmt = {"md": "markdown", "htm": "html"}.get(name.strip().lower(), name.strip().lower())
+    if fmt not in MEDIA:
+        raise InvalidInput(f"unknown export format {name!r}: choose one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def export_file(
+    ctx: Context, key: str, fmt: str = "markdown", *, public: bool = False,
+    diagrams: bool = True, stem: str | None = None, diagrams_beside: bool = False,
+) -> ExportedFile:
+    """Any export format, with the diagrams unless asked not to.
+
+    HTML and PDF always draw them inline. JSON carries them under `diagrams`.
+    Markdown ends with a derived diagrams section: images embedded as data:
+    URIs, or (`diagrams_beside`) linked to SVG files returned in `beside`, to
+    be written next to the document.
+    """
+    fmt = normal_format(fmt)
+    doc = _document(ctx, key, public=public)
+    media_type, extension = MEDIA[fmt]
+    stem = stem or f"{doc.key}-postmortem{'-public' if public else ''}"
+    beside: dict[str, bytes] = {}
+    if fmt == "pdf":
+        from cairn.formats.pdf import render_pdf
+
+        body = render_pdf(doc)
+    elif fmt == "html":
+        body = render(doc, fmt).encode("utf-8")
+    elif fmt == "json":
+        data = _json_data(doc)
+        if diagrams:
+            data["diagrams"] = diagram_data(draw(doc))
+        body = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    else:
+        text = markdown.render(doc)
+        if diagrams:
+            drawn = draw(doc)
+            text += "\n" + markdown_section(doc, drawn, stem if diagrams_beside else None)
+            if diagrams_beside:
+                beside = {name: svg.encode("utf-8") for name, svg in drawn.files(stem).items()}
+        body = text.encode("utf-8")
+    return ExportedFile(body=body, media_type=media_type, filename=f"{stem}.{extension}", beside=beside)
 
 
 def redactions(ctx: Context, key: str) -> list[Redaction]:

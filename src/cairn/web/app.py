@@ -22,6 +22,7 @@ from cairn.web.cache import StampCache
 from cairn.web.api import incidents as api_incidents
 from cairn.web.api import accounts as api_accounts
 from cairn.web.api import actions as api_actions
+from cairn.web.api import exports as api_exports
 from cairn.web.api import incident_changes as api_incident_changes
 from cairn.web.api import postmortems as api_postmortems
 from cairn.web.api import hooks as api_hooks
@@ -31,23 +32,14 @@ from cairn.web.pages import account as page_account
 from cairn.web.pages import actions as page_actions
 from cairn.web.pages import docs as page_docs
 from cairn.web.pages import editor as page_editor
+from cairn.web.pages import exports as page_exports
 from cairn.web.pages import incident_forms as page_incident_forms
 from cairn.web.pages import review as page_review
 from cairn.web.pages import incidents as page_incidents
+from cairn.web.security_headers import SECURITY_HEADERS
 from cairn.web.templating import build_templates
 
 STATIC_DIR = Path(__file__).parent / "static"
-
-# Pages load scripts and styles only from Cairn itself, never inline and never
-# from elsewhere: markup that slips into user content stays inert.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
-        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-}
 
 
 def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
@@ -85,6 +77,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(api_hooks.router)
     app.include_router(api_timeline.router)
     app.include_router(api_actions.router)
+    app.include_router(api_exports.router)
     # Pages after the API: routes are matched in order, and API calls are the hot path.
     app.include_router(page_account.router)
     app.include_router(page_docs.router)
@@ -93,6 +86,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(page_editor.router)
     app.include_router(page_review.router)
     app.include_router(page_actions.router)
+    app.include_router(page_exports.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/api/docs/assets", StaticFiles(directory=page_docs.swagger_dir()), name="swagger")
     errors.install(app)
