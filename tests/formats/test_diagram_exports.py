@@ -36,6 +36,7 @@ def test_the_json_export_carries_both_diagrams_and_the_graph_source(ctx) -> None
     assert exported.media_type == "application/json" and exported.filename == f"{key}-postmortem.json"
     data = json.loads(exported.body)
     diagrams = data.pop("diagrams")
+    assert data.pop("executive_summary")["what"].endswith(doc.title)
     assert data == json.loads(export_incident(ctx, key, "json"))  # the rest is the portable data, unchanged
     assert event_marks(diagrams["timeline_svg"]) == len(doc.timeline)
     assert "f_F1" in factor_nodes(diagrams["factor_graph_svg"])
@@ -161,3 +162,26 @@ def _tags(html: str) -> list[tuple[str, dict]]:
     parsed = Collect()
     parsed.feed(html)
     return parsed.tags
+
+
+def test_the_executive_summary_heads_the_export_the_pages_and_the_meeting_kit(ctx, settings) -> None:
+    from html import unescape
+
+    from cairn.domain.executive import executive_summary
+    from tests.web.personas import signed_in_client
+
+    key = import_document(ctx, CHECKOUT_OUTAGE).key
+    glance = executive_summary(show_incident(ctx, key))
+    assert glance.missing == [] and glance.how_long and glance.who
+    exported = Collect()
+    exported.feed(export_incident(ctx, key, "html"))
+    text = " ".join(exported.text)
+    assert text.index("At a glance") < text.index("Key moments") < text.index("Summary")
+    assert glance.how_long in text and glance.who in text
+    client = signed_in_client(settings, ctx, "admin")
+    for path in (f"/incidents/{key}", f"/incidents/{key}/postmortem", f"/incidents/{key}/agenda"):
+        page = unescape(client.get(path).text)
+        assert "At a glance" in page and glance.how_long in page and glance.what in page, path
+    fresh = client.post("/api/v1/incidents", json={"title": "Queue stalled", "severity": "SEV3"}).json()["key"]
+    editor = unescape(client.get(f"/incidents/{fresh}/postmortem").text)
+    assert "Still to record: how long it lasted" in editor and "who was affected" in editor

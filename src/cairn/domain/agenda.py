@@ -8,6 +8,7 @@ it, the page renders it, and a facilitator can paste it anywhere.
 from __future__ import annotations
 
 from cairn.domain.document import ActionItemDoc, IncidentDoc
+from cairn.domain.executive import executive_summary
 from cairn.domain.moments import durations
 from cairn.domain.times import format_duration, format_local, require_zone
 
@@ -52,6 +53,9 @@ def agenda_markdown(doc: IncidentDoc) -> str:
     zone = require_zone(doc.timezone)
     lines = [f"# Postmortem review: {doc.key} {doc.title}", ""]
     lines.append(f"{doc.severity} · {doc.kind} · times in {doc.timezone}")
+    glance = executive_summary(doc)
+    lines += ["", "## At a glance", ""]
+    lines += [f"- {label}: {text or '(not recorded yet)'}" for label, text in glance.rows()]
     lines += ["", "## Roles", ""]
     for role in MEETING_ROLES:
         people = [p.user for p in doc.participants if p.role == role]

@@ -10,6 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from cairn.domain.document import PROSE_SECTIONS, IncidentDoc
+from cairn.domain.executive import executive_summary
 from cairn.domain.moments import durations
 from cairn.domain.times import format_duration, format_local, require_zone
 from cairn.formats.factor_graph import factor_graph_or_note
@@ -31,6 +32,7 @@ def render_html(doc: IncidentDoc) -> str:
     sections += [(section.title, section.body) for section in doc.postmortem.sections]
     return template.render(
         doc=doc,
+        glance=executive_summary(doc),
         sections=[(title, body) for title, body in sections if body.strip()],
         durations=[(name, format_duration(span)) for name, span in durations(doc.moments).items() if span is not None],
         chart=Markup(timeline_svg(doc)),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from cairn.domain.document import IncidentDoc
 from cairn.domain.enums import PostmortemStatus
 from cairn.domain.keys import format_key, parse_key
+from cairn.domain.executive import executive_summary
 from cairn.domain.moments import durations_seconds
 from cairn.domain.redaction import Redaction, public_version
 from cairn.domain.times import now_utc
@@ -122,7 +123,7 @@ def export_file(
     elif fmt == "html":
         body = render(doc, fmt).encode("utf-8")
     elif fmt == "json":
-        data = _json_data(doc)
+        data = {"executive_summary": executive_summary(doc).as_data(), **_json_data(doc)}
         if diagrams:
             data["diagrams"] = diagram_data(draw(doc))
         body = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from cairn import __version__
 from cairn.config import Settings
 from cairn.domain.times import format_duration, format_local, require_zone
+from cairn.domain.executive import executive_summary
 from cairn.web.markdown import render_markdown
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -100,6 +101,7 @@ def build_templates(settings: Settings) -> Jinja2Templates:
         slug=slug,
         describe=describe,
         markdown=render_markdown,
+        glance=executive_summary,
         severity_class=severity_class(settings.severities),
     )
     env.globals.update(path=path, static=static, web_link=web_link, version=__version__)
