@@ -8,7 +8,9 @@ Then prints peak memory (RSS) of an import of 100,000 and of N records, each
 in its own process: it must not grow with the input.
 
 Run: python bench/import_timeline.py [--records 1000000] [--workdir /tmp/cairn-bench]
-Target: import rate at 0.3 of the parse-only rate or better.
+Target: import rate at 0.3 of the parse-only rate or better. Also printed:
+the database floor, SQLite inserting prepared rows into the timeline table
+with no parsing at all, since no import can be faster than that.
 """
 
 from __future__ import annotations
@@ -105,6 +107,49 @@ def run_import(workdir: Path, target: Path, source: str, channel: str = "") -> t
     return int(out[0]), float(out[1]), int(out[2])
 
 
+FLOOR_SCRIPT = """
+import sys, time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from cairn.config import Settings
+from cairn.services.context import open_context
+from cairn.services.incidents import open_incident
+work, records = Path(sys.argv[1]), int(sys.argv[2])
+ctx = open_context(Settings(data_dir=work, database_url=f"sqlite:///{work / 'floor.db'}"))
+open_incident(ctx, "floor", severity="SEV3", started="2025-01-01T00:00Z")
+start_at = datetime(2025, 11, 13, tzinfo=timezone.utc)
+rows = (
+    (1, (start_at + timedelta(seconds=n)).isoformat(" ", "microseconds")[:26], "note", None,
+     f"[INFO] worker-{n % 16}: request {n} done", "log", f"app.log:{n}:{n * 2654435761 % 2**32:08x}", "2026-01-01 00:00:00.000000")
+    for n in range(records)
+)
+sql = ("INSERT INTO timeline_events (incident_id, at, kind, actor, text, source, source_ref, created_at) "
+       "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id, source, source_ref) DO NOTHING")
+batch, elapsed = [], 0.0
+with ctx.db.engine.begin() as connection:
+    for row in rows:
+        batch.append(row)
+        if len(batch) == 2000:
+            t = time.perf_counter(); connection.exec_driver_sql(sql, batch); elapsed += time.perf_counter() - t
+            batch.clear()
+    t = time.perf_counter()
+    if batch:
+        connection.exec_driver_sql(sql, batch)
+    elapsed += time.perf_counter() - t
+print(records / elapsed)
+"""
+
+
+def database_floor(workdir: Path, records: int) -> float:
+    """Rows per second SQLite itself takes into the timeline table, rows prepared
+    beforehand: no import can beat it, so it puts the ratio in proportion."""
+    db_dir = workdir / "db-floor"
+    shutil.rmtree(db_dir, ignore_errors=True)
+    db_dir.mkdir()
+    out = subprocess.run([sys.executable, "-c", FLOOR_SCRIPT, str(db_dir), str(records)], check=True, capture_output=True, text=True)
+    return float(out.stdout.split()[0])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
@@ -121,6 +166,9 @@ def main() -> None:
         files[size] = (slack, log)
     slack_parse, log_parse = parse_only(*files[args.records])
     print(f"parse only ({args.records:,} records): slack {slack_parse:,.0f}/s, log {log_parse:,.0f}/s")
+    floor = database_floor(args.workdir, args.records)
+    print(f"database floor (prepared rows into SQLite, no parsing): {floor:,.0f}/s "
+          f"= {floor / slack_parse:.2f} of slack parse-only, {floor / log_parse:.2f} of log parse-only")
     for size in sizes:
         slack, log = files[size]
         added, seconds, slack_rss = run_import(args.workdir, slack, "slack", "inc")
@@ -129,7 +177,7 @@ def main() -> None:
         log_rate = added_log / seconds_log
         print(f"{size:>9,} records: slack import {slack_rate:,.0f}/s (ratio {slack_rate / slack_parse:.2f}), "
               f"peak RSS {slack_rss / 1024:.0f} MiB; log import {log_rate:,.0f}/s (ratio {log_rate / log_parse:.2f}), "
-              f"peak RSS {log_rss / 1024:.0f} MiB")
+              f"peak RSS {log_rss / 1024:.0f} MiB; against the database floor: slack {slack_rate / floor:.2f}, log {log_rate / floor:.2f}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,11 @@ from cairn.importers.base import Progress
 
 MAX_JSON_BYTES = 200 * 1024 * 1024
 
+try:
+    from orjson import loads as fast_loads
+except ImportError:  # an optional speed-up; the standard library reads the same documents
+    fast_loads = None
+
 
 def load_json(path: Path, progress: Progress) -> Any:
     """Parse a JSON file, naming the line of a syntax error."""
@@ -19,16 +24,36 @@ def load_json(path: Path, progress: Progress) -> Any:
         raise ImportFailed(f"{size} bytes is more than this importer reads at once ({MAX_JSON_BYTES})", source=str(path))
     raw = path.read_bytes()
     progress(len(raw))
+    return parse_json(raw, str(path))
+
+
+def parse_json(raw: bytes, where: str) -> Any:
+    """Parse a JSON document; errors name `where` and the line.
+
+    orjson reads well-formed files several times faster than the standard
+    library. Anything it refuses (bad syntax, but also what the standard
+    library accepts, such as lone surrogates) is read again by the standard
+    library, which gives the same results and errors as always; hostile input
+    only costs a second parse. One difference remains: orjson reads an integer
+    past 64 bits as a float, and no importer reads numbers that large (as
+    times they are out of range either way).
+    """
+    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    if fast_loads is not None:
+        try:
+            return fast_loads(body)
+        except ValueError:
+            pass
     try:
-        text = raw.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ImportFailed("not valid UTF-8", source=str(path), line=raw[: error.start].count(b"\n") + 1) from None
+        raise ImportFailed("not valid UTF-8", source=where, line=raw[: error.start].count(b"\n") + 1) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise ImportFailed(f"not JSON: {error.msg}", source=str(path), line=error.lineno) from None
+        raise ImportFailed(f"not JSON: {error.msg}", source=where, line=error.lineno) from None
     except RecursionError:
-        raise ImportFailed("not JSON this importer can read: nested too deeply", source=str(path)) from None
+        raise ImportFailed("not JSON this importer can read: nested too deeply", source=where) from None
 
 
 def sniff_json(head: bytes) -> str:

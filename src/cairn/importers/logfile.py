@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import re
+import zlib
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 from cairn.errors import ImportFailed
-from cairn.importers.base import Filtered, ImportOptions, Progress, RawEvent, Record, Rejected, in_window, open_text_lines
+from cairn.importers.base import (
+    Filtered,
+    ImportOptions,
+    Progress,
+    RawEvent,
+    Record,
+    Rejected,
+    in_window,
+    open_text_lines,
+)
+from cairn.importers.jsonfile import fast_loads
 from cairn.importers.timestamps import FORMATS, detect_format, parse_value
 
 LEVELS = ["trace", "debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
@@ -21,12 +31,19 @@ LEVEL_ALIASES = {
     "critical": "critical", "fatal": "critical", "alert": "alert", "emerg": "emergency", "emergency": "emergency",
     "panic": "emergency", "severe": "error",
 }
-_LEVEL_IN_TEXT = re.compile(r"\b(" + "|".join(sorted(LEVEL_ALIASES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+# Levels as logs write them: lower, UPPER or Capitalised. Spelled out rather than
+# matched with IGNORECASE, which costs several times more on every line.
+_LEVEL_IN_TEXT = re.compile(
+    r"\b("
+    + "|".join(sorted({v for a in LEVEL_ALIASES for v in (a, a.upper(), a.capitalize())}, key=len, reverse=True))
+    + r")\b"
+)
 TIME_KEYS = ("timestamp", "time", "ts", "@timestamp", "datetime", "date", "t", "created_at", "eventTime")
 MESSAGE_KEYS = ("message", "msg", "text", "log", "event", "description", "summary")
 LEVEL_KEYS = ("level", "severity", "lvl", "loglevel", "log.level", "levelname")
 ACTOR_KEYS = ("user", "actor", "logger", "service", "host", "hostname", "app")
 TEXT_LIMIT = 4000
+_SEPARATORS = " -:|]\t"
 STRUCTURED = ("jsonl", "csv")
 
 
@@ -97,17 +114,24 @@ class LogFileImporter:
                     source=str(path),
                 )
         minimum = level_rank(options.level)
+        windowed = minimum is not None or options.since is not None or options.until is not None
         current: tuple[int, str, datetime, str | None] | None = None  # continuation lines join their entry
+        parse, zone, name = fmt.parse, options.zone, path.name
+        find_level = _LEVEL_IN_TEXT.search
 
         def emit(entry: tuple[int, str, datetime, str | None]) -> Record:
             number, text, at, level = entry
-            return _left_out(f"{path}:{number}", at, level, options, minimum) or _event(at, text, level, None, path, number)
+            if windowed:
+                left_out = _left_out(f"{path}:{number}", at, level, options, minimum)
+                if left_out is not None:
+                    return left_out
+            return _event(at, text, level, None, path, number, name)
 
         for number, line in open_text_lines(path, progress):
-            if not line.strip():
-                continue
-            stamp = fmt.parse(line, options.zone, year)
+            stamp = parse(line, zone, year)
             if stamp is None:
+                if not line.strip():
+                    continue
                 if current is not None and (line[:1].isspace() or line.startswith(("Traceback", "Caused by"))):
                     current = (current[0], current[1] + "\n" + line, current[2], current[3])
                     continue
@@ -118,12 +142,16 @@ class LogFileImporter:
                 continue
             if current is not None:
                 yield emit(current)
-            body = line[stamp.end :].strip(" -:|]\t")
-            level_match = _LEVEL_IN_TEXT.search(line[: stamp.end + 40])
-            level = level_match.group(1) if level_match else None
-            if level:  # the level is shown as a prefix; do not repeat it
-                body = re.sub(rf"^\[?{re.escape(level)}\]?[:\s]*", "", body, count=1)
-            current = (number, body or line, stamp.at, level)
+            at, body_start = stamp
+            level_match = find_level(line, 0, body_start + 40)
+            level = None
+            if level_match is not None:
+                level = level_match[1]
+                # A level written as a prefix of the message is shown once, as [LEVEL], not repeated.
+                if level_match.start() >= body_start and not line[body_start : level_match.start()].strip(_SEPARATORS + "["):
+                    body_start = level_match.end()
+            body = line[body_start:].strip(_SEPARATORS)
+            current = (number, body or line, at, level)
         if current is not None:
             yield emit(current)
 
@@ -209,6 +237,12 @@ def _utc():  # type: ignore[no-untyped-def]
 
 
 def _loads(line: str) -> object:
+    """One JSON-lines record, or None; orjson first, as in jsonfile.parse_json."""
+    if fast_loads is not None:
+        try:
+            return fast_loads(line)
+        except ValueError:
+            pass
     try:
         return json.loads(line)
     except (ValueError, RecursionError):
@@ -235,9 +269,13 @@ def _csv_time_column(header: list[str]) -> int | None:
     return None
 
 
-def _event(at: datetime, text: str, level: str | None, actor: str | None, path: Path, number: int) -> RawEvent:
+def _event(
+    at: datetime, text: str, level: str | None, actor: str | None, path: Path, number: int, name: str | None = None
+) -> RawEvent:
     body = text.strip()[:TEXT_LIMIT] or "(empty log line)"
     if level:
         body = f"[{level.upper()}] {body}"
-    digest = hashlib.sha1(f"{number}\x1f{at.isoformat()}\x1f{body}".encode("utf-8", "replace")).hexdigest()[:20]
-    return RawEvent(at=at, kind="note", text=body, actor=actor[:200] if actor else None, source="log", ref=f"{path.name}:{digest}", where=f"{path}:{number}")
+    # The reference is the line number plus a checksum of what was read there: the same file
+    # imported again gives the same references; a different file of the same name does not.
+    checksum = zlib.crc32(body.encode("utf-8", "surrogatepass"), int(at.timestamp() * 1_000_000) & 0xFFFFFFFF)
+    return RawEvent(at, "note", body, actor[:200] if actor else None, "log", f"{name or path.name}:{number}:{checksum:08x}", f"{path}:{number}")

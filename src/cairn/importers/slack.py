@@ -3,7 +3,6 @@ files) and the JSON of conversations.history / conversations.replies."""
 
 from __future__ import annotations
 
-import json
 import re
 import zipfile
 from collections.abc import Iterator
@@ -13,17 +12,16 @@ from typing import Any
 
 from cairn.domain.times import EARLIEST_YEAR, LATEST_YEAR
 from cairn.errors import ImportFailed
-from cairn.importers.base import Filtered, ImportOptions, Progress, RawEvent, Record, Rejected, in_window
-from cairn.importers.jsonfile import load_json, sniff_json
+from cairn.importers.base import Filtered, ImportOptions, Progress, RawEvent, Record, Rejected
+from cairn.importers.jsonfile import load_json, parse_json, sniff_json
 
 NOISE_SUBTYPES = {
     "channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_name", "channel_archive",
     "channel_unarchive", "group_join", "group_leave", "bot_add", "bot_remove", "pinned_item", "unpinned_item",
     "reminder_add", "joiner_notification",
 }
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]+))?>")
-_CHANNEL = re.compile(r"<#C[A-Z0-9]+\|([^>]+)>")
-_LINK = re.compile(r"<(https?://[^|>]+)(?:\|([^>]+))?>")
+# One pass over a message's markup: user mentions, channel links, web links.
+_MARKUP = re.compile(r"<(?:@([UW][A-Z0-9]+)(?:\|([^>]+))?|#C[A-Z0-9]+\|([^>]+)|(https?://[^|>]+)(?:\|([^>]+))?)>")
 _DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 TEXT_LIMIT = 4000
 
@@ -92,41 +90,49 @@ class SlackImporter:
 
     def _messages(self, messages: list[Any], channel: str, users: dict[str, str], where_base: str, options: ImportOptions) -> Iterator[Record]:
         threads: dict[str, str] = {}
+        plain = _plain_text(users)
+        since, until = options.since, options.until
         for index, message in enumerate(messages):
-            where = f"{where_base} [{index}]"
             if not isinstance(message, dict):
-                yield Rejected(where, "a message must be an object")
+                yield Rejected(f"{where_base} [{index}]", "a message must be an object")
                 continue
-            at = _ts(message.get("ts"))
+            get = message.get
+            ts_value = get("ts")
+            at = _ts(ts_value)
             if at is None:
-                yield Rejected(where, f"no readable ts {str(message.get('ts'))[:30]!r}")
+                yield Rejected(f"{where_base} [{index}]", f"no readable ts {str(ts_value)[:30]!r}")
                 continue
-            subtype = message.get("subtype")
-            if subtype in NOISE_SUBTYPES:
-                yield Filtered(where, f"{subtype}")
+            subtype = get("subtype")
+            if subtype is not None:
+                if subtype in NOISE_SUBTYPES:
+                    yield Filtered(f"{where_base} [{index}]", f"{subtype}")
+                    continue
+                if subtype == "bot_message":
+                    yield Filtered(f"{where_base} [{index}]", "bot message")
+                    continue
+            if get("bot_id"):
+                yield Filtered(f"{where_base} [{index}]", "bot message")
                 continue
-            if message.get("bot_id") or subtype == "bot_message":
-                yield Filtered(where, "bot message")
+            if (since is not None and at < since) or (until is not None and at >= until):
+                yield Filtered(f"{where_base} [{index}]", "outside the time window")
                 continue
-            if not in_window(at, options):
-                yield Filtered(where, "outside the time window")
+            raw_text = get("text")
+            text = plain(raw_text if type(raw_text) is str else str(raw_text or ""))
+            if not text:
+                text = "(shared a file)" if get("files") else ""
+            if not text:
+                yield Filtered(f"{where_base} [{index}]", "empty message")
                 continue
-            text = _plain(str(message.get("text") or ""), users)
-            if not text.strip():
-                files = message.get("files")
-                text = "(shared a file)" if files else ""
-            if not text.strip():
-                yield Filtered(where, "empty message")
-                continue
-            ts = str(message["ts"])
-            thread = message.get("thread_ts")
+            ts = ts_value if type(ts_value) is str else str(ts_value)
+            thread = get("thread_ts")
             if thread and str(thread) != ts:
                 parent = threads.get(str(thread))
                 text = f"↳ in thread{f' on “{parent}”' if parent else ''}: {text}"
             else:
                 threads[ts] = text[:60]
-            actor = users.get(str(message.get("user", ""))) or _profile_name(message) or message.get("user")
-            yield RawEvent(at, "communication", text[:TEXT_LIMIT], str(actor)[:200] if actor else None, "slack", f"{channel}:{ts}", where)
+            user = get("user")
+            actor = users.get(str(user) if user is not None else "") or _profile_name(message) or user
+            yield RawEvent(at, "communication", text[:TEXT_LIMIT], str(actor)[:200] if actor else None, "slack", f"{channel}:{ts}", f"{where_base} [{index}]")
 
 
 class _Source:
@@ -149,7 +155,7 @@ class _FolderSource(_Source):
         target = self.root / name
         if not target.exists():
             return None
-        return _parse(target.read_bytes(), f"{path}/{name}")
+        return parse_json(target.read_bytes(), f"{path}/{name}")
 
 
 class _ZipSource(_Source):
@@ -174,23 +180,12 @@ class _ZipSource(_Source):
             return None
         if info.file_size > 200 * 1024 * 1024:
             raise ImportFailed(f"{name} is too large ({info.file_size} bytes)", source=str(path))
-        return _parse(self.archive.read(info), f"{path}:{name}")
-
-
-def _parse(raw: bytes, where: str) -> Any:
-    try:
-        return json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as error:
-        raise ImportFailed("not valid UTF-8", source=where, line=raw[: error.start].count(b"\n") + 1) from None
-    except json.JSONDecodeError as error:
-        raise ImportFailed(f"not JSON: {error.msg}", source=where, line=error.lineno) from None
-    except RecursionError:
-        raise ImportFailed("JSON nested too deeply", source=where) from None
+        return parse_json(self.archive.read(info), f"{path}:{name}")
 
 
 def _ts(value: Any) -> datetime | None:
     try:
-        seconds = float(str(value))
+        seconds = float(value if type(value) is str else str(value))
     except (TypeError, ValueError):
         return None
     if seconds != seconds:
@@ -221,8 +216,21 @@ def _profile_name(message: dict[str, Any]) -> str | None:
     return None
 
 
-def _plain(text: str, users: dict[str, str]) -> str:
-    text = _MENTION.sub(lambda m: "@" + (users.get(m[1]) or m[2] or m[1]), text)
-    text = _CHANNEL.sub(lambda m: "#" + m[1], text)
-    text = _LINK.sub(lambda m: m[2] or m[1], text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+def _plain_text(users: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Slack's markup made readable: <@U1|name> to @Name, <#C1|ops> to #ops,
+    <https://x|label> to label, entities decoded; whitespace trimmed."""
+
+    def replace(match: re.Match[str]) -> str:
+        if match[1] is not None:
+            return "@" + (users.get(match[1]) or match[2] or match[1])
+        if match[3] is not None:
+            return "#" + match[3]
+        return match[5] or match[4]
+
+    def plain(text: str) -> str:
+        if "<" not in text and "&" not in text:
+            return text.strip()
+        text = _MARKUP.sub(replace, text)
+        return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+
+    return plain

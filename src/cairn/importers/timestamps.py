@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -13,8 +14,7 @@ from cairn.domain.times import EARLIEST_YEAR, LATEST_YEAR
 MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
 
 
-@dataclass(frozen=True)
-class Stamp:
+class Stamp(NamedTuple):
     at: datetime  # aware UTC
     end: int  # where the timestamp ends in the line
 
@@ -36,7 +36,7 @@ class TimestampFormat:
             return None
         if not EARLIEST_YEAR <= at.year <= LATEST_YEAR:
             return None
-        return Stamp(at.astimezone(timezone.utc), match.end())
+        return Stamp(at if at.tzinfo is timezone.utc else at.astimezone(timezone.utc), match.end())
 
 
 def _fraction(text: str | None) -> int:
@@ -54,8 +54,12 @@ def _zone_of(offset: str | None, zone: ZoneInfo):  # type: ignore[no-untyped-def
 
 
 def _iso(m: re.Match[str], zone: ZoneInfo, _year: int) -> datetime:
-    day = datetime.fromisoformat(f"{m['date']}T{m['time']}")  # C-fast; strptime is not
-    return day.replace(microsecond=_fraction(m["frac"]), tzinfo=_zone_of(m["off"], zone))
+    try:
+        at = datetime.fromisoformat(m[0])  # C-fast, and reads most ISO 8601 forms whole; strptime is not
+    except ValueError:  # e.g. a lower-case z
+        day = datetime.fromisoformat(f"{m['date']}T{m['time']}")
+        return day.replace(microsecond=_fraction(m["frac"]), tzinfo=_zone_of(m["off"], zone))
+    return at if at.tzinfo is not None else at.replace(tzinfo=zone)
 
 
 def _slash(m: re.Match[str], zone: ZoneInfo, _year: int) -> datetime:

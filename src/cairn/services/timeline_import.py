@@ -11,20 +11,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import select
 
 from cairn.analysis.gaps import Gap, quiet_gaps
 from cairn.domain.enums import KeyMoment
 from cairn.domain.times import now_utc, parse_when, require_zone
 from cairn.errors import ImportFailed
-from cairn.importers.base import Filtered, ImportOptions, Progress, RawEvent, Rejected, detect, importers
+from cairn.importers.base import ImportOptions, Progress, RawEvent, Rejected, detect, importers
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.convert import moments_of
 from cairn.services.incidents import key_of, require_incident, touch
-from cairn.storage.models import TimelineEvent
 
 BATCH = 2000
 REJECTED_KEPT = 200  # reasons listed in the summary; the count is always exact
@@ -36,6 +35,7 @@ PROPOSALS = {
     KeyMoment.MITIGATED: ("mitigation",),
     KeyMoment.RESOLVED: ("resolution",),
 }
+MOMENT_OF_KIND = {kind: moment for moment, kinds in PROPOSALS.items() for kind in kinds}
 
 
 @dataclass
@@ -89,12 +89,7 @@ def import_timeline(
         firsts = store_records(session, incident, importer.read(path, opts, progress), summary)
         current = moments_of(incident)
         summary.proposals = {m: v for m, v in firsts.items() if current.get(m) != v[0]}
-        times = session.scalars(
-            select(TimelineEvent.at)
-            .where(TimelineEvent.incident_id == incident.id)
-            .order_by(TimelineEvent.at)
-            .execution_options(yield_per=10_000)
-        )
+        times = _event_times(session, incident.id)
         summary.gaps = quiet_gaps(times, threshold=gap_threshold, start=incident.started_at, end=incident.resolved_at)
         if summary.added:
             touch(incident)
@@ -113,14 +108,17 @@ def store_records(session, incident, records, summary: ImportSummary) -> dict[Ke
 
     Memory stays flat whatever the input size: duplicates are left to the
     database's unique (incident, source, reference) constraint, and the rows
-    that were really inserted are counted from RETURNING.
+    that were really inserted are counted from the driver's rowcount. This
+    loop runs once per record, so it keeps to plain tuples and local names.
     """
     connection = session.connection()
-    dialect = connection.dialect.name
+    sqlite = connection.dialect.name == "sqlite"
     sql = _INSERT_SQL.format(placeholder="?" if connection.dialect.paramstyle == "qmark" else "%s")
     batch: dict[tuple[str, str], tuple] = {}
     firsts: dict[KeyMoment, tuple[datetime, str]] = {}
-    created = _db_time(now_utc(), dialect)
+    created = _db_time(now_utc(), sqlite)
+    incident_id = incident.id
+    moment_of_kind = MOMENT_OF_KIND.get
 
     def flush() -> None:
         if batch:
@@ -131,20 +129,29 @@ def store_records(session, incident, records, summary: ImportSummary) -> dict[Ke
             batch.clear()
 
     for item in records:
-        if isinstance(item, Rejected):
-            summary.rejected += 1
-            if len(summary.rejections) < REJECTED_KEPT:
-                summary.rejections.append(item)
+        if type(item) is not RawEvent:
+            if isinstance(item, Rejected):
+                summary.rejected += 1
+                if len(summary.rejections) < REJECTED_KEPT:
+                    summary.rejections.append(item)
+            else:
+                summary.filtered += 1
             continue
-        if isinstance(item, Filtered):
-            summary.filtered += 1
-            continue
-        ref = stored_ref(item.ref)
-        if (item.source, ref) in batch:
+        at, kind, text, actor, source, ref, _where = item
+        if at.tzinfo is not timezone.utc:
+            at = at.astimezone(timezone.utc)
+        if len(ref) > 300:
+            ref = stored_ref(ref)
+        slot = (source, ref)
+        if slot in batch:
             summary.duplicates += 1
             continue
-        _note_proposal(firsts, item)
-        batch[(item.source, ref)] = _row(incident.id, item, ref, created, dialect)
+        moment = moment_of_kind(kind)
+        if moment is not None:
+            _note_proposal(firsts, moment, at, text)
+        # Naive UTC text on SQLite, as the column type stores it ("+00:00" cut off; replace() costs more).
+        stored_at = at.isoformat(" ", "microseconds")[:26] if sqlite else at
+        batch[slot] = (incident_id, stored_at, kind, actor, text, source, ref, created)
         if len(batch) >= BATCH:
             flush()
     flush()
@@ -158,9 +165,25 @@ _INSERT_SQL = (
 )
 
 
-def _db_time(moment: datetime, dialect: str):  # type: ignore[no-untyped-def]
+def _event_times(session, incident_id: int) -> Iterator[datetime]:  # type: ignore[no-untyped-def]
+    """Every event time of the incident in order, streamed; read raw, since the
+    column type's per-row conversion costs more than the query."""
+    connection = session.connection().execution_options(stream_results=True)
+    placeholder = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    result = connection.exec_driver_sql(
+        f"SELECT at FROM timeline_events WHERE incident_id = {placeholder} ORDER BY at", (incident_id,)
+    )
+    sqlite = connection.dialect.name == "sqlite"
+    for partition in result.partitions(10_000):
+        if sqlite:  # naive UTC text
+            yield from (datetime.fromisoformat(f"{row[0]}+00:00") for row in partition)
+        else:
+            yield from (row[0] for row in partition)
+
+
+def _db_time(moment: datetime, sqlite: bool):  # type: ignore[no-untyped-def]
     """What the UTC column type would store: naive UTC text on SQLite, aware values elsewhere."""
-    if dialect == "sqlite":
+    if sqlite:
         utc = moment if moment.tzinfo is timezone.utc else moment.astimezone(timezone.utc)
         return utc.replace(tzinfo=None).isoformat(" ", "microseconds")
     return moment
@@ -176,14 +199,12 @@ def _importer(path: Path, source: str | None):  # type: ignore[no-untyped-def]
     return chosen
 
 
-def _note_proposal(firsts: dict[KeyMoment, tuple[datetime, str]], event: RawEvent) -> None:
-    for moment, kinds in PROPOSALS.items():
-        if event.kind not in kinds:
-            continue
-        seen = firsts.get(moment)
-        later_wins = moment == KeyMoment.RESOLVED
-        if seen is None or (event.at > seen[0] if later_wins else event.at < seen[0]):
-            firsts[moment] = (event.at, event.text[:120])
+def _note_proposal(firsts: dict[KeyMoment, tuple[datetime, str]], moment: KeyMoment, at: datetime, text: str) -> None:
+    """The first alert, acknowledgement and mitigation, and the last resolution."""
+    seen = firsts.get(moment)
+    later_wins = moment == KeyMoment.RESOLVED
+    if seen is None or (at > seen[0] if later_wins else at < seen[0]):
+        firsts[moment] = (at, text[:120])
 
 
 def stored_ref(ref: str) -> str:
@@ -193,5 +214,3 @@ def stored_ref(ref: str) -> str:
     return "sha1:" + hashlib.sha1(ref.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _row(incident_id: int, event: RawEvent, ref: str, created, dialect: str) -> tuple:  # type: ignore[no-untyped-def]
-    return (incident_id, _db_time(event.at, dialect), event.kind, event.actor, event.text, event.source, ref, created)
