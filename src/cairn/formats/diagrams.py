@@ -70,7 +70,8 @@ def markdown_section(doc: IncidentDoc, diagrams: Diagrams, linked_stem: str | No
         images.append(("Contributing factors of " + heading, f"{linked_stem or 'diagram'}.factors.svg", diagrams.factor_svg))
     lines = [f"## {SECTION_TITLE}", "", SECTION_NOTE, ""]
     for alt, name, svg in images:
-        target = (f"<{name}>" if " " in name else name) if linked_stem else _data_uri(svg)
+        # CommonMark: a destination with spaces or parentheses must be written in <...>.
+        target = (f"<{name}>" if any(c in name for c in " ()") else name) if linked_stem else _data_uri(svg)
         safe_alt = alt.replace("[", "(").replace("]", ")").replace("\n", " ")
         lines += [f"![{safe_alt}]({target})", ""]
     if diagrams.factor_note:

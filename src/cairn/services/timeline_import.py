@@ -168,10 +168,12 @@ _INSERT_SQL = (
 def _event_times(session, incident_id: int) -> Iterator[datetime]:  # type: ignore[no-untyped-def]
     """Every event time of the incident in order, streamed; read raw, since the
     column type's per-row conversion costs more than the query."""
-    connection = session.connection().execution_options(stream_results=True)
+    connection = session.connection()
     placeholder = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    # Per statement: Connection.execution_options() would change the session's connection for good.
     result = connection.exec_driver_sql(
-        f"SELECT at FROM timeline_events WHERE incident_id = {placeholder} ORDER BY at", (incident_id,)
+        f"SELECT at FROM timeline_events WHERE incident_id = {placeholder} ORDER BY at", (incident_id,),
+        execution_options={"stream_results": True},
     )
     sqlite = connection.dialect.name == "sqlite"
     for partition in result.partitions(10_000):
