@@ -80,12 +80,14 @@ def test_no_secret_or_personal_data_leaks_into_any_public_format(ctx) -> None:
 
     key = import_document(ctx, DOC).key
     outputs = {fmt: export_public(ctx, key, fmt) for fmt in ("markdown", "json", "html")}
-    # The diagrams too: the Markdown's embedded images decoded, and the JSON's SVG and DOT text.
+    # The diagrams too: the Markdown's embedded images decoded, the JSON's SVG and DOT text, and its executive summary.
     with_diagrams = export_file(ctx, key, "markdown", public=True).body.decode()
     images = re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", with_diagrams)
     assert len(images) == 2
     outputs["markdown diagrams"] = with_diagrams + "".join(base64.b64decode(image).decode() for image in images)
-    outputs["json diagrams"] = json.dumps(json.loads(export_file(ctx, key, "json", public=True).body)["diagrams"], ensure_ascii=False)
+    full_json = json.loads(export_file(ctx, key, "json", public=True).body)
+    assert {"diagrams", "executive_summary"} <= set(full_json)
+    outputs["json with diagrams and summary"] = json.dumps(full_json, ensure_ascii=False)
     pdf = export_pdf(ctx, key, public=True)
     outputs["pdf"] = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     leaks = ["hunter2hunter2", "AKIAIOSFODNN7EXAMPLE", "xoxb-123456789012", "sk_live_4eC39", "s3cr3t-P4ss", "Zm9vYmFyYmF6cXV4cXV1eA",
