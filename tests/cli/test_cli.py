@@ -37,6 +37,8 @@ def test_the_tour_from_the_readme_works_end_to_end(cli, opened, tmp_path):
     assert shown.exit_code == 0
     for expected in ("Checkout API returns 502", "time to detect", "15m", "time to resolve", "1h 12m", "rolled back"):
         assert expected in shown.output
+    at_a_glance = shown.output.split("At a glance")[1].split("Key moments")[0]
+    assert "1h 12m until resolved" in at_a_glance and "not recorded yet" in at_a_glance  # no impact figures yet
 
     exported = cli("export", "INC-1", "--format", "markdown")
     assert exported.exit_code == 0 and exported.output.startswith("---\n")

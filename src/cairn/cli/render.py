@@ -57,6 +57,7 @@ def incident_view(doc: "IncidentDoc") -> None:
     from rich.panel import Panel
     from rich.table import Table
 
+    from cairn.domain.executive import executive_summary
     from cairn.domain.moments import durations
     from cairn.domain.times import format_duration, format_local, require_zone
 
@@ -77,6 +78,14 @@ def incident_view(doc: "IncidentDoc") -> None:
     if extras:
         head += "\n" + _escape("  ".join(extras))
     out.print(Panel(head, expand=False))
+
+    glance = executive_summary(doc)
+    summary = Table(title="At a glance", show_edge=False, show_header=False, title_justify="left")
+    summary.add_column("question", style="bold")
+    summary.add_column("answer")
+    for label, text in glance.rows():
+        summary.add_row(label, _escape(text) if text else "[dim]not recorded yet[/]")
+    out.print(summary)
 
     moments = Table(title="Key moments", show_edge=False, header_style="bold", title_justify="left")
     moments.add_column("moment")
