@@ -136,7 +136,7 @@ class TimelineEvent(Base):
     __tablename__ = "timeline_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     kind: Mapped[str] = mapped_column(String(30))
     actor: Mapped[str | None] = mapped_column(String(200))
@@ -147,7 +147,11 @@ class TimelineEvent(Base):
 
     incident: Mapped[Incident] = relationship(back_populates="events")
 
-    __table_args__ = (UniqueConstraint("incident_id", "source", "source_ref", name="uq_timeline_events_source_ref"),)
+    # (incident, time) serves every timeline read in order, and lookups by incident alone.
+    __table_args__ = (
+        UniqueConstraint("incident_id", "source", "source_ref", name="uq_timeline_events_source_ref"),
+        Index("ix_timeline_events_incident_id_at", "incident_id", "at"),
+    )
 
 
 class Participant(Base):
