@@ -132,10 +132,10 @@ def test_the_pdf_export_carries_the_whole_postmortem_as_text(ctx, cli, tmp_path)
 
     import pypdf
 
-    from cairn.services.portable import export_pdf
+    from cairn.services.portable import export_file
 
     key = import_document(ctx, CHECKOUT_OUTAGE.replace("## Summary\n", "## Summary\n\n![tracker](https://example.com/pixel.png)\n")).key
-    pdf = export_pdf(ctx, key)
+    pdf = export_file(ctx, key, "pdf").body
     assert pdf.startswith(b"%PDF-")
     text = " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     doc = show_incident(ctx, key)

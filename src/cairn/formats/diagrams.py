@@ -2,7 +2,7 @@
 
 The timeline chart and the contributing-factor graph are derived from the
 data: JSON carries them under `diagrams`, Markdown in a last section titled
-`Diagrams (drawn by Cairn)` which the Markdown reader skips, so a document
+`DIAGRAMS_TITLE` which the Markdown reader skips, so a document
 with diagrams still imports to the same incident.
 """
 
@@ -16,7 +16,6 @@ from cairn.domain.document import DIAGRAMS_TITLE, IncidentDoc
 from cairn.formats.factor_graph import factor_dot, factor_graph_or_note
 from cairn.formats.timeline_svg import timeline_svg
 
-SECTION_TITLE = DIAGRAMS_TITLE
 SECTION_NOTE = "<!-- Drawn from the data above when exported; Cairn ignores this section on import. -->"
 SVG_PROLOG = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
@@ -61,19 +60,21 @@ def _data_uri(svg: str) -> str:
 
 
 def markdown_section(doc: IncidentDoc, diagrams: Diagrams, linked_stem: str | None = None) -> str:
-    """The Markdown section: images linked to files written beside the document
-    (`linked_stem`), or embedded as data: URIs when there is only one file."""
-    heading = f"{doc.key or ''} {doc.title}".strip()
-    files = diagrams.files(linked_stem or "diagram")
-    images = [("Timeline of " + heading, next(iter(files)), diagrams.timeline_svg)]
+    """The Markdown section: images linked to the files `Diagrams.files(linked_stem)`
+    written beside the document, or embedded as data: URIs without a stem."""
+    heading = f"{doc.key or ''} {doc.title}".strip().replace("[", "(").replace("]", ")")
+    images = [(f"Timeline of {heading}", "timeline", diagrams.timeline_svg)]
     if diagrams.factor_svg:
-        images.append(("Contributing factors of " + heading, f"{linked_stem or 'diagram'}.factors.svg", diagrams.factor_svg))
-    lines = [f"## {SECTION_TITLE}", "", SECTION_NOTE, ""]
-    for alt, name, svg in images:
-        # CommonMark: a destination with spaces or parentheses must be written in <...>.
-        target = (f"<{name}>" if any(c in name for c in " ()") else name) if linked_stem else _data_uri(svg)
-        safe_alt = alt.replace("[", "(").replace("]", ")").replace("\n", " ")
-        lines += [f"![{safe_alt}]({target})", ""]
+        images.append((f"Contributing factors of {heading}", "factors", diagrams.factor_svg))
+    lines = [f"## {DIAGRAMS_TITLE}", "", SECTION_NOTE, ""]
+    for alt, part, svg in images:
+        if linked_stem is None:
+            target = _data_uri(svg)
+        else:
+            name = f"{linked_stem}.{part}.svg"
+            # CommonMark: a destination with spaces or parentheses must be written in <...>.
+            target = f"<{name}>" if any(c in name for c in " ()") else name
+        lines += [f"![{alt}]({target})", ""]
     if diagrams.factor_note:
         lines += [f"*{diagrams.factor_note}*", ""]
     return "\n".join(lines)

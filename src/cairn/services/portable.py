@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from cairn.domain.document import IncidentDoc
 from cairn.domain.enums import PostmortemStatus
-from cairn.domain.keys import format_key, parse_key
 from cairn.domain.executive import executive_summary
+from cairn.domain.keys import format_key, parse_key
 from cairn.domain.moments import durations_seconds
 from cairn.domain.redaction import Redaction, public_version
 from cairn.domain.times import now_utc
@@ -57,22 +57,10 @@ def export_incident(ctx: Context, key: str, fmt: str = "markdown") -> str:
     return render(doc, fmt)
 
 
-def export_pdf(ctx: Context, key: str, *, public: bool = False) -> bytes:
-    """The postmortem as a printed PDF (the HTML export, laid out by WeasyPrint)."""
-    from cairn.formats.pdf import render_pdf
-
-    return render_pdf(_document(ctx, key, public=public))
-
-
 def _document(ctx: Context, key: str, *, public: bool) -> IncidentDoc:
     with ctx.db.transaction() as session:
         doc = to_doc(require_incident(session, ctx, key, full=True), ctx.settings.key_prefix)
     return public_version(doc)[0] if public else doc
-
-
-def export_public(ctx: Context, key: str, fmt: str = "markdown") -> str:
-    """The public version: secrets, personal data and internal hosts redacted, internal sections left out."""
-    return render(_document(ctx, key, public=True), fmt)
 
 
 @dataclass(frozen=True)

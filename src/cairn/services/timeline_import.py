@@ -9,17 +9,23 @@ whole. Key moments are proposed from the data, not set: the user confirms.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from collections.abc import Iterator
 from pathlib import Path
-
 
 from cairn.analysis.gaps import Gap, quiet_gaps
 from cairn.domain.enums import KeyMoment
 from cairn.domain.times import now_utc, parse_when, require_zone
 from cairn.errors import ImportFailed
-from cairn.importers.base import ImportOptions, Progress, RawEvent, Rejected, detect, importers
+from cairn.importers.base import (
+    ImportOptions,
+    Progress,
+    RawEvent,
+    Rejected,
+    detect,
+    importers,
+)
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.convert import moments_of
@@ -149,8 +155,7 @@ def store_records(session, incident, records, summary: ImportSummary) -> dict[Ke
         moment = moment_of_kind(kind)
         if moment is not None:
             _note_proposal(firsts, moment, at, text)
-        # Naive UTC text on SQLite, as the column type stores it ("+00:00" cut off; replace() costs more).
-        stored_at = at.isoformat(" ", "microseconds")[:26] if sqlite else at
+        stored_at = at.isoformat(" ", "microseconds")[:26] if sqlite else at  # _db_time, inlined: `at` is UTC here
         batch[slot] = (incident_id, stored_at, kind, actor, text, source, ref, created)
         if len(batch) >= BATCH:
             flush()
@@ -187,7 +192,7 @@ def _db_time(moment: datetime, sqlite: bool):  # type: ignore[no-untyped-def]
     """What the UTC column type would store: naive UTC text on SQLite, aware values elsewhere."""
     if sqlite:
         utc = moment if moment.tzinfo is timezone.utc else moment.astimezone(timezone.utc)
-        return utc.replace(tzinfo=None).isoformat(" ", "microseconds")
+        return utc.isoformat(" ", "microseconds")[:26]  # "+00:00" cut off: cheaper than replace(tzinfo=None)
     return moment
 
 
