@@ -42,6 +42,14 @@ class Conflict(CairnError):
     title = "conflict"
 
 
+class StaleWrite(Conflict):
+    """The incident changed between reading it and writing it (the version
+    compare-and-swap matched no row); the whole use case may be run again."""
+
+    def __init__(self, message: str = "this incident was changed by someone else while your change was being saved: reload it and try again") -> None:
+        super().__init__(message)
+
+
 class InvalidInput(CairnError):
     status_code = 422
     title = "invalid input"

@@ -185,3 +185,23 @@ def test_serve_builds_the_app_on_the_configured_address(cli, monkeypatch):
     result = cli("serve", "--port", "8123")
     assert result.exit_code == 0, result.output
     assert calls == {"address": ("127.0.0.1", 8123), "health": {"status": "ok"}}
+
+
+def test_a_restricted_incident_opened_from_the_terminal_stays_visible_to_its_opener(cli, database_url, tmp_path):
+    from cairn.config import Settings
+    from cairn.services.accounts import principal_of
+    from cairn.services.context import open_context
+    from cairn.services.incidents import list_incidents, show_incident
+    from cairn.services.people import require_user
+
+    assert cli("user", "create", "dana", "--role", "responder").exit_code == 0
+    opened = cli("incident", "open", "Payroll export leaked", "--severity", "SEV1", "--restricted", env={"CAIRN_USER": "dana"})
+    assert opened.exit_code == 0, opened.output
+    ctx = open_context(Settings(database_url=database_url, data_dir=tmp_path / "data"))
+    try:
+        with ctx.db.transaction() as session:
+            dana = ctx.as_user(principal_of(require_user(session, "dana")))
+        assert [(p.user, p.role) for p in show_incident(dana, "INC-1").participants] == [("dana", "responder")]
+        assert list_incidents(dana)[1] == 1
+    finally:
+        ctx.db.dispose()

@@ -88,6 +88,7 @@ class ParticipantRole(StrEnum):
     REVIEWER = "reviewer"
     RESPONDER = "responder"
     INCIDENT_COMMANDER = "incident commander"
+    ACTION_OWNER = "action owner"  # owns an action item; added so they can see a restricted incident
 
 
 class UserRole(StrEnum):

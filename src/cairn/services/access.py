@@ -4,16 +4,28 @@ Viewers read, responders also write, admins also manage users. A restricted
 incident exists only for its participants and for admins: to anyone else it
 is reported as not found, never as forbidden, so its existence does not leak
 through lists, counts, searches or error codes.
+
+The same rule holds on every door and for every job:
+- web pages and the API act for the signed-in user;
+- webhooks (/hooks/...) act for their API token's user, and are recorded
+  as that user "via" the sending system;
+- a background job that writes to a person (a reminder, an escalation)
+  acts for that person: it names only incidents the recipient may see, and
+  restricted incidents never go to a channel shared by a team (a Slack or
+  JSON webhook), only to the recipient's own e-mail;
+- giving an action item of a restricted incident to someone who is not a
+  participant makes them a participant ("action owner"): whoever owns the
+  work must be able to see it, and a participant may add people anyway.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, bindparam, or_, select, true
 
-from cairn.domain.enums import Visibility
+from cairn.domain.enums import ParticipantRole, Visibility
 from cairn.errors import Forbidden
-from cairn.services.context import Context
-from cairn.storage.models import Incident, Participant
+from cairn.services.context import Context, Principal
+from cairn.storage.models import Incident, Participant, User
 
 
 def visible_to_viewer(user_id: int | None = None) -> ColumnElement[bool]:
@@ -41,11 +53,36 @@ def viewer_params(ctx: Context) -> dict[str, int] | None:
     return {"viewer_id": principal.user_id}
 
 
-def can_see(ctx: Context, incident: Incident) -> bool:
-    principal = ctx.principal
+def principal_can_see(principal: Principal | None, incident: Incident) -> bool:
+    """The rule itself, for one loaded incident (its participants loaded or loadable).
+
+    No principal is the local CLI or a system job that writes to nobody: it
+    has every right, as whoever can open the database file has.
+    """
     if principal is None or principal.is_admin or incident.visibility != Visibility.RESTRICTED.value:
         return True
     return any(p.user_id == principal.user_id for p in incident.participants)
+
+
+def can_see(ctx: Context, incident: Incident) -> bool:
+    return principal_can_see(ctx.principal, incident)
+
+
+def user_can_see(user: User, incident: Incident) -> bool:
+    """For jobs acting for a person who is not signed in (reminders, escalations)."""
+    return principal_can_see(Principal(user_id=user.id, username=user.username, role=user.role), incident)
+
+
+def admit_owner(incident: Incident, user: User) -> bool:
+    """Make the owner of an action item able to see its incident; True if they had to be added.
+
+    Called wherever an owner is set (the API, the CLI, the editor, a document
+    import), so an item is never assigned to someone who cannot see it.
+    """
+    if user_can_see(user, incident):
+        return False
+    incident.participants.append(Participant(user_id=user.id, role=ParticipantRole.ACTION_OWNER.value))
+    return True
 
 
 def require_write(ctx: Context) -> None:

@@ -20,11 +20,12 @@ from cairn.domain.names import check_line, check_url, check_username
 from cairn.domain.priority import check_priority, check_rating, priority_for
 from cairn.domain.times import now_utc, parse_date
 from cairn.errors import Conflict, InvalidInput, NotFound
-from cairn.services.access import require_write, visible_clause
+from cairn.services.access import admit_owner, require_write, visible_clause
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.incidents import key_of, require_incident, touch
 from cairn.services.people import get_user
+from cairn.storage.db import retry_stale
 from cairn.storage.models import ActionItem, Incident, IncidentTeam, Participant, Postmortem, Team, TeamMember, User
 
 
@@ -77,6 +78,7 @@ def _future_due(text: str, today: date) -> date:
     return due
 
 
+@retry_stale
 def add_action_item(
     ctx: Context,
     key: str,
@@ -127,12 +129,14 @@ def add_action_item(
         )
         item.factors = linked
         pm.action_items.append(item)
+        admit_owner(incident, user)
         session.flush()
         touch(incident)
         record(session, ctx.actor, "action.added", incident, {"item": item.label, "owner": user.username, "due": due_date.isoformat()})
         return _row(ctx, incident, item, user.username)
 
 
+@retry_stale
 def update_action_item(
     ctx: Context,
     key: str,
@@ -153,6 +157,7 @@ def update_action_item(
         changes: dict[str, str | None] = {}
         if owner is not None:
             item.owner = _owner(session, owner)
+            admit_owner(incident, item.owner)
             changes["owner"] = item.owner.username
         if due is not None:
             item.due_date = _future_due(due, today)

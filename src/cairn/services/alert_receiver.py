@@ -17,10 +17,12 @@ from cairn.errors import InvalidInput
 from cairn.importers.alertmanager import AlertmanagerImporter
 from cairn.importers.base import ImportOptions, RawEvent
 from cairn.importers.timestamps import parse_value
+from cairn.services.access import visible_clause
 from cairn.services.audit import record
 from cairn.services.context import Context, Principal
 from cairn.services.incidents import key_of, new_incident, touch
 from cairn.services.timeline_import import ImportSummary, store_records
+from cairn.storage.db import retry_stale
 from cairn.storage.models import Incident, IncidentLink
 
 SYSTEM = "alertmanager"
@@ -35,14 +37,21 @@ class Received:
     duplicates: int
 
 
+@retry_stale
 def receive_alertmanager(ctx: Context, payload: Any, user: Principal) -> Received:
-    """`user` comes from `tokens.require_writer`."""
+    """`user` comes from `tokens.require_writer`; the hook acts as that user.
+
+    The group's incident is looked up among those the user may see: an
+    incident made restricted is, for a token of a non-participant, not there,
+    so the alerts open a new (internal) incident instead of reaching it.
+    """
     if not isinstance(payload, dict) or not isinstance(payload.get("alerts"), list):
         raise InvalidInput("not an Alertmanager webhook payload: expected an object with alerts")
     group_key = payload.get("groupKey")
     if not isinstance(group_key, str) or not group_key.strip() or len(group_key) > 500:
         raise InvalidInput("groupKey must be text of at most 500 characters")
-    actor_ctx = ctx.acting_as(user.username)
+    actor_ctx = ctx.as_user(user)
+    actor = f"{user.username} via Alertmanager"
     with ctx.db.transaction() as session:
         incident = session.scalar(
             select(Incident)
@@ -51,6 +60,7 @@ def receive_alertmanager(ctx: Context, payload: Any, user: Principal) -> Receive
                 IncidentLink.system == SYSTEM,
                 IncidentLink.external_key == group_key,
                 Incident.status.in_([IncidentStatus.OPEN.value, IncidentStatus.MITIGATED.value]),
+                visible_clause(actor_ctx),
             )
             .order_by(Incident.id.desc())
         )
@@ -61,14 +71,14 @@ def receive_alertmanager(ctx: Context, payload: Any, user: Principal) -> Receive
         if incident is None:
             if not firing:
                 return Received(None, False, 0, 0)  # a resolution for nothing we track
-            incident = _open_for(session, actor_ctx, payload, firing, zone_name)
+            incident = _open_for(session, actor_ctx.acting_as(actor), payload, firing, zone_name)
             session.add(IncidentLink(incident_id=incident.id, system=SYSTEM, external_key=group_key, created_at=now_utc()))
             created = True
         summary = ImportSummary(key=key_of(ctx, incident), source=SYSTEM)
         store_records(session, incident, records, summary)
         if summary.added:
             touch(incident)
-            record(session, user.username, "alerts.received", incident, {"group": group_key, "added": summary.added})
+            record(session, actor, "alerts.received", incident, {"group": group_key, "added": summary.added})
         return Received(key_of(ctx, incident), created, summary.added, summary.duplicates)
 
 

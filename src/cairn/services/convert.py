@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from cairn.services.access import admit_owner
 from cairn.domain.document import (
     PROSE_SECTIONS,
     ActionItemDoc,
@@ -226,6 +227,9 @@ def apply_doc(session: Session, incident: Incident, doc: IncidentDoc) -> None:
     session.flush()
     factor_by_label = _sync_factors(session, pm, doc.factors)
     _sync_action_items(session, pm, doc.action_items, factor_by_label, now)
+    for item in pm.action_items:
+        if item.owner is not None:
+            admit_owner(incident, item.owner)
 
 
 def _sync_timeline(session: Session, incident: Incident, events: list[EventDoc], now) -> None:

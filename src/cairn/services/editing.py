@@ -24,6 +24,7 @@ from cairn.services.context import Context
 from cairn.services.convert import apply_doc, to_doc
 from cairn.services.incidents import _reload, require_incident, touch
 from cairn.services.validation import canonical
+from cairn.storage.db import retry_stale
 
 PROSE_TITLES = dict(PROSE_SECTIONS)
 MAX_WHYS = 10
@@ -48,6 +49,7 @@ class Edited:
     version: int
 
 
+@retry_stale
 def _edit(ctx: Context, key: str, action: str, change: Callable[[IncidentDoc], dict[str, Any]]) -> Edited:
     with ctx.db.transaction() as session:
         incident = require_incident(session, ctx, key, full=True, write=True)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from cairn.domain.document import IncidentDoc
 from cairn.domain.enums import (
@@ -24,12 +25,13 @@ from cairn.domain.lifecycle import require_incident_transition, status_for_momen
 from cairn.domain.moments import KeyMoments, check_order, durations_seconds
 from cairn.domain.names import check_labels, check_line, check_severity
 from cairn.domain.times import ensure_utc, now_utc, parse_when, require_zone
-from cairn.errors import Conflict, InvalidInput, NotFound
+from cairn.errors import Conflict, InvalidInput, NotFound, StaleWrite
 from cairn.services.access import can_see, require_write, viewer_params, visible_clause, visible_to_viewer
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.convert import moments_of, set_labels, store_moments, to_doc
 from cairn.services.people import ensure_team
+from cairn.storage.db import retry_stale
 from cairn.storage.models import (
     ActionItem,
     AuditEvent,
@@ -133,15 +135,18 @@ def key_of(ctx: Context, incident: Incident) -> str:
 
 
 def touch(incident: Incident) -> None:
-    """Every change bumps the version: exports and editors detect stale copies."""
+    """Mark the incident changed: its row is then written with the version
+    compare-and-swap (see `Incident.__mapper_args__`), which bumps the version,
+    so exports, editors and ETags detect stale copies."""
     incident.updated_at = now_utc()
-    incident.version = (incident.version or 0) + 1
+    flag_modified(incident, "updated_at")  # written even within the same second
 
 
 def next_number(session: Session) -> int:
     return (session.scalar(select(func.max(Incident.number))) or 0) + 1
 
 
+@retry_stale
 def open_incident(
     ctx: Context,
     title: str,
@@ -199,8 +204,9 @@ def new_incident(
 ) -> Incident:
     """Create an incident with a draft postmortem in the caller's transaction (values already checked).
 
-    The user who opens it becomes a responder on it, so a restricted incident
-    stays visible to the person who created it.
+    The user who opens it (signed in, or the local CLI's user when they have an
+    account) becomes a responder on it, so a restricted incident stays visible
+    to the person who created it.
     """
     require_write(ctx)
     now = now_utc()
@@ -224,12 +230,23 @@ def new_incident(
     try:
         session.flush()
     except IntegrityError:
-        raise Conflict("another incident was opened at the same moment; try again") from None
-    if ctx.principal is not None:
-        incident.participants.append(Participant(user_id=ctx.principal.user_id, role="responder"))
+        raise StaleWrite("another incident took the same key at the same moment; try again") from None
+    opener_id = ctx.principal.user_id if ctx.principal is not None else _local_user_id(session, ctx.actor)
+    if opener_id is not None:
+        incident.participants.append(Participant(user_id=opener_id, role="responder"))
         session.flush()
     record(session, ctx.actor, "incident.opened", incident, {"title": title, "severity": severity})
     return incident
+
+
+def _local_user_id(session: Session, actor: str | None) -> int | None:
+    """The account of the local CLI's user (CAIRN_USER or $USER), when there is one:
+    so an incident opened from the terminal, restricted or not, stays visible to its
+    opener when they later use the web or the remote CLI."""
+    from cairn.services.people import get_user
+
+    user = get_user(session, actor) if actor else None
+    return user.id if user is not None else None
 
 
 def _reload(session: Session, incident: Incident) -> Incident:
@@ -243,6 +260,7 @@ def show_incident(ctx: Context, key: str) -> IncidentDoc:
         return to_doc(require_incident(session, ctx, key, full=True), ctx.settings.key_prefix)
 
 
+@retry_stale
 def set_moment(ctx: Context, key: str, moment: str, *, at: When = None, event_id: int | None = None, clear: bool = False) -> IncidentDoc:
     """Set (or clear) a key moment, directly or from a timeline event's time."""
     which = parse_choice(KeyMoment, moment, "key moment")
@@ -284,6 +302,7 @@ def apply_moment(session: Session, ctx: Context, incident: Incident, which: KeyM
     )
 
 
+@retry_stale
 def change_status(ctx: Context, key: str, target: str, *, at: When = None) -> IncidentDoc:
     """Mitigate, resolve, close or reopen, recording the matching moment."""
     status = parse_choice(IncidentStatus, target, "incident status")
@@ -462,6 +481,7 @@ def list_incidents(
         return summaries, total
 
 
+@retry_stale
 def add_participant(ctx: Context, key: str, username: str, role: str) -> IncidentDoc:
     from cairn.domain.enums import ParticipantRole
     from cairn.services.people import ensure_user, require_user

@@ -28,6 +28,7 @@ from cairn.services.context import Context
 from cairn.services.convert import apply_doc, comparable, to_doc
 from cairn.services.incidents import next_number, require_incident, touch
 from cairn.services.validation import canonical
+from cairn.storage.db import retry_stale
 from cairn.storage.models import Incident, Postmortem
 
 FORMATS = ("markdown", "json", "html", "pdf")
@@ -140,6 +141,7 @@ class ImportResult:
     changed: bool
 
 
+@retry_stale
 def import_document(ctx: Context, text: str, *, source: str | None = None, force: bool = False) -> ImportResult:
     """Create or update an incident from a Markdown document, all or nothing."""
     parsed = markdown.parse(text, source)

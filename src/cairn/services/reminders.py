@@ -7,6 +7,10 @@ threshold, tells the team lead. Deliveries are claimed in the database
 before they are sent (a unique row per item, person, stage and channel), so
 two servers, or a restart, cannot send the same reminder twice; a failed
 delivery gives its claim back and is tried again on the next run.
+
+A reminder acts for its recipient (services/access.py): it names only
+incidents they may see, and restricted items never go to a team's shared
+channel.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from cairn.analysis.reminders import escalation_owed, local_day, owed_stage
-from cairn.domain.enums import ActionStatus
+from cairn.domain.enums import ActionStatus, Visibility
 from cairn.domain.keys import format_key
 from cairn.domain.times import now_utc, require_zone
+from cairn.services.access import user_can_see
 from cairn.services.context import Context
 from cairn.services.notify import Channels, DeliveryFailed, load_channels, post_json, send_email
 from cairn.storage.models import ActionItem, Incident, Postmortem, ReminderSent, Team, TeamMember, User
@@ -38,6 +43,7 @@ class Due:
     stage: str
     team: str | None
     days_late: int
+    restricted: bool = False
 
 
 @dataclass
@@ -61,14 +67,14 @@ def run_reminders(ctx: Context, *, now: datetime | None = None, retries: int = 3
             .join(Incident, Incident.id == Postmortem.incident_id)
             .where(ActionItem.status.in_([ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value]))
             .where(ActionItem.due_date.is_not(None), ActionItem.owner_id.is_not(None))
-            .options(selectinload(Incident.team_links))
+            .options(selectinload(Incident.team_links), selectinload(Incident.participants))
         ).all()
         leads = _team_leads(session)
         owner_teams = _owner_teams(session)
         for item, incident in rows:
             owner = item.owner
-            if owner is None or not owner.is_active:
-                continue
+            if owner is None or not owner.is_active or not user_can_see(owner, incident):
+                continue  # a reminder acts for its recipient: it names only what they may see
             people[owner.username] = owner
             team = incident.team_links[0].team.name if incident.team_links else owner_teams.get(owner.id)
             today, hour = local_day(now, require_zone(owner.timezone or settings.timezone))
@@ -77,13 +83,15 @@ def run_reminders(ctx: Context, *, now: datetime | None = None, retries: int = 3
             stage = owed_stage(item.due_date, today, before=settings.remind_days_before, after=settings.remind_days_after)
             key = format_key(settings.key_prefix, incident.number)
             days_late = (today - item.due_date).days
+            restricted = incident.visibility == Visibility.RESTRICTED.value
             if stage:
-                owed[(owner.username, team)].append(Due(item.id, key, item.label, item.title, owner.username, item.due_date, stage, team, days_late))
+                owed[(owner.username, team)].append(
+                    Due(item.id, key, item.label, item.title, owner.username, item.due_date, stage, team, days_late, restricted))
             lead = leads.get(team or "")
             if escalation_owed(item.due_date, today, after_days=settings.escalate_after_days):
-                entry = Due(item.id, key, item.label, item.title, owner.username, item.due_date, "escalation", team, days_late)
+                entry = Due(item.id, key, item.label, item.title, owner.username, item.due_date, "escalation", team, days_late, restricted)
                 run.stalled.append(entry)
-                if lead is not None and lead.username != owner.username and lead.is_active:
+                if lead is not None and lead.username != owner.username and lead.is_active and user_can_see(lead, incident):
                     people[lead.username] = lead
                     owed[(lead.username, team)].append(entry)
     for (recipient, team), items in sorted(owed.items(), key=lambda pair: (pair[0][0], pair[0][1] or "")):
@@ -91,7 +99,12 @@ def run_reminders(ctx: Context, *, now: datetime | None = None, retries: int = 3
         zone = require_zone(person.timezone or settings.timezone)
         day_start = datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone).astimezone(timezone.utc)
         for channel, deliver in _channels_for(ctx, channels, team, person, retries, backoff):
-            claimed = _claim(ctx, recipient, channel, items, now, day_start)
+            # A team's Slack or webhook channel is read by people the item's
+            # incident may be hidden from: restricted items go by e-mail only.
+            shown = items if channel == "email" else [item for item in items if not item.restricted]
+            if not shown:
+                continue
+            claimed = _claim(ctx, recipient, channel, shown, now, day_start)
             if not claimed:
                 continue
             try:

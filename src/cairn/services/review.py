@@ -27,6 +27,7 @@ from cairn.services.editing import section_names
 from cairn.services.incidents import key_of, require_incident, touch
 from cairn.services.lint import review_loaded
 from cairn.services.people import require_user
+from cairn.storage.db import retry_stale
 from cairn.storage.models import Postmortem, ReviewComment, Reviewer
 
 PENDING, APPROVED, CHANGES = "pending", "approved", "changes requested"
@@ -91,6 +92,7 @@ def _move(pm: Postmortem, target: PostmortemStatus, key: str) -> None:
     pm.updated_at = now_utc()
 
 
+@retry_stale
 def request_review(ctx: Context, key: str, reviewers: list[str]) -> ReviewState:
     """Send a draft to review by these people (existing accounts); while in
     review, name the reviewers anew (their decisions start over)."""
@@ -111,6 +113,7 @@ def request_review(ctx: Context, key: str, reviewers: list[str]) -> ReviewState:
         return _state(session, ctx, incident)
 
 
+@retry_stale
 def decide(ctx: Context, key: str, *, approve: bool, note: str | None = None) -> ReviewState:
     """A named reviewer approves, or asks for changes (with a note: what and why)."""
     who = ctx.principal.username if ctx.principal else ctx.actor
@@ -137,6 +140,7 @@ def decide(ctx: Context, key: str, *, approve: bool, note: str | None = None) ->
         return _state(session, ctx, incident)
 
 
+@retry_stale
 def publish(ctx: Context, key: str, *, override: str | None = None) -> ReviewState:
     """Publish an approved postmortem; refused while checklist items fail, unless an
     admin overrides with a reason (kept on the postmortem and in the audit trail)."""

@@ -18,6 +18,7 @@ from cairn.services.context import Context
 from cairn.services.validation import EVENT_TEXT_LIMIT
 from cairn.services.convert import event_doc
 from cairn.services.incidents import When, apply_moment, key_of, require_incident, resolve_when, touch
+from cairn.storage.db import retry_stale
 from cairn.storage.models import TimelineEvent
 
 
@@ -29,6 +30,7 @@ class LoggedEvent:
     created: bool
 
 
+@retry_stale
 def log_event(
     ctx: Context,
     key: str,

@@ -30,6 +30,7 @@ from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.convert import moments_of
 from cairn.services.incidents import key_of, require_incident, touch
+from cairn.storage.db import retry_stale
 
 BATCH = 2000
 REJECTED_KEPT = 200  # reasons listed in the summary; the count is always exact
@@ -57,6 +58,7 @@ class ImportSummary:
     gaps: list[Gap] = field(default_factory=list)
 
 
+@retry_stale
 def import_timeline(
     ctx: Context,
     key: str,

@@ -14,11 +14,13 @@ from sqlalchemy import select
 from cairn.domain.enums import ActionStatus
 from cairn.domain.times import now_utc
 from cairn.errors import Conflict, InvalidInput
+from cairn.services.access import require_write, visible_clause
 from cairn.services.actions import require_item
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.incidents import key_of, require_incident, touch
 from cairn.services.tracker_clients import GitHubClient, JiraClient, TicketState, TrackerError
+from cairn.storage.db import retry_stale
 from cairn.storage.models import ActionItem, Incident, Postmortem
 
 TRACKERS = ("jira", "github")
@@ -50,14 +52,20 @@ def open_ticket(ctx: Context, key: str, label: str, tracker: str) -> str:
         summary, description = item.title, f"Action item {item.label} of {incident_key}: {incident.title}"
         due = item.due_date
     ref = client.create(ctx.settings.jira_project, summary, description, due) if name == "jira" else client.create(summary, description)
+    _link_ticket(ctx, key, label, name, ref)
+    return ref.key
+
+
+@retry_stale
+def _link_ticket(ctx: Context, key: str, label: str, tracker: str, ref) -> None:  # type: ignore[no-untyped-def]
+    """Keep the new ticket's link; retried on its own, since the ticket already exists."""
     with ctx.db.transaction() as session:
         incident = require_incident(session, ctx, key, full=True, write=True)
         item = require_item(ctx, incident, label)
-        item.tracker, item.external_key, item.external_url = name, ref.key, ref.url
+        item.tracker, item.external_key, item.external_url = tracker, ref.key, ref.url
         item.synced_at, item.sync_error = now_utc(), None
         touch(incident)
-        record(session, ctx.actor, "action.ticket", incident, {"item": item.label, "tracker": name, "ticket": ref.key})
-    return ref.key
+        record(session, ctx.actor, "action.ticket", incident, {"item": item.label, "tracker": tracker, "ticket": ref.key})
 
 
 @dataclass
@@ -90,34 +98,57 @@ def sync_tickets(ctx: Context) -> SyncResult:
             _note_error(ctx, item_id, str(error))
             result.errors.append(f"{ticket}: {error}")
             continue
-        closed = apply_state(ctx, item_id, state)
+        closed = apply_state(ctx, item_id, state, actor=f"{TRACKER_NAMES.get(tracker, tracker)} sync")
         if closed:
             result.closed.append(closed)
     return result
 
 
-def apply_state(ctx: Context, item_id: int, state: TicketState) -> str | None:
-    """Record a ticket's state on its item; returns 'INC-1 A1' when this closed it."""
+TRACKER_NAMES = {"jira": "Jira", "github": "GitHub"}
+
+
+@retry_stale
+def apply_state(ctx: Context, item_id: int, state: TicketState, *, actor: str) -> str | None:
+    """Record a ticket's state on its item; returns 'INC-1 A1' when this closed it.
+
+    `actor` is who the history names: "dana via GitHub" for a webhook, which
+    acts as its token's user, or "Jira sync" for the background sync.
+    """
     with ctx.db.transaction() as session:
-        item = session.get(ActionItem, item_id)
-        if item is None:
+        row = session.execute(
+            select(ActionItem, Incident)
+            .join(Postmortem, Postmortem.id == ActionItem.postmortem_id)
+            .join(Incident, Incident.id == Postmortem.incident_id)
+            .where(ActionItem.id == item_id, visible_clause(ctx))
+        ).first()
+        if row is None:
             return None
+        item, incident = row
         item.synced_at, item.sync_error = now_utc(), None
         if not state.closed or ActionStatus(item.status).is_closed:
             return None
-        incident = session.scalar(select(Incident).join(Postmortem, Postmortem.incident_id == Incident.id).where(Postmortem.id == item.postmortem_id))
         item.status = ActionStatus.DONE.value
         item.closed_at = state.closed_at or now_utc()
         touch(incident)
-        record(session, "tracker", "action.closed_by_tracker", incident, {"item": item.label, "ticket": item.external_key})
+        record(session, actor, "action.closed_by_tracker", incident, {"item": item.label, "ticket": item.external_key})
         return f"{key_of(ctx, incident)} {item.label}"
 
 
 def close_by_ticket(ctx: Context, tracker: str, ticket: str, state: TicketState) -> str | None:
-    """A tracker's webhook: find the item with this ticket and apply the state."""
+    """A tracker's webhook, acting as its token's user (`ctx.as_user`): find the
+    item with this ticket among what that user may see and change, and apply
+    the state. A ticket of an incident hidden from the user is unknown to them."""
+    require_write(ctx)
     with ctx.db.transaction() as session:
-        item_id = session.scalar(select(ActionItem.id).where(ActionItem.tracker == tracker, ActionItem.external_key == ticket))
-    return apply_state(ctx, item_id, state) if item_id is not None else None
+        item_id = session.scalar(
+            select(ActionItem.id)
+            .join(Postmortem, Postmortem.id == ActionItem.postmortem_id)
+            .join(Incident, Incident.id == Postmortem.incident_id)
+            .where(ActionItem.tracker == tracker, ActionItem.external_key == ticket, visible_clause(ctx))
+        )
+    if item_id is None:
+        return None
+    return apply_state(ctx, item_id, state, actor=f"{ctx.actor} via {TRACKER_NAMES.get(tracker, tracker)}")
 
 
 def _note_error(ctx: Context, item_id: int, message: str) -> None:

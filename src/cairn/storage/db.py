@@ -7,18 +7,22 @@ bad input never leaves half-written data.
 
 from __future__ import annotations
 
+import functools
+import random
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from cairn.errors import StorageUnavailable
+from cairn.errors import StaleWrite, StorageUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -61,6 +65,37 @@ def describe_connection_error(url: str, error: BaseException) -> str:
     return f"cannot reach database {redact_url(url)}: {first}"
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+STALE_ATTEMPTS = 25
+
+
+def retry_stale(use_case: Callable[P, R]) -> Callable[P, R]:
+    """Run a use case again when its compare-and-swap lost a race.
+
+    A use case is one transaction that reads, decides and writes; if another
+    writer changed the incident in between, the write matched no row and
+    everything was rolled back. Running it again decides on the fresh state:
+    the result is what running the two one after the other would give (a
+    save based on an old `base` then gets its own conflict, with both texts).
+    Give up with the 409 after STALE_ATTEMPTS, with a short random pause
+    between tries so that racing writers spread out.
+    """
+
+    @functools.wraps(use_case)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        for attempt in range(STALE_ATTEMPTS):
+            try:
+                return use_case(*args, **kwargs)
+            except StaleWrite:
+                if attempt == STALE_ATTEMPTS - 1:
+                    raise
+                time.sleep(random.uniform(0, min(0.05, 0.001 * 2**attempt)))
+        raise AssertionError("unreachable")
+
+    return run
+
+
 class Database:
     def __init__(self, url: str) -> None:
         self.url = url
@@ -77,6 +112,9 @@ class Database:
         try:
             yield session
             session.commit()
+        except StaleDataError:
+            session.rollback()
+            raise StaleWrite() from None
         except OperationalError as error:
             session.rollback()
             raise StorageUnavailable(describe_connection_error(self.url, error)) from None

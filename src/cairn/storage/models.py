@@ -86,6 +86,12 @@ class Incident(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
+    # Every UPDATE of an incident is a compare-and-swap on its version
+    # (`... SET version = :old + 1 WHERE id = :id AND version = :old`): a write
+    # based on a state someone else has changed since matches no row and is
+    # refused (StaleDataError -> errors.StaleWrite), so no update is lost.
+    __mapper_args__ = {"version_id_col": version}
+
     services: Mapped[list["IncidentService"]] = relationship(
         cascade="all, delete-orphan", order_by="IncidentService.position"
     )

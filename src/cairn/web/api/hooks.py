@@ -1,4 +1,9 @@
-"""Webhook receivers, authenticated with an API token (Authorization: Bearer)."""
+"""Webhook receivers, authenticated with an API token (Authorization: Bearer).
+
+Each hook acts as its token's user, through the same access rule as every
+other door: it sees and changes only what that user may, and the history
+names that user "via" the sending system.
+"""
 
 from __future__ import annotations
 
@@ -51,12 +56,12 @@ async def jira(request: Request, ctx: ContextDep) -> dict[str, Any]:
     from cairn.services.tracker_clients import jira_state
     from cairn.services.trackers import close_by_ticket
 
-    writer(ctx, request)
+    user = writer(ctx, request)
     payload = await json_body(request)
     issue = payload.get("issue") if isinstance(payload, dict) else None
     if not isinstance(issue, dict) or not isinstance(issue.get("key"), str):
         raise InvalidInput("not a Jira issue event: expected issue.key")
-    return {"closed": close_by_ticket(ctx, "jira", issue["key"], jira_state(issue))}
+    return {"closed": close_by_ticket(ctx.as_user(user), "jira", issue["key"], jira_state(issue))}
 
 
 @router.post("/github", name="hook_github")
@@ -65,11 +70,11 @@ async def github(request: Request, ctx: ContextDep) -> dict[str, Any]:
     from cairn.services.tracker_clients import github_state
     from cairn.services.trackers import close_by_ticket
 
-    writer(ctx, request)
+    user = writer(ctx, request)
     payload = await json_body(request)
     issue = payload.get("issue") if isinstance(payload, dict) else None
     repo = payload.get("repository", {}).get("full_name") if isinstance(payload, dict) and isinstance(payload.get("repository"), dict) else None
     if not isinstance(issue, dict) or not isinstance(issue.get("number"), int) or not isinstance(repo, str):
         raise InvalidInput("not a GitHub issues event: expected issue.number and repository.full_name")
-    return {"closed": close_by_ticket(ctx, "github", f"{repo}#{issue['number']}", github_state(issue))}
+    return {"closed": close_by_ticket(ctx.as_user(user), "github", f"{repo}#{issue['number']}", github_state(issue))}
 
