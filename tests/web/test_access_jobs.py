@@ -111,9 +111,21 @@ def test_giving_a_restricted_item_to_a_non_participant_makes_them_a_participant(
     assert ("outsider", "action owner") in [(p.user, p.role) for p in show_incident(ctx, key).participants]
     assert outsider.get(f"/api/v1/incidents/{key}").status_code == 200
     add_action_item(acting(ctx, "member"), key, "Review the bucket policies", owner="reader", due="2099-01-01", priority="P2")
-    update_action_item(acting(ctx, "member"), key, "A2", owner="admin")  # admins see everything: not added
+    update_action_item(acting(ctx, "member"), key, "A2", owner="admin")
     roles = [(p.user, p.role) for p in show_incident(ctx, key).participants]
-    assert ("reader", "action owner") in roles and not any(user == "admin" for user, _ in roles)
+    assert roles == [("member", "responder"), ("outsider", "action owner"), ("reader", "action owner"), ("admin", "action owner")]
+
+
+def test_a_restricted_document_lists_its_item_owners_as_participants(ctx: Context, people: None) -> None:
+    from cairn.services.portable import export_incident, import_document
+
+    key = open_incident(acting(ctx, "member"), SECRET_TITLE, severity="SEV1", visibility="restricted").key
+    add_action_item(ctx, key, "Rotate the payroll bucket keys", owner="outsider", due="2099-01-01", priority="P1")
+    text = export_incident(ctx, key)
+    edited = text.replace("- user: outsider\n  role: action owner\n", "")
+    assert edited != text  # the owner's participation removed by hand
+    assert not import_document(ctx, edited, source="edited.md").created
+    assert ("outsider", "action owner") in [(p.user, p.role) for p in show_incident(ctx, key).participants]
 
 
 @pytest.fixture

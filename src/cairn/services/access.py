@@ -13,8 +13,8 @@ The same rule holds on every door and for every job:
   acts for that person: it names only incidents the recipient may see, and
   restricted incidents never go to a channel shared by a team (a Slack or
   JSON webhook), only to the recipient's own e-mail;
-- giving an action item of a restricted incident to someone who is not a
-  participant makes them a participant ("action owner"): whoever owns the
+- the owners of a restricted incident's action items are its participants
+  (added as "action owner" when an item is given to them): whoever owns the
   work must be able to see it, and a participant may add people anyway.
 """
 
@@ -74,12 +74,15 @@ def user_can_see(user: User, incident: Incident) -> bool:
 
 
 def admit_owner(incident: Incident, user: User) -> bool:
-    """Make the owner of an action item able to see its incident; True if they had to be added.
+    """Make the owner of an action item a participant of its restricted incident;
+    True if they had to be added.
 
-    Called wherever an owner is set (the API, the CLI, the editor, a document
-    import), so an item is never assigned to someone who cannot see it.
+    Called wherever an owner is set (the API, the CLI, the editor); a document
+    import obeys the same rule in its canonical form (services/validation.py),
+    so an item is never assigned to someone who cannot see it. Admins too are
+    listed, so that the rule, and a document's round trip, know no exception.
     """
-    if user_can_see(user, incident):
+    if incident.visibility != Visibility.RESTRICTED.value or any(p.user_id == user.id for p in incident.participants):
         return False
     incident.participants.append(Participant(user_id=user.id, role=ParticipantRole.ACTION_OWNER.value))
     return True

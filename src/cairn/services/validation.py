@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 
 from cairn.config import Settings
-from cairn.domain.document import ActionItemDoc, EventDoc, FactorDoc, IncidentDoc, SectionDoc, WhyDoc
+from cairn.domain.document import ActionItemDoc, EventDoc, FactorDoc, IncidentDoc, ParticipantDoc, SectionDoc, WhyDoc
 from cairn.domain.enums import (
     ActionKind,
     ActionStatus,
@@ -155,13 +155,17 @@ def canonical(doc: IncidentDoc, settings: Settings) -> IncidentDoc:
             seen_refs.add((event.source, event.ref))
     timeline.sort(key=lambda event: event.at)  # stable: equal times keep document order
 
+    visibility = _at(("visibility",), parse_choice, Visibility, doc.visibility, "visibility")
+    if visibility == Visibility.RESTRICTED:
+        _admit_owners(participants, items)
+
     return replace(
         doc,
         title=title,
         severity=_at(("severity",), check_severity, doc.severity, settings.severities),
         kind=_at(("kind",), parse_choice, IncidentKind, doc.kind, "incident kind").value,
         status=status.value,
-        visibility=_at(("visibility",), parse_choice, Visibility, doc.visibility, "visibility").value,
+        visibility=visibility.value,
         services=_at(("services",), check_labels, doc.services, "service"),
         teams=_at(("teams",), check_labels, doc.teams, "team"),
         tags=_at(("tags",), check_labels, doc.tags, "tag"),
@@ -171,6 +175,16 @@ def canonical(doc: IncidentDoc, settings: Settings) -> IncidentDoc:
         action_items=items,
         timeline=timeline,
     )
+
+
+def _admit_owners(participants: list[ParticipantDoc], items: list) -> None:  # type: ignore[type-arg]
+    """In a restricted incident every action item's owner is a participant
+    ("action owner"), so whoever owns the work can see it (services/access.py)."""
+    listed = {participant.user for participant in participants}
+    for item in items:
+        if item.owner and item.owner not in listed:
+            participants.append(ParticipantDoc(item.owner, ParticipantRole.ACTION_OWNER.value))
+            listed.add(item.owner)
 
 
 def _number_unlabelled(entries: list, letter: str) -> None:
