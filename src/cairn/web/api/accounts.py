@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from cairn.services.accounts import set_role
 from cairn.services.people import create_user, list_users
 from cairn.services.tokens import TokenInfo, create_token, list_tokens, revoke_token
+from cairn.web.api.schemas import Id, api_router
 from cairn.web.auth import ApiContextDep
 
-router = APIRouter(prefix="/api/v1", tags=["accounts"])
+router = api_router(tags=["accounts"])
 
 
 class TokenCreate(BaseModel):
@@ -66,7 +66,7 @@ def token_create(body: TokenCreate, ctx: ApiContextDep) -> dict[str, Any]:
 
 
 @router.delete("/tokens/{token_id}", name="api_token_revoke")
-def token_revoke(token_id: int, ctx: ApiContextDep) -> dict[str, Any]:
+def token_revoke(token_id: Id, ctx: ApiContextDep) -> dict[str, Any]:
     return token_data(revoke_token(ctx, token_id))
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from cairn.domain.times import now_utc
 from cairn.services.actions import OnSchedule, action_stats, list_action_items
+from cairn.web.api.schemas import api_router
 from cairn.web.auth import ApiContextDep
 
-router = APIRouter(prefix="/api/v1", tags=["action items"])
+router = api_router(tags=["action items"])
 
 
 @router.get("/action-items", name="api_action_items")

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from cairn.domain.moments import durations_seconds
 from cairn.formats.data import incident_to_data
 from cairn.services.audit import incident_history
 from cairn.services.incidents import add_participant, change_status, open_incident, set_moment
+from cairn.web.api.schemas import Id, api_router
 from cairn.web.auth import ApiContextDep
 
-router = APIRouter(prefix="/api/v1", tags=["incidents"])
+router = api_router(tags=["incidents"])
 
 
 class IncidentCreate(BaseModel):
@@ -36,7 +36,7 @@ class StatusUpdate(BaseModel):
 
 class MomentUpdate(BaseModel):
     at: str | None = Field(default=None, description="the time; default now")
-    event_id: int | None = Field(default=None, description="take the time of this timeline event")
+    event_id: Id | None = Field(default=None, description="take the time of this timeline event")
     clear: bool = False
 
 

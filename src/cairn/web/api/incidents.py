@@ -6,17 +6,18 @@ import json
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from cairn.domain.moments import durations_seconds
 from cairn.formats.data import incident_to_data
 from cairn.services.incidents import incident_stamp, list_incidents, show_incident
 from cairn.services.lint import lint_incident
+from cairn.web.api.schemas import api_router
 from cairn.web.auth import ApiContextDep
 from cairn.web.filters import ListQueryDep
 
-router = APIRouter(prefix="/api/v1", tags=["incidents"])
+router = api_router(tags=["incidents"])
 
 
 @router.get("/incidents", name="api_incident_list")

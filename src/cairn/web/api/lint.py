@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from cairn.analysis.lint import lint_text
 from cairn.services.lint import base_config, dismiss_finding
+from cairn.web.api.schemas import api_router
 from cairn.web.auth import ApiContextDep
 
-router = APIRouter(prefix="/api/v1", tags=["lint"])
+router = api_router(tags=["lint"])
 
 MAX_TEXT = 200_000
 

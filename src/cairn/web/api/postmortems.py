@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from cairn.domain.document import FactorDoc, ImpactDoc
@@ -27,10 +26,11 @@ from cairn.services.editing import (
     update_factor,
 )
 from cairn.services.incidents import show_incident
+from cairn.web.api.schemas import Count, api_router
 from cairn.web.auth import ApiContextDep
 from cairn.web.markdown import render_markdown
 
-router = APIRouter(prefix="/api/v1", tags=["postmortems"])
+router = api_router(tags=["postmortems"])
 
 
 class SectionUpdate(BaseModel):
@@ -39,9 +39,9 @@ class SectionUpdate(BaseModel):
 
 
 class ImpactUpdate(BaseModel):
-    users_affected: int | None = Field(default=None, ge=0)
+    users_affected: Count | None = None
     users_share: float | None = Field(default=None, ge=0, le=100, description="percent of users")
-    duration_minutes: int | None = Field(default=None, ge=0)
+    duration_minutes: Count | None = None
     data_loss: str | None = Field(default=None, max_length=5000)
     cost: str | None = Field(default=None, max_length=5000)
     slo_budget: str | None = Field(default=None, max_length=5000)

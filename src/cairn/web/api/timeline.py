@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from pydantic import BaseModel, Field
 
 from cairn.domain.document import EventDoc
@@ -22,9 +22,10 @@ from cairn.services.incidents import show_incident
 from cairn.services.timeline import events_after, log_event
 from cairn.services.timeline_import import import_timeline
 from cairn.services.access import require_write
+from cairn.web.api.schemas import INT_MAX, api_router
 from cairn.web.auth import ApiContextDep
 
-router = APIRouter(prefix="/api/v1", tags=["timeline"])
+router = api_router(tags=["timeline"])
 
 
 class EventCreate(BaseModel):
@@ -51,7 +52,7 @@ def event_data(event: EventDoc, zone: str) -> dict[str, Any]:
 def timeline(
     key: str,
     ctx: ApiContextDep,
-    after: Annotated[int, Query(ge=0, le=2**62, description="only events with a larger id (for live updates)")] = 0,
+    after: Annotated[int, Query(ge=0, le=INT_MAX, description="only events with a larger id (for live updates)")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> dict[str, Any]:
     """Timeline events in time order; with `after`, only those added since."""
