@@ -14,28 +14,25 @@ from collections.abc import Iterator
 
 import pytest
 
-schemathesis = pytest.importorskip("schemathesis")
-
-from hypothesis import HealthCheck, Phase, given, settings as hypothesis_settings, strategies as st  # noqa: E402
-from schemathesis import GenerationMode  # noqa: E402
-from schemathesis.checks import (  # noqa: E402
-    not_a_server_error,
-)
-from schemathesis.specs.openapi.checks import (  # noqa: E402
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings as hypothesis_settings, strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
 
-from cairn.config import Settings  # noqa: E402
-from cairn.services.context import Context  # noqa: E402
-from cairn.services.incidents import open_incident  # noqa: E402
-from cairn.services.portable import import_document  # noqa: E402
-from cairn.services.timeline import log_event  # noqa: E402
-from cairn.services.tokens import create_token  # noqa: E402
-from cairn.web.app import create_app  # noqa: E402
-from tests.web.personas import create_personas  # noqa: E402
-from tests.web.webdata import CHECKOUT_OUTAGE  # noqa: E402
+from cairn.config import Settings
+from cairn.services.context import Context
+from cairn.services.incidents import open_incident
+from cairn.services.portable import import_document
+from cairn.services.timeline import log_event
+from cairn.services.tokens import create_token
+from cairn.web.app import create_app
+from tests.web.personas import create_personas
+from tests.web.webdata import CHECKOUT_OUTAGE
 
 EXAMPLES = 40
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
