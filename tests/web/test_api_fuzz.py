@@ -34,7 +34,7 @@ from cairn.web.app import create_app
 from tests.web.personas import create_personas
 from tests.web.webdata import CHECKOUT_OUTAGE
 
-EXAMPLES = 40
+EXAMPLES = 30
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 

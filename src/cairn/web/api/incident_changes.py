@@ -10,6 +10,7 @@ from cairn.domain.moments import durations_seconds
 from cairn.formats.data import incident_to_data
 from cairn.services.audit import incident_history
 from cairn.services.incidents import add_participant, change_status, open_incident, set_moment
+from cairn.web.api.reads import HistoryList, IncidentRead
 from cairn.web.api.schemas import Id, api_router
 from cairn.web.auth import ApiContextDep
 
@@ -51,7 +52,7 @@ def incident_data(doc) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     return data
 
 
-@router.post("/incidents", name="api_incident_open", status_code=201)
+@router.post("/incidents", name="api_incident_open", response_model=IncidentRead, status_code=201)
 def incident_open(body: IncidentCreate, ctx: ApiContextDep) -> dict[str, Any]:
     """Open an incident (responders and admins); a restricted one lists its opener as a participant."""
     doc = open_incident(
@@ -61,22 +62,22 @@ def incident_open(body: IncidentCreate, ctx: ApiContextDep) -> dict[str, Any]:
     return incident_data(doc)
 
 
-@router.post("/incidents/{key}/status", name="api_incident_status")
+@router.post("/incidents/{key}/status", name="api_incident_status", response_model=IncidentRead)
 def incident_status(key: str, body: StatusUpdate, ctx: ApiContextDep) -> dict[str, Any]:
     return incident_data(change_status(ctx, key, body.status, at=body.at))
 
 
-@router.put("/incidents/{key}/moments/{moment}", name="api_incident_moment")
+@router.put("/incidents/{key}/moments/{moment}", name="api_incident_moment", response_model=IncidentRead)
 def incident_moment(key: str, moment: str, body: MomentUpdate, ctx: ApiContextDep) -> dict[str, Any]:
     return incident_data(set_moment(ctx, key, moment, at=body.at, event_id=body.event_id, clear=body.clear))
 
 
-@router.post("/incidents/{key}/participants", name="api_participant_add", status_code=201)
+@router.post("/incidents/{key}/participants", name="api_participant_add", response_model=IncidentRead, status_code=201)
 def participant_add(key: str, body: ParticipantCreate, ctx: ApiContextDep) -> dict[str, Any]:
     return incident_data(add_participant(ctx, key, body.user, body.role))
 
 
-@router.get("/incidents/{key}/history", name="api_incident_history")
+@router.get("/incidents/{key}/history", name="api_incident_history", response_model=HistoryList)
 def history(key: str, ctx: ApiContextDep) -> dict[str, Any]:
     """Every recorded change to the incident: who, what, when (oldest first)."""
     events = incident_history(ctx, key)
