@@ -1,10 +1,9 @@
 """What every API route shares in its OpenAPI description: the error body and bounded integers.
 
-Integers: every integer column and id is a SQL INTEGER (32 bits on
-PostgreSQL), and SQLite's driver cannot even bind a number past 64 bits. An
-unbounded `int` in a request would reach the database and fail there with a
-500, so API schemas and query/path parameters use the types below, which
-refuse anything out of range with a 422 before a service runs.
+Integers: an unbounded `int` in a request would reach the database and fail
+there with a 500 (see `cairn.domain.limits`), so API schemas and query/path
+parameters use the types below, which refuse anything out of range with a
+422 before a service runs.
 `tests/web/test_api_schema.py` fails for any request integer without bounds.
 
 Errors: `cairn.web.errors` answers every failure under /api and /hooks
@@ -22,8 +21,9 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
-INT_MAX = 2**31 - 1
-INT_MIN = -(2**31)
+from cairn.domain.limits import INT_MAX, INT_MIN
+
+__all__ = ["INT_MAX", "INT_MIN", "Count", "ErrorRead", "Id", "api_router"]
 
 Id = Annotated[int, Ge(1), Le(INT_MAX)]
 """A row id (timeline event, token): positive, and no larger than the column holds."""
