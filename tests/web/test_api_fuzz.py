@@ -4,7 +4,8 @@ The app runs in-process on a fresh test database with an admin's API token
 and a few incidents, so generated requests reach real rows: half of the
 generated incident keys are swapped for keys that exist. Every answer must
 be below 500 and match what the OpenAPI schema says (status code, media type
-and body). The example budget keeps a run under about a minute per database.
+and body). Each operation gets a fixed number of derandomized examples, positive and
+negative, so a run is repeatable and takes one to two minutes per database.
 """
 
 from __future__ import annotations
@@ -94,5 +95,6 @@ def test_the_api_answers_generated_requests_without_5xx_and_as_its_schema_says(f
     report = "\n\n".join(f"{name}\n{example}" for name, example in sorted(problems.items()))
     kinds = Counter(name.rsplit(": ", 1)[-1] for name in problems)
     print(f"{requests} requests; answers by status {sorted(statuses.items())}; problems by kind {dict(kinds)}")
-    assert requests > 100
+    assert requests > 1000
+    assert sum(count for status, count in statuses.items() if status < 300) > 100  # the token works: real writes and reads happen
     assert not problems, f"{len(problems)} problems in {requests} requests:\n{report}"
