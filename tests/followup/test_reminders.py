@@ -5,9 +5,8 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import threading
 from datetime import date, datetime, timezone
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -20,6 +19,7 @@ from cairn.services.incidents import open_incident
 from cairn.services.people import create_user
 from cairn.services.reminders import run_reminders
 from cairn.storage.models import Team, User
+from tests.followup.fake_http import serving
 
 UTC = timezone.utc
 
@@ -68,19 +68,15 @@ class Hooks:
             def log_message(self, *args):
                 pass
 
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook/secret-path"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
+        self.handler = Handler
 
 
 @pytest.fixture
 def hooks():
-    server = Hooks()
-    yield server
-    server.close()
+    fake = Hooks()
+    with serving(fake.handler) as server:
+        fake.url = f"http://127.0.0.1:{server.server_port}/hook/secret-path"
+        yield fake
 
 
 @pytest.fixture

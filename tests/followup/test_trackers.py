@@ -6,9 +6,8 @@ from __future__ import annotations
 import base64
 import json
 import re
-import threading
 from datetime import date, datetime, timezone
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from cairn.services.incidents import open_incident
 from cairn.services.people import create_user
 from cairn.services.tokens import create_token
 from cairn.services.trackers import open_ticket, sync_tickets
+from tests.followup.fake_http import serving
 from tests.web.personas import signed_in_client
 
 SAMPLE = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "jira" / "jira-ruby_issue_10002.json"
@@ -74,9 +74,7 @@ class FakeTrackers:
             def log_message(self, *args):
                 pass
 
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.handler = Handler
 
 
 def jira_issue(key: str, fields: dict) -> dict:
@@ -91,8 +89,9 @@ def jira_issue(key: str, fields: dict) -> dict:
 @pytest.fixture
 def trackers():
     fake = FakeTrackers()
-    yield fake
-    fake.server.shutdown()
+    with serving(fake.handler) as server:
+        fake.url = f"http://127.0.0.1:{server.server_port}"
+        yield fake
 
 
 @pytest.fixture

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from cairn.errors import Unauthorized
 from cairn.services.incidents import change_status, show_incident
 from cairn.services.people import create_user
 from cairn.services.tokens import authenticate, create_token, list_tokens, revoke_token
+from cairn.storage.models import Incident, TimelineEvent
 from cairn.web.app import create_app
 
 
@@ -84,6 +86,9 @@ def test_a_viewer_token_may_not_write(client, ctx):
     create_user(ctx, "reader", role="viewer")
     raw, _ = create_token(ctx, "read only", "reader")
     assert post(client, payload(), raw).status_code == 403
+    with ctx.db.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Incident)) == 0
+        assert session.scalar(select(func.count()).select_from(TimelineEvent)) == 0
 
 
 def test_bad_payloads_are_4xx(client, token):

@@ -82,7 +82,9 @@ def test_the_template_commands(cli, tmp_path: Path) -> None:
 def test_every_built_in_template_reads_back_cleanly() -> None:
     from cairn.services.templates import BUILT_IN_DIR
 
-    for path in BUILT_IN_DIR.glob("*.yaml"):
+    paths = sorted(BUILT_IN_DIR.glob("*.yaml"))
+    assert {path.stem for path in paths} >= {"default", "short", "google-sre"}
+    for path in paths:
         assert read_template(path).sections, path
     with pytest.raises(CairnError):
         read_template(BUILT_IN_DIR / "missing.yaml")

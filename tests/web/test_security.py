@@ -117,12 +117,16 @@ def test_an_api_change_with_a_session_cookie_needs_the_csrf_header(client: TestC
     assert [e.text for e in show_incident(ctx, outage).timeline].count("forged") == 0
 
 
-def test_a_change_from_another_origin_is_refused_even_with_the_token(client: TestClient, outage: str) -> None:
+def test_a_change_from_another_origin_is_refused_even_with_the_token(client: TestClient, outage: str, ctx: Context) -> None:
+    before = show_incident(ctx, outage)
     answer = client.post(
-        f"/incidents/{outage}/events", data={"line": "x", "csrf_token": client.csrf},
+        f"/incidents/{outage}/events", data={"line": "sent from another site", "csrf_token": client.csrf},
         headers={"Origin": "https://evil.example"},
     )
     assert answer.status_code == 403
+    after = show_incident(ctx, outage)
+    assert [e.text for e in after.timeline] == [e.text for e in before.timeline]
+    assert after.version == before.version
 
 
 # ---- API tokens ----

@@ -203,8 +203,16 @@ def test_a_sparse_incident_says_what_is_not_written_yet(client: TestClient, ctx:
 
 
 def test_keys_are_read_leniently_in_the_address(client: TestClient, outage: str) -> None:
-    assert client.get("/incidents/inc-1").status_code == 200
-    assert client.get("/incidents/1").status_code == 200
+    for address in ("/incidents/inc-1", "/incidents/1"):
+        page = client.get(address, follow_redirects=False)
+        assert page.status_code == 200, address
+        assert outage in page.text and "Checkout payments failed after a connection-pool change" in page.text
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in_whatever_the_spelling_of_the_key(anonymous: TestClient, outage: str) -> None:
+    for address in ("/incidents/inc-1", "/incidents/1"):
+        page = anonymous.get(address, follow_redirects=False)
+        assert page.status_code == 303 and page.headers["location"].startswith("/signin"), address
 
 
 def test_an_unknown_incident_gives_a_404_page(client: TestClient) -> None:

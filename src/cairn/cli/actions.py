@@ -55,7 +55,7 @@ def list_(
     mine: Optional[str] = typer.Option(None, "--owner", help="Only this owner's items."),
     team: Optional[str] = typer.Option(None, "--team", help="Items of this team (its incidents or its members)."),
     overdue: bool = typer.Option(False, "--overdue", help="Only open items past their due date."),
-    due_within: Optional[int] = typer.Option(None, "--due-within", help="Only open items due in the next N days."),
+    due_within: Optional[int] = typer.Option(None, "--due-within", min=0, max=3650, help="Only open items due in the next N days."),
     open_only: bool = typer.Option(False, "--open", help="Only open items."),
     stalled: bool = typer.Option(False, "--stalled", help="Only items overdue past CAIRN_ESCALATE_AFTER_DAYS."),
     postmortem_owner: Optional[str] = typer.Option(None, "--postmortem-owner", help="Items of the postmortems this user owns."),

@@ -6,6 +6,8 @@ from typing import Optional
 
 import typer
 
+from cairn.domain.limits import INT_MAX
+
 app = typer.Typer(help="Open, list and show incidents; record key moments and status changes.", no_args_is_help=True)
 
 AT_HELP = "When: ISO 8601 with offset, 'YYYY-MM-DD HH:MM' or 'HH:MM' (today) in the incident's zone, or 'now'."
@@ -97,7 +99,7 @@ def moment(
     key: str = typer.Argument(..., help="Incident key, e.g. INC-1."),
     which: str = typer.Argument(..., help="started, detected, acknowledged, mitigated or resolved."),
     at: Optional[str] = typer.Option(None, "--at", help=AT_HELP),
-    event: Optional[int] = typer.Option(None, "--event", help="Take the time of this timeline event (# in show)."),
+    event: Optional[int] = typer.Option(None, "--event", min=1, max=INT_MAX, help="Take the time of this timeline event (# in show)."),
     clear: bool = typer.Option(False, "--clear", help="Forget this moment."),
 ) -> None:
     """Set a key moment directly or from a timeline event."""
@@ -124,7 +126,7 @@ def list_(
     until: Optional[str] = typer.Option(None, "--until", help="Started before this date (YYYY-MM-DD)."),
     search: Optional[str] = typer.Option(None, "--search", help="Words in the title."),
     limit: int = typer.Option(50, "--limit", help="At most this many rows."),
-    offset: int = typer.Option(0, "--offset", help="Skip this many rows."),
+    offset: int = typer.Option(0, "--offset", min=0, max=INT_MAX, help="Skip this many rows."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """List incidents, newest first."""

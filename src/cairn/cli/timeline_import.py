@@ -7,6 +7,8 @@ from typing import Optional
 
 import typer
 
+from cairn.domain.limits import INT_MAX
+
 
 def import_timeline(
     key: str = typer.Argument(..., help="Incident key, e.g. INC-1."),
@@ -18,7 +20,7 @@ def import_timeline(
     level: Optional[str] = typer.Option(None, "--level", help="Logs: lowest level kept, e.g. warning."),
     log_format: Optional[str] = typer.Option(None, "--format", help="Logs: iso, slash, syslog, apache, epoch, epoch-ms, jsonl or csv."),
     channel: Optional[str] = typer.Option(None, "--channel", help="Slack export: the channel to read."),
-    gap: int = typer.Option(20, "--gap", help="Point out quiet gaps longer than this many minutes."),
+    gap: int = typer.Option(20, "--gap", min=1, max=INT_MAX, help="Point out quiet gaps longer than this many minutes."),
     accept_moments: bool = typer.Option(False, "--accept-moments", help="Record the proposed key moments without asking."),
 ) -> None:
     """Import a file into an incident's timeline; importing it again changes nothing."""

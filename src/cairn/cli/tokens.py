@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from cairn.domain.limits import INT_MAX
+
 app = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)
 
 
@@ -36,7 +38,7 @@ def list_() -> None:
 
 
 @app.command("revoke")
-def revoke(token_id: int = typer.Argument(..., help="Token id from `cairn token list`.")) -> None:
+def revoke(token_id: int = typer.Argument(..., min=1, max=INT_MAX, help="Token id from `cairn token list`.")) -> None:
     """Revoke a token at once."""
     from cairn.cli.state import context
     from cairn.services.tokens import revoke_token

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from cairn.services.accounts import set_role
 from cairn.services.people import create_user, list_users
 from cairn.services.tokens import TokenInfo, create_token, list_tokens, revoke_token
+from cairn.web.api.reads import MeRead, RoleRead, TokenCreated, TokenList, TokenRead, UserList, UserRead
+from cairn.web.api.schemas import Id, api_router
 from cairn.web.auth import ApiContextDep
 
-router = APIRouter(prefix="/api/v1", tags=["accounts"])
+router = api_router(tags=["accounts"])
 
 
 class TokenCreate(BaseModel):
@@ -44,20 +45,20 @@ def token_data(info: TokenInfo) -> dict[str, Any]:
     }
 
 
-@router.get("/me", name="api_me")
+@router.get("/me", name="api_me", response_model=MeRead)
 def me(ctx: ApiContextDep) -> dict[str, Any]:
     assert ctx.principal is not None
     return {"username": ctx.principal.username, "role": ctx.principal.role}
 
 
-@router.get("/tokens", name="api_tokens")
+@router.get("/tokens", name="api_tokens", response_model=TokenList)
 def tokens(ctx: ApiContextDep) -> dict[str, Any]:
     """Your tokens (an admin sees everyone's); never their secret."""
     items = [token_data(info) for info in list_tokens(ctx)]
     return {"total": len(items), "items": items}
 
 
-@router.post("/tokens", name="api_token_create", status_code=201)
+@router.post("/tokens", name="api_token_create", response_model=TokenCreated, status_code=201)
 def token_create(body: TokenCreate, ctx: ApiContextDep) -> dict[str, Any]:
     """A new token; the secret is in `token`, shown this once and stored only as a digest."""
     assert ctx.principal is not None
@@ -65,12 +66,12 @@ def token_create(body: TokenCreate, ctx: ApiContextDep) -> dict[str, Any]:
     return {**token_data(info), "token": raw}
 
 
-@router.delete("/tokens/{token_id}", name="api_token_revoke")
-def token_revoke(token_id: int, ctx: ApiContextDep) -> dict[str, Any]:
+@router.delete("/tokens/{token_id}", name="api_token_revoke", response_model=TokenRead)
+def token_revoke(token_id: Id, ctx: ApiContextDep) -> dict[str, Any]:
     return token_data(revoke_token(ctx, token_id))
 
 
-@router.get("/users", name="api_users")
+@router.get("/users", name="api_users", response_model=UserList)
 def users(ctx: ApiContextDep) -> dict[str, Any]:
     """Everyone who can own work, for pickers: names and roles, never credentials."""
     rows = list_users(ctx)
@@ -78,7 +79,7 @@ def users(ctx: ApiContextDep) -> dict[str, Any]:
     return {"total": len(items), "items": items}
 
 
-@router.post("/users", name="api_user_create", status_code=201)
+@router.post("/users", name="api_user_create", response_model=UserRead, status_code=201)
 def user_create(body: UserCreate, ctx: ApiContextDep) -> dict[str, Any]:
     user = create_user(
         ctx, body.username, display_name=body.display_name, email=body.email, role=body.role, teams=body.teams, password=body.password,
@@ -86,7 +87,7 @@ def user_create(body: UserCreate, ctx: ApiContextDep) -> dict[str, Any]:
     return {"username": user.username, "display_name": user.display_name, "role": user.role}
 
 
-@router.put("/users/{username}/role", name="api_user_role")
+@router.put("/users/{username}/role", name="api_user_role", response_model=RoleRead)
 def user_role(username: str, body: RoleUpdate, ctx: ApiContextDep) -> dict[str, Any]:
     user = set_role(ctx, username, body.role)
     return {"username": user.username, "role": user.role}

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from cairn.domain.times import now_utc
 from cairn.services.actions import OnSchedule, action_stats, list_action_items
+from cairn.web.api.reads import ActionItemList, ActionStatsRead
+from cairn.web.api.schemas import api_router
 from cairn.web.auth import ApiContextDep
 
-router = APIRouter(prefix="/api/v1", tags=["action items"])
+router = api_router(tags=["action items"])
 
 
-@router.get("/action-items", name="api_action_items")
+@router.get("/action-items", name="api_action_items", response_model=ActionItemList)
 def action_items(
     ctx: ApiContextDep,
     owner: Annotated[str | None, Query()] = None,
@@ -37,7 +39,7 @@ def _pack(value: OnSchedule) -> dict[str, Any]:
     return {"on_time": value.on_time, "judged": value.judged, "rate": value.rate}
 
 
-@router.get("/action-items/stats", name="api_action_stats")
+@router.get("/action-items/stats", name="api_action_stats", response_model=ActionStatsRead)
 def stats(ctx: ApiContextDep) -> dict[str, Any]:
     result = action_stats(ctx)
     return {

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import Response
 
 from cairn.services.portable import FORMATS, export_file, redactions
+from cairn.web.api.schemas import api_router
 from cairn.web.auth import ApiContextDep
 from cairn.web.exports import download
 
-router = APIRouter(prefix="/api/v1", tags=["exports"])
+router = api_router(tags=["exports"])
 
 
 @router.get(

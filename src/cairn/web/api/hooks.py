@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from cairn.errors import InvalidInput
 from cairn.services.alert_receiver import receive_alertmanager
 from cairn.services.tokens import require_writer
+from cairn.web.api.schemas import api_router
 from cairn.web.deps import ContextDep
 
-router = APIRouter(prefix="/hooks", tags=["hooks"])
+router = api_router("/hooks", tags=["hooks"])
 
 MAX_BODY = 2 * 1024 * 1024
 

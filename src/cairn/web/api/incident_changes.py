@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from cairn.domain.moments import durations_seconds
 from cairn.formats.data import incident_to_data
 from cairn.services.audit import incident_history
 from cairn.services.incidents import add_participant, change_status, open_incident, set_moment
+from cairn.web.api.reads import HistoryList, IncidentRead
+from cairn.web.api.schemas import Id, api_router
 from cairn.web.auth import ApiContextDep
 
-router = APIRouter(prefix="/api/v1", tags=["incidents"])
+router = api_router(tags=["incidents"])
 
 
 class IncidentCreate(BaseModel):
@@ -36,7 +37,7 @@ class StatusUpdate(BaseModel):
 
 class MomentUpdate(BaseModel):
     at: str | None = Field(default=None, description="the time; default now")
-    event_id: int | None = Field(default=None, description="take the time of this timeline event")
+    event_id: Id | None = Field(default=None, description="take the time of this timeline event")
     clear: bool = False
 
 
@@ -51,7 +52,7 @@ def incident_data(doc) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     return data
 
 
-@router.post("/incidents", name="api_incident_open", status_code=201)
+@router.post("/incidents", name="api_incident_open", response_model=IncidentRead, status_code=201)
 def incident_open(body: IncidentCreate, ctx: ApiContextDep) -> dict[str, Any]:
     """Open an incident (responders and admins); a restricted one lists its opener as a participant."""
     doc = open_incident(
@@ -61,22 +62,22 @@ def incident_open(body: IncidentCreate, ctx: ApiContextDep) -> dict[str, Any]:
     return incident_data(doc)
 
 
-@router.post("/incidents/{key}/status", name="api_incident_status")
+@router.post("/incidents/{key}/status", name="api_incident_status", response_model=IncidentRead)
 def incident_status(key: str, body: StatusUpdate, ctx: ApiContextDep) -> dict[str, Any]:
     return incident_data(change_status(ctx, key, body.status, at=body.at))
 
 
-@router.put("/incidents/{key}/moments/{moment}", name="api_incident_moment")
+@router.put("/incidents/{key}/moments/{moment}", name="api_incident_moment", response_model=IncidentRead)
 def incident_moment(key: str, moment: str, body: MomentUpdate, ctx: ApiContextDep) -> dict[str, Any]:
     return incident_data(set_moment(ctx, key, moment, at=body.at, event_id=body.event_id, clear=body.clear))
 
 
-@router.post("/incidents/{key}/participants", name="api_participant_add", status_code=201)
+@router.post("/incidents/{key}/participants", name="api_participant_add", response_model=IncidentRead, status_code=201)
 def participant_add(key: str, body: ParticipantCreate, ctx: ApiContextDep) -> dict[str, Any]:
     return incident_data(add_participant(ctx, key, body.user, body.role))
 
 
-@router.get("/incidents/{key}/history", name="api_incident_history")
+@router.get("/incidents/{key}/history", name="api_incident_history", response_model=HistoryList)
 def history(key: str, ctx: ApiContextDep) -> dict[str, Any]:
     """Every recorded change to the incident: who, what, when (oldest first)."""
     events = incident_history(ctx, key)

@@ -6,20 +6,22 @@ import json
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from cairn.domain.moments import durations_seconds
 from cairn.formats.data import incident_to_data
 from cairn.services.incidents import incident_stamp, list_incidents, show_incident
 from cairn.services.lint import lint_incident
+from cairn.web.api.reads import IncidentLintRead, IncidentList, IncidentRead
+from cairn.web.api.schemas import api_router
 from cairn.web.auth import ApiContextDep
 from cairn.web.filters import ListQueryDep
 
-router = APIRouter(prefix="/api/v1", tags=["incidents"])
+router = api_router(tags=["incidents"])
 
 
-@router.get("/incidents", name="api_incident_list")
+@router.get("/incidents", name="api_incident_list", response_model=IncidentList)
 def incident_list(
     ctx: ApiContextDep,
     query: ListQueryDep,
@@ -30,7 +32,13 @@ def incident_list(
     return {"total": total, "limit": limit, "offset": offset, "items": [row.to_data() for row in rows]}
 
 
-@router.get("/incidents/{key}", name="api_incident", response_model=None)
+@router.get(
+    "/incidents/{key}", name="api_incident", response_model=None,
+    responses={
+        200: {"model": IncidentRead, "description": "the incident, with an ETag"},
+        304: {"description": "unchanged since the ETag sent in If-None-Match"},
+    },
+)
 async def incident(key: str, ctx: ApiContextDep, request: Request) -> Response:
     """The whole incident: moments, durations, timeline, postmortem, factors, action items.
 
@@ -55,7 +63,7 @@ async def incident(key: str, ctx: ApiContextDep, request: Request) -> Response:
     return Response(body, media_type="application/json", headers={"ETag": etag, "Cache-Control": "private, no-cache"})
 
 
-@router.get("/incidents/{key}/lint", name="api_incident_lint")
+@router.get("/incidents/{key}/lint", name="api_incident_lint", response_model=IncidentLintRead)
 def incident_lint(key: str, ctx: ApiContextDep) -> dict[str, Any]:
     """Blameless-language findings of an incident, and those dismissed with a reason."""
     review = lint_incident(ctx, key)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from cairn.domain.document import FactorDoc, ImpactDoc
@@ -27,10 +26,12 @@ from cairn.services.editing import (
     update_factor,
 )
 from cairn.services.incidents import show_incident
+from cairn.web.api.reads import ActionItemRead, OwedList, PostmortemRead, PreviewRead, ReviewRead, SavedRead
+from cairn.web.api.schemas import Count, api_router
 from cairn.web.auth import ApiContextDep
 from cairn.web.markdown import render_markdown
 
-router = APIRouter(prefix="/api/v1", tags=["postmortems"])
+router = api_router(tags=["postmortems"])
 
 
 class SectionUpdate(BaseModel):
@@ -39,9 +40,9 @@ class SectionUpdate(BaseModel):
 
 
 class ImpactUpdate(BaseModel):
-    users_affected: int | None = Field(default=None, ge=0)
+    users_affected: Count | None = None
     users_share: float | None = Field(default=None, ge=0, le=100, description="percent of users")
-    duration_minutes: int | None = Field(default=None, ge=0)
+    duration_minutes: Count | None = None
     data_loss: str | None = Field(default=None, max_length=5000)
     cost: str | None = Field(default=None, max_length=5000)
     slo_budget: str | None = Field(default=None, max_length=5000)
@@ -111,7 +112,7 @@ def saved(result: Edited) -> dict[str, Any]:
             "factors": [factor_data(f) for f in result.doc.factors]}
 
 
-@router.get("/incidents/{key}/postmortem", name="api_postmortem")
+@router.get("/incidents/{key}/postmortem", name="api_postmortem", response_model=PostmortemRead)
 def postmortem(key: str, ctx: ApiContextDep) -> dict[str, Any]:
     """The editable parts with their fingerprints (`base`) for conflict-safe saves."""
     doc = show_incident(ctx, key)
@@ -124,18 +125,18 @@ def postmortem(key: str, ctx: ApiContextDep) -> dict[str, Any]:
     }
 
 
-@router.put("/incidents/{key}/postmortem/sections/{name}", name="api_section_save")
+@router.put("/incidents/{key}/postmortem/sections/{name}", name="api_section_save", response_model=SavedRead)
 def section_save(key: str, name: str, body: SectionUpdate, ctx: ApiContextDep) -> dict[str, Any]:
     return saved(save_section(ctx, key, name, body.text, base=body.base))
 
 
-@router.put("/incidents/{key}/postmortem/impact", name="api_impact_save")
+@router.put("/incidents/{key}/postmortem/impact", name="api_impact_save", response_model=SavedRead)
 def impact_save(key: str, body: ImpactUpdate, ctx: ApiContextDep) -> dict[str, Any]:
     impact = ImpactDoc(body.users_affected, body.users_share, body.duration_minutes, body.data_loss, body.cost, body.slo_budget)
     return saved(save_impact(ctx, key, impact, risk_likelihood=body.risk_likelihood, risk_severity=body.risk_severity))
 
 
-@router.post("/incidents/{key}/factors", name="api_factor_add", status_code=201)
+@router.post("/incidents/{key}/factors", name="api_factor_add", response_model=SavedRead, status_code=201)
 def factor_add(key: str, body: FactorCreate, ctx: ApiContextDep) -> dict[str, Any]:
     return saved(add_factor(
         ctx, key, description=body.description, category=body.category, role=body.role, services=body.services,
@@ -143,7 +144,7 @@ def factor_add(key: str, body: FactorCreate, ctx: ApiContextDep) -> dict[str, An
     ))
 
 
-@router.put("/incidents/{key}/factors/{label}", name="api_factor_update")
+@router.put("/incidents/{key}/factors/{label}", name="api_factor_update", response_model=SavedRead)
 def factor_update(key: str, label: str, body: FactorUpdate, ctx: ApiContextDep) -> dict[str, Any]:
     return saved(update_factor(
         ctx, key, label, description=body.description, category=body.category, role=body.role,
@@ -151,12 +152,12 @@ def factor_update(key: str, label: str, body: FactorUpdate, ctx: ApiContextDep) 
     ))
 
 
-@router.delete("/incidents/{key}/factors/{label}", name="api_factor_remove")
+@router.delete("/incidents/{key}/factors/{label}", name="api_factor_remove", response_model=SavedRead)
 def factor_remove(key: str, label: str, ctx: ApiContextDep) -> dict[str, Any]:
     return saved(remove_factor(ctx, key, label))
 
 
-@router.post("/incidents/{key}/action-items", name="api_action_add", status_code=201)
+@router.post("/incidents/{key}/action-items", name="api_action_add", response_model=ActionItemRead, status_code=201)
 def action_add(key: str, body: ActionItemCreate, ctx: ApiContextDep) -> dict[str, Any]:
     row = add_action_item(
         ctx, key, body.title, owner=body.owner, due=body.due, kind=body.kind, impact=body.impact, effort=body.effort,
@@ -165,7 +166,7 @@ def action_add(key: str, body: ActionItemCreate, ctx: ApiContextDep) -> dict[str
     return row.to_data(now_utc().date())
 
 
-@router.patch("/incidents/{key}/action-items/{label}", name="api_action_update")
+@router.patch("/incidents/{key}/action-items/{label}", name="api_action_update", response_model=ActionItemRead)
 def action_update(key: str, label: str, body: ActionItemUpdate, ctx: ApiContextDep) -> dict[str, Any]:
     row = update_action_item(
         ctx, key, label, status=body.status, note=body.note, owner=body.owner, due=body.due, priority=body.priority, url=body.url,
@@ -173,13 +174,13 @@ def action_update(key: str, label: str, body: ActionItemUpdate, ctx: ApiContextD
     return row.to_data(now_utc().date())
 
 
-@router.post("/markdown/preview", name="api_markdown_preview")
+@router.post("/markdown/preview", name="api_markdown_preview", response_model=PreviewRead)
 def markdown_preview(body: Preview, ctx: ApiContextDep) -> dict[str, str]:
     """Markdown rendered as the pages show it: CommonMark, sanitised."""
     return {"html": str(render_markdown(body.text))}
 
 
-@router.get("/postmortems/owed", name="api_postmortems_owed")
+@router.get("/postmortems/owed", name="api_postmortems_owed", response_model=OwedList)
 def postmortems_owed(ctx: ApiContextDep, all: bool = False) -> dict[str, Any]:
     """Postmortems the policy says are owed (with `all`, published ones too): reasons, owner, due date, state."""
     from cairn.services.policy import owed_postmortems
@@ -205,42 +206,42 @@ class CommentCreate(BaseModel):
     body: str = Field(max_length=10_000)
 
 
-@router.get("/incidents/{key}/postmortem/review", name="api_review_state")
+@router.get("/incidents/{key}/postmortem/review", name="api_review_state", response_model=ReviewRead)
 def review_get(key: str, ctx: ApiContextDep) -> dict[str, Any]:
     from cairn.services.review import review_state
 
     return review_state(ctx, key).to_data()
 
 
-@router.post("/incidents/{key}/postmortem/review", name="api_review_request")
+@router.post("/incidents/{key}/postmortem/review", name="api_review_request", response_model=ReviewRead)
 def review_request(key: str, body: ReviewRequest, ctx: ApiContextDep) -> dict[str, Any]:
     from cairn.services.review import request_review
 
     return request_review(ctx, key, body.reviewers).to_data()
 
 
-@router.post("/incidents/{key}/postmortem/approve", name="api_review_approve")
+@router.post("/incidents/{key}/postmortem/approve", name="api_review_approve", response_model=ReviewRead)
 def review_approve(key: str, body: Decision, ctx: ApiContextDep) -> dict[str, Any]:
     from cairn.services.review import decide
 
     return decide(ctx, key, approve=True, note=body.note).to_data()
 
 
-@router.post("/incidents/{key}/postmortem/request-changes", name="api_review_changes")
+@router.post("/incidents/{key}/postmortem/request-changes", name="api_review_changes", response_model=ReviewRead)
 def review_changes(key: str, body: Decision, ctx: ApiContextDep) -> dict[str, Any]:
     from cairn.services.review import decide
 
     return decide(ctx, key, approve=False, note=body.note).to_data()
 
 
-@router.post("/incidents/{key}/postmortem/publish", name="api_publish")
+@router.post("/incidents/{key}/postmortem/publish", name="api_publish", response_model=ReviewRead)
 def review_publish(key: str, body: Publication, ctx: ApiContextDep) -> dict[str, Any]:
     from cairn.services.review import publish
 
     return publish(ctx, key, override=body.override).to_data()
 
 
-@router.post("/incidents/{key}/postmortem/comments", name="api_review_comment", status_code=201)
+@router.post("/incidents/{key}/postmortem/comments", name="api_review_comment", response_model=ReviewRead, status_code=201)
 def review_comment(key: str, body: CommentCreate, ctx: ApiContextDep) -> dict[str, Any]:
     from cairn.services.review import comment
 

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from pydantic import BaseModel, Field
 
 from cairn.domain.document import EventDoc
@@ -22,9 +22,11 @@ from cairn.services.incidents import show_incident
 from cairn.services.timeline import events_after, log_event
 from cairn.services.timeline_import import import_timeline
 from cairn.services.access import require_write
+from cairn.web.api.reads import EventLogged, TimelineRead
+from cairn.web.api.schemas import INT_MAX, api_router
 from cairn.web.auth import ApiContextDep
 
-router = APIRouter(prefix="/api/v1", tags=["timeline"])
+router = api_router(tags=["timeline"])
 
 
 class EventCreate(BaseModel):
@@ -47,11 +49,11 @@ def event_data(event: EventDoc, zone: str) -> dict[str, Any]:
     }
 
 
-@router.get("/incidents/{key}/timeline", name="api_timeline")
+@router.get("/incidents/{key}/timeline", name="api_timeline", response_model=TimelineRead)
 def timeline(
     key: str,
     ctx: ApiContextDep,
-    after: Annotated[int, Query(ge=0, le=2**62, description="only events with a larger id (for live updates)")] = 0,
+    after: Annotated[int, Query(ge=0, le=INT_MAX, description="only events with a larger id (for live updates)")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> dict[str, Any]:
     """Timeline events in time order; with `after`, only those added since."""
@@ -61,7 +63,7 @@ def timeline(
     return {"incident": doc.key, "after": after, "last_id": last, "items": [event_data(e, doc.timezone) for e in events]}
 
 
-@router.post("/incidents/{key}/timeline", name="api_event_add", status_code=201)
+@router.post("/incidents/{key}/timeline", name="api_event_add", response_model=EventLogged, status_code=201)
 def event_add(key: str, body: EventCreate, ctx: ApiContextDep) -> dict[str, Any]:
     """Log an event (what `cairn log` does); with `ref`, logging the same record twice adds it once."""
     if body.line is not None:
