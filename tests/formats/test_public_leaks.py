@@ -242,3 +242,31 @@ def _strings(value: Any) -> list[str]:
 def test_a_bad_hostname_setting_is_refused_in_one_line(cli, setting: str, value: str) -> None:
     answer = cli("incident", "list", env={setting: value})
     assert answer.exit_code == 2 and "Traceback" not in answer.output and setting in answer.output
+
+
+def test_every_integration_cairn_ships_is_a_system_account_not_a_person() -> None:
+    from cairn.domain.redaction import KNOWN_SYSTEM_ACCOUNTS, RedactionPolicy
+    from cairn.importers import alertmanager, jsonfile, logfile, pagerduty, slack, webhooks
+    from cairn.services.alert_receiver import SYSTEM
+
+    shipped = {SYSTEM, "tracker"} | {
+        cls.name for module in (alertmanager, jsonfile, logfile, pagerduty, slack, webhooks)
+        for cls in vars(module).values() if isinstance(cls, type) and isinstance(getattr(cls, "name", None), str)
+    }
+    assert len(shipped) >= 7 and shipped <= KNOWN_SYSTEM_ACCOUNTS
+    policy = RedactionPolicy(bots=frozenset({"nightly-sync"}))
+    assert all(policy.is_bot(name) for name in ("ci-bot", "renovate[bot]", "Alertmanager", "nightly-sync", "svc-backup"))
+    assert not any(policy.is_bot(name) for name in ("dana", "abbot", "ciara", "robert"))
+
+
+def test_a_person_named_by_display_name_in_an_import_is_the_same_person_as_their_username() -> None:
+    from cairn.domain.document import EventDoc, IncidentDoc, ParticipantDoc
+    from cairn.domain.redaction import RedactionPolicy, public_version
+    from datetime import datetime, timezone
+
+    at = datetime(2026, 11, 2, 10, 5, tzinfo=timezone.utc)
+    doc = IncidentDoc(title="t", severity="SEV2", participants=[ParticipantDoc("dana", "owner")],
+                      timeline=[EventDoc(at, "communication", "dana okafor: on it", actor="Dana Okafor", source="slack")])
+    public, _ = public_version(doc, RedactionPolicy(directory={"dana": "Dana Okafor"}))
+    assert public.participants[0].user == public.timeline[0].actor == "Person A"
+    assert public.timeline[0].text == "Person A: on it"

@@ -53,6 +53,7 @@ _WORDLIKE_NAMES = frozenset({
 
 DOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
 _HOST_TOKEN = re.compile(r"(?<![\w.-])[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?![\w@-])")
+_UUID = re.compile(r"^[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
 EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
 IPV4 = re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:/\d{1,2})?\b")
 IPV6 = re.compile(
@@ -103,6 +104,8 @@ def _detector_spans(pattern: re.Pattern[str]) -> Callable[[str], Iterator[tuple[
             groups = [match.span(i) for i in range(1, (pattern.groups or 0) + 1) if match.group(i)]
             if groups:
                 start, end = max(groups, key=lambda span: span[1] - span[0])
+                blank = re.search(r"\s", text[start:end])  # their npm rule's capture runs to the end of the line
+                end = start + blank.start() if blank else end
                 if end - start >= 8:
                     yield start, end
                     continue
@@ -167,12 +170,14 @@ def _regex(pattern: re.Pattern[str], *groups: str) -> Callable[[str], Iterator[t
 # Assignments: a name ending in a secret word, a separator, a value. Bare `key` counts only as a suffix
 # (DB_KEY, service-key), so prose like "primary key: id" stays.
 _SECRET_NAME = (
-    r"(?:[a-z0-9]+[_.-])*(?:password|passwd|passphrase|pwd|secret|token|credentials?|apikey)(?:[_.-](?:base|value|b64|base64))?"
+    r"(?:(?:[a-z0-9]+[_.-])*[a-z0-9]*(?:password|passwd|passphrase|pwd|secret|token|credentials?|apikey)"
     r"|(?:[a-z0-9]+[_.-])+(?:key|pass|pw|auth)"
+    r"|(?-i:[a-z][a-zA-Z0-9]*(?:Key|Secret|Token|Password|Passwd|Pass|Pwd|Credentials?)))"  # camelCase: signingKey
+    r"(?:[_.-](?:base|value|b64|base64))?"
 )
 ASSIGNMENT = re.compile(
     rf"(?i)(?<![\w.-])(?:{_SECRET_NAME})[\"'`\]]?\s*(?::=|=>|=|:)[ \t]*"
-    r"(?:(?P<q>[\"'`])(?P<quoted>[^\"'`\r\n]{1,500}?)(?P=q)|(?P<bare>[^\s\"'`,;&<>(){}\[\]]{3,}))"
+    r"(?:(?P<q>[\"'`])(?P<quoted>[^\"'`\r\n]{1,500}?)(?P=q)|(?P<bare>[^\s\"'`,;&<>(){}\[\]]{4,}))"
 )
 # Values that say there is no secret here: references, masks, empty-ish words.
 _NOT_A_VALUE = re.compile(r"(?i)^(?:\$\{?\w+\}?|\{\{.*\}\}|\*+|x{3,}|<[^>]*>|\.{3}|…|null|none|nil|true|false|changeme|redacted|\[secret removed\])$")
@@ -207,7 +212,7 @@ CAIRN_RULES: tuple[SecretRule, ...] = (
     SecretRule("secret value", _assignments),
     SecretRule("credentials in URL", _regex(re.compile(r"://(?:[^\s/@:]*:(?P<password>[^\s/@]+)|(?P<token>[A-Za-z0-9_\-.~]{16,}))@"), "password", "token")),
     SecretRule("Google API key", _regex(re.compile(r"\bAIza[0-9A-Za-z_\-]{35}(?![0-9A-Za-z_\-])"))),
-    SecretRule("GitHub token", _regex(re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b"))),
+    SecretRule("GitHub fine-grained token", _regex(re.compile(r"\bgithub_pat_[A-Za-z0-9_]{30,}"))),
     SecretRule("Slack webhook", _regex(re.compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]+"))),
     SecretRule("Cairn token", _regex(re.compile(r"\bcairn_[A-Za-z0-9_-]{20,}\b"))),
     SecretRule("API key", _regex(re.compile(r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}\b"))),
@@ -258,6 +263,8 @@ class RedactionPolicy:
         """An internal domain ends it (a bare team domain counts, a bare suffix like `local` does not),
         or a host pattern matches it or its first label."""
         host = token.lower().rstrip(".")
+        if _UUID.match(host):
+            return False
         for domain in self.internal_domains:
             if host.endswith("." + domain) or (host == domain and "." in domain and domain not in BUILT_IN_INTERNAL_DOMAINS):
                 return True
@@ -317,7 +324,8 @@ class Redactor:
         name or surname alone, when only one person Cairn knows has it), and the full display names of
         everyone else Cairn knows."""
         directory = {user: name for user, name in self.policy.directory.items() if not self.policy.is_bot(user)}
-        involved = [name for name in dict.fromkeys(self.involved) if name and not self.policy.is_bot(name)]
+        self._by_display = {_fold(name): user for user, name in directory.items() if name}
+        involved = [self.canonical(name) for name in dict.fromkeys(self.involved) if name and not self.policy.is_bot(name)]
         holders: dict[str, set[str]] = {}
         for user, display in directory.items():
             for word in {user.casefold(), *(w.casefold() for w in _words(display or ""))}:
@@ -354,6 +362,12 @@ class Redactor:
 
         return compile_(any_case, re.IGNORECASE), compile_(as_written, 0), owner_of
 
+    def canonical(self, name: str) -> str:
+        """The user a structured field means: imports (Slack) may name people by display name."""
+        if name in self.policy.directory:
+            return name
+        return self._by_display.get(_fold(name), name)
+
     def alias(self, user: str) -> str:
         if user not in self._aliases:
             n = len(self._aliases)
@@ -364,7 +378,7 @@ class Redactor:
         """A username in a structured field (participant, actor, owner): its alias, unless a system's."""
         if not name or self.policy.is_bot(name):
             return name
-        alias = self.alias(self._owner_of.get(_fold(name), name))
+        alias = self.alias(self._owner_of.get(_fold(name), self.canonical(name)))
         self.found.append(Redaction("person", where, name, alias))
         return alias
 
@@ -436,7 +450,7 @@ def public_version(doc: IncidentDoc, policy: RedactionPolicy | None = None) -> t
     text, person, found = redactor.text, redactor.person, redactor.found
     for participant in doc.participants:
         if not redactor.policy.is_bot(participant.user):
-            redactor.alias(redactor._owner_of.get(_fold(participant.user), participant.user))
+            redactor.alias(redactor.canonical(participant.user))
     zone = require_zone(doc.timezone)
 
     title = text(doc.title, "title") or ""
