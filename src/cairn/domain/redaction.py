@@ -18,6 +18,7 @@ the number of entries in the list.
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import functools
 import re
@@ -256,6 +257,10 @@ class RedactionPolicy:
         return folded in KNOWN_SYSTEM_ACCOUNTS or folded in self.bots or bool(_BOT_SHAPE.match(folded))
 
     @functools.cached_property
+    def _domains(self) -> frozenset[str]:
+        return frozenset(self.internal_domains)
+
+    @functools.cached_property
     def _host_glob(self) -> re.Pattern[str]:
         return re.compile("|".join(fnmatch.translate(pattern) for pattern in self.internal_host_patterns) or r"(?!)")
 
@@ -265,9 +270,11 @@ class RedactionPolicy:
         host = token.lower().rstrip(".")
         if _UUID.match(host):
             return False
-        for domain in self.internal_domains:
-            if host.endswith("." + domain) or (host == domain and "." in domain and domain not in BUILT_IN_INTERNAL_DOMAINS):
-                return True
+        labels = host.split(".")
+        if {".".join(labels[i:]) for i in range(1, len(labels))} & self._domains:
+            return True
+        if host in self._domains and "." in host and host not in BUILT_IN_INTERNAL_DOMAINS:
+            return True
         return bool(self._host_glob.match(host) or self._host_glob.match(host.split(".", 1)[0]))
 
 
@@ -275,12 +282,10 @@ def _words(name: str) -> list[str]:
     return [part for part in re.split(r"[\s,]+", name.strip()) if part]
 
 
-def _name_regex(term: str) -> str:
-    """A name's words with any run of white space between them (Markdown wraps lines)."""
-    return r"\s+".join(re.escape(word) for word in _words(term))
-
-
 _FOLD_SPACE = re.compile(r"\s+")
+_MARKS = re.compile(r"([.'’])")
+_POSSESSIVE = re.compile(r"['’]s$")
+_NAME_TOKEN = re.compile(r"\w(?:[\w.'’-]*\w)?")
 
 
 def _fold(text: str) -> str:
@@ -317,12 +322,13 @@ class Redactor:
     _aliases: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._people_any_case, self._people_as_written, self._owner_of = self._people_patterns()
+        self._names, self._names_as_written = self._people_terms()
 
-    def _people_patterns(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, dict[str, str]]:
+    def _people_terms(self) -> tuple[dict[str, str], dict[str, str]]:
         """Who each name means: usernames and display names of the people in the incident (also a first
         name or surname alone, when only one person Cairn knows has it), and the full display names of
-        everyone else Cairn knows."""
+        everyone else Cairn knows. Keys are folded (any case), except first names that are everyday
+        words, kept as written."""
         directory = {user: name for user, name in self.policy.directory.items() if not self.policy.is_bot(user)}
         self._by_display = {_fold(name): user for user, name in directory.items() if name}
         involved = [self.canonical(name) for name in dict.fromkeys(self.involved) if name and not self.policy.is_bot(name)]
@@ -330,16 +336,17 @@ class Redactor:
         for user, display in directory.items():
             for word in {user.casefold(), *(w.casefold() for w in _words(display or ""))}:
                 holders.setdefault(word, set()).add(user)
-        owner_of: dict[str, str] = {}
-        any_case: list[str] = []
-        as_written: list[str] = []
+        any_case: dict[str, str] = {}
+        as_written: dict[str, str] = {}
 
         def add(term: str, user: str, *, exact: bool = False) -> None:
             key = _fold(term)
-            if len(key) < 3 or owner_of.get(key, user) != user:
+            if len(key) < 3 or any_case.get(key, user) != user:
                 return
-            owner_of[key] = user
-            (as_written if exact else any_case).append(_name_regex(term))
+            if exact:
+                as_written.setdefault(" ".join(_words(term)), user)
+            else:
+                any_case[key] = user
 
         for user in involved:
             add(user, user)
@@ -353,14 +360,55 @@ class Redactor:
         for user, display in directory.items():
             if display and len(_words(display)) > 1 and user not in involved:
                 add(display, user)
+        self._longest = max((len(key.split(" ")) for key in [*any_case, *as_written]), default=0)
+        self._heads = {key.split(" ")[0].casefold() for key in [*any_case, *as_written]}
+        return any_case, as_written
 
-        def compile_(terms: list[str], flags: int) -> re.Pattern[str] | None:
-            if not terms:
-                return None
-            ordered = sorted(set(terms), key=len, reverse=True)
-            return re.compile(rf"(?<![\w@.-])(?:{'|'.join(ordered)})(?![\w@-])", flags)
+    def _people_spans(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """(start, end, user) of each name: the longest run of words, apart only by white space, that
+        names someone; a possessive 's does not hide a name, nor does a dot inside a token."""
+        if not self._longest:
+            return
+        tokens = [m.span() for m in _NAME_TOKEN.finditer(text)]
+        i = 0
+        while i < len(tokens):
+            start, end = tokens[i]
+            token = text[start:end]
+            split = any(mark in token for mark in ".'’")
+            if not split and token.casefold() not in self._heads:
+                i += 1
+                continue
+            hit = None
+            for n in range(min(self._longest, len(tokens) - i), 0, -1):
+                if any(not text[tokens[j][1]:tokens[j + 1][0]].isspace() for j in range(i, i + n - 1)):
+                    continue
+                start, end = tokens[i][0], tokens[i + n - 1][1]
+                hit = self._lookup(text, start, end)
+                if hit:
+                    break
+            if hit:
+                yield hit
+                i += n
+                continue
+            piece = start
+            for part in _MARKS.split(token) if split else ():  # dana.okafor, jonas's
+                if part and part not in ".'’":
+                    found = self._lookup(text, piece, piece + len(part))
+                    if found:
+                        yield found
+                piece += len(part)
+            i += 1
 
-        return compile_(any_case, re.IGNORECASE), compile_(as_written, 0), owner_of
+    def _lookup(self, text: str, start: int, end: int) -> tuple[int, int, str] | None:
+        candidate = text[start:end]
+        for trimmed in (candidate, _POSSESSIVE.sub("", candidate)):
+            user = self._names.get(_fold(trimmed)) or self._names_as_written.get(" ".join(trimmed.split()))
+            if user:
+                return start, start + len(trimmed), user
+        return None
+
+    def person_key(self, name: str) -> str:
+        return self._names.get(_fold(name)) or self.canonical(name)
 
     def canonical(self, name: str) -> str:
         """The user a structured field means: imports (Slack) may name people by display name."""
@@ -378,58 +426,72 @@ class Redactor:
         """A username in a structured field (participant, actor, owner): its alias, unless a system's."""
         if not name or self.policy.is_bot(name):
             return name
-        alias = self.alias(self._owner_of.get(_fold(name), self.canonical(name)))
+        alias = self.alias(self.person_key(name))
         self.found.append(Redaction("person", where, name, alias))
         return alias
 
     def text(self, value: str | None, where: str) -> str | None:
         if not value:
             return value
-        spans: list[tuple[int, int, str, str]] = []  # start, end, kind, replacement; sorted, never overlapping
+        spans = _Spans()
         for rule in secret_rules():
             for start, end in rule.find(value):
-                spans = _merge(spans, start, end, rule.kind)
-        claims = [(EMAIL, "e-mail address", lambda m: "[e-mail removed]")]
-        for pattern in (self._people_any_case, self._people_as_written):
-            if pattern is not None:
-                claims.append((pattern, "person", lambda m: self.alias(self._owner_of[_fold(m.group())])))
-        claims += [(IPV4, "IP address", lambda m: "[IP address]"), (IPV6, "IP address", lambda m: "[IP address]")]
-        for pattern, kind, replacement in claims:
+                spans.merge(start, end, rule.kind)
+        for match in EMAIL.finditer(value):
+            spans.claim(match.start(), match.end(), "e-mail address", "[e-mail removed]")
+        for start, end, user in self._people_spans(value):
+            if not spans.overlaps(start, end):
+                spans.claim(start, end, "person", self.alias(user))
+        for pattern in (IPV4, IPV6):
             for match in pattern.finditer(value):
-                spans = _claim(spans, match.start(), match.end(), kind, replacement(match))
+                spans.claim(match.start(), match.end(), "IP address", "[IP address]")
         for match in _HOST_TOKEN.finditer(value):
-            if self.policy.is_internal_host(match.group()):
-                spans = _claim(spans, match.start(), match.end(), "internal host", "[internal host]")
+            if not spans.overlaps(*match.span()) and self.policy.is_internal_host(match.group()):
+                spans.claim(match.start(), match.end(), "internal host", "[internal host]")
         out, last = [], 0
-        for start, end, kind, replacement in spans:
+        for start, end, kind, replacement in spans.items:
             self.found.append(Redaction(kind, where, value[start:end], replacement))
             out += [value[last:start], replacement]
             last = end
         return "".join(out) + value[last:]
 
 
-def _overlaps(spans: list[tuple[int, int, str, str]], start: int, end: int) -> list[int]:
-    return [i for i, (s, e, _, _) in enumerate(spans) if s < end and start < e]
+class _Spans:
+    """Replacements in one text, sorted and never overlapping."""
 
+    def __init__(self) -> None:
+        self.items: list[tuple[int, int, str, str]] = []
+        self._starts: list[int] = []
 
-def _merge(spans: list[tuple[int, int, str, str]], start: int, end: int, kind: str) -> list[tuple[int, int, str, str]]:
-    """A secret joins every secret it overlaps into one span (the earlier rule names it)."""
-    if start >= end:
-        return spans
-    hits = _overlaps(spans, start, end)
-    if hits:
-        kind = spans[hits[0]][2]
-        start = min(start, *(spans[i][0] for i in hits))
-        end = max(end, *(spans[i][1] for i in hits))
-    kept = [span for i, span in enumerate(spans) if i not in hits]
-    return sorted([*kept, (start, end, kind, SECRET_REPLACEMENT)])
+    def _hits(self, start: int, end: int) -> range:
+        first = bisect.bisect_left(self._starts, start)
+        if first and self.items[first - 1][1] > start:
+            first -= 1
+        return range(first, bisect.bisect_left(self._starts, end))
 
+    def overlaps(self, start: int, end: int) -> bool:
+        return len(self._hits(start, end)) > 0
 
-def _claim(spans: list[tuple[int, int, str, str]], start: int, end: int, kind: str, replacement: str) -> list[tuple[int, int, str, str]]:
-    """Anything after the secrets takes only text no earlier find covers."""
-    if start >= end or _overlaps(spans, start, end):
-        return spans
-    return sorted([*spans, (start, end, kind, replacement)])
+    def _insert(self, span: tuple[int, int, str, str]) -> None:
+        at = bisect.bisect_left(self._starts, span[0])
+        self.items.insert(at, span)
+        self._starts.insert(at, span[0])
+
+    def merge(self, start: int, end: int, kind: str) -> None:
+        """A secret joins every secret it overlaps into one span (the earlier rule names it)."""
+        if start >= end:
+            return
+        hits = self._hits(start, end)
+        if hits:
+            kind = self.items[hits[0]][2]
+            start, end = min(start, self.items[hits[0]][0]), max(end, self.items[hits[-1]][1])
+            del self.items[hits.start:hits.stop], self._starts[hits.start:hits.stop]
+        self._insert((start, end, kind, SECRET_REPLACEMENT))
+
+    def claim(self, start: int, end: int, kind: str, replacement: str) -> None:
+        """Anything after the secrets takes only text no earlier find covers."""
+        if start < end and not self.overlaps(start, end):
+            self._insert((start, end, kind, replacement))
 
 
 def involved_people(doc: IncidentDoc) -> list[str]:
