@@ -142,6 +142,8 @@ def public_outputs(ctx: Context, key: str, client: Any = None) -> dict[str, str]
             answer = client.get(f"/api/v1/incidents/{key}/export", params={"format": fmt, "public": "true"})
             assert answer.status_code == 200
             out[f"api {fmt}"] = answer.text + "".join(_svg_texts(answer.text))
+        answer = client.get(f"/api/v1/incidents/{key}/export", params={"format": "pdf", "public": "true"})
+        out["api pdf text"] = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(answer.content)).pages)
         page = client.get(f"/incidents/{key}/public")
         assert page.status_code == 200
         out["public page"] = page.text
