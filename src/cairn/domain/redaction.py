@@ -121,9 +121,9 @@ def _detector_spans(pattern: re.Pattern[str]) -> Callable[[str], Iterator[tuple[
     return find
 
 
-# Plugins left out: the private key one (it finds only the BEGIN line; Cairn removes the whole block) and
-# the public IP one (Cairn replaces every IP address as an address, not as a secret).
-_SKIPPED_DETECTORS = {"PrivateKeyDetector", "IPPublicDetector"}
+# Left out: the public IP plugin (Cairn replaces every IP address as an address, not as a secret). The private
+# key plugin finds only the BEGIN line; Cairn's rule for the whole block merges with it.
+_SKIPPED_DETECTORS = {"IPPublicDetector"}
 
 
 @functools.cache
@@ -208,7 +208,7 @@ def _aws_secrets_beside_ids(text: str) -> Iterator[tuple[int, int]]:
 
 
 CAIRN_RULES: tuple[SecretRule, ...] = (
-    SecretRule("private key", _regex(re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\Z)", re.S))),
+    SecretRule("private key block", _regex(re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\Z)", re.S))),
     SecretRule("AWS secret access key", _aws_secrets_beside_ids),
     SecretRule("secret value", _assignments),
     SecretRule("credentials in URL", _regex(re.compile(r"://(?:[^\s/@:]*:(?P<password>[^\s/@]+)|(?P<token>[A-Za-z0-9_\-.~]{16,}))@"), "password", "token")),
