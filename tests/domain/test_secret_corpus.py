@@ -89,6 +89,8 @@ ORDINARY = [
     "Redis evicted keys under memory pressure: maxmemory-policy was allkeys-lru.",
     "We use API keys per customer; the key rotation runbook (docs/runbooks/rotate.md) worked.",
     "Grafana showed the APDEX dropping from 0.94 to 0.61 while GC pauses reached 1.2s.",
+    '{"groupKey":"{}:{alertname=\\"HighLatency\\"}", "status": "firing", "version": "4"}',
+    '{"alert_key": "c24117fc42e44b44b4d6876190583378", "incident_key": "srv01/HTTP"}',
 ]
 
 

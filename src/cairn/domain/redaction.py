@@ -34,9 +34,10 @@ LEFT_OUT = "(left out)"
 
 # Suffixes that are internal wherever they end a host name; the team adds its own domains.
 BUILT_IN_INTERNAL_DOMAINS = ("internal", "local", "lan", "corp", "intra", "intranet", "private", "cluster.local", "svc", "consul", "home.arpa")
-# Short host names without a domain: a hyphenated name ending in letter and two or more digits
-# (payroll-db01, k8s-node12), and EC2's private names (ip-10-0-1-23). The team adds its own globs.
-BUILT_IN_HOST_PATTERNS = ("*[a-z]-*[a-z]*[0-9][0-9]", "ip-[0-9]*-[0-9]*-[0-9]*-[0-9]*")
+# Short host names without a domain: a hyphenated name whose last part is two or more letters and then two
+# or more digits (payroll-db01, k8s-node12; not report-2024 or release-v10), and EC2's private names
+# (ip-10-0-1-23). The team adds its own globs (CAIRN_INTERNAL_HOST_PATTERNS).
+BUILT_IN_HOSTS = re.compile(r"^(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*-[a-z]{2,}[0-9]{2,}[a-z]?|ip(?:-[0-9]{1,3}){4})$")
 # Accounts of the integrations Cairn ships (importers, hooks, trackers) and common automation: systems, not people.
 KNOWN_SYSTEM_ACCOUNTS = frozenset({
     "alertmanager", "pagerduty", "opsgenie", "grafana", "github", "slack", "log", "jira", "tracker", "cairn",
@@ -177,8 +178,12 @@ _SECRET_NAME = (
     r"(?:[_.-](?:base|value|b64|base64))?"
 )
 ASSIGNMENT = re.compile(
-    rf"(?i)(?<![\w.-])(?:{_SECRET_NAME})[\"'`\]]?\s*(?::=|=>|=|:)[ \t]*"
+    rf"(?i)(?<![\w.-])(?P<name>{_SECRET_NAME})[\"'`\]]?\s*(?::=|=>|=|:)[ \t]*"
     r"(?:(?P<q>[\"'`])(?P<quoted>[^\"'`\r\n]{1,500}?)(?P=q)|(?P<bare>[^\s\"'`,;&<>(){}\[\]]{4,}))"
+)
+# Keys that identify rather than unlock: alert grouping and deduplication, database and sort keys.
+_NOT_A_SECRET_NAME = re.compile(
+    r"(?i)^(?:.*[_.-])?(?:group|alert|dedup|incident|issue|project|sort|primary|partition|foreign|lookup|cache|idempotency|public)[_.-]?key$"
 )
 # Values that say there is no secret here: references, masks, empty-ish words.
 _NOT_A_VALUE = re.compile(r"(?i)^(?:\$\{?\w+\}?|\{\{.*\}\}|\*+|x{3,}|<[^>]*>|\.{3}|…|null|none|nil|true|false|changeme|redacted|\[secret removed\])$")
@@ -186,10 +191,9 @@ _NOT_A_VALUE = re.compile(r"(?i)^(?:\$\{?\w+\}?|\{\{.*\}\}|\*+|x{3,}|<[^>]*>|\.{
 
 def _assignments(text: str) -> Iterator[tuple[int, int]]:
     for match in ASSIGNMENT.finditer(text):
-        name = "quoted" if match.group("quoted") else "bare"
-        value = match.group(name)
-        if not _NOT_A_VALUE.match(value.strip()):
-            yield match.span(name)
+        group = "quoted" if match.group("quoted") else "bare"
+        if not _NOT_A_VALUE.match(match.group(group).strip()) and not _NOT_A_SECRET_NAME.match(match.group("name")):
+            yield match.span(group)
 
 
 _AWS_ID = re.compile(r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}")
@@ -240,7 +244,7 @@ class RedactionPolicy:
     directory: Mapping[str, str | None] = field(default_factory=dict)
     bots: frozenset[str] = frozenset()
     internal_domains: tuple[str, ...] = BUILT_IN_INTERNAL_DOMAINS
-    internal_host_patterns: tuple[str, ...] = BUILT_IN_HOST_PATTERNS
+    internal_host_patterns: tuple[str, ...] = ()  # globs, besides BUILT_IN_HOSTS
 
     @classmethod
     def for_settings(cls, settings: Any, directory: Mapping[str, str | None]) -> "RedactionPolicy":
@@ -248,8 +252,8 @@ class RedactionPolicy:
         return cls(
             directory=dict(directory),
             bots=frozenset(name.casefold() for name in getattr(settings, "bot_accounts", ())),
-            internal_domains=BUILT_IN_INTERNAL_DOMAINS + tuple(getattr(settings, "internal_domains", ())),
-            internal_host_patterns=BUILT_IN_HOST_PATTERNS + tuple(getattr(settings, "internal_host_patterns", ())),
+            internal_domains=BUILT_IN_INTERNAL_DOMAINS + tuple(d.lower() for d in getattr(settings, "internal_domains", ())),
+            internal_host_patterns=tuple(p.lower() for p in getattr(settings, "internal_host_patterns", ())),
         )
 
     def is_bot(self, name: str) -> bool:
@@ -262,7 +266,7 @@ class RedactionPolicy:
 
     @functools.cached_property
     def _host_glob(self) -> re.Pattern[str]:
-        return re.compile("|".join(fnmatch.translate(pattern) for pattern in self.internal_host_patterns) or r"(?!)")
+        return re.compile("|".join(fnmatch.translate(pattern) for pattern in self.internal_host_patterns) or r"(?!)")  # (?!) never matches
 
     def is_internal_host(self, token: str) -> bool:
         """An internal domain ends it (a bare team domain counts, a bare suffix like `local` does not),
@@ -275,7 +279,8 @@ class RedactionPolicy:
             return True
         if host in self._domains and "." in host and host not in BUILT_IN_INTERNAL_DOMAINS:
             return True
-        return bool(self._host_glob.match(host) or self._host_glob.match(host.split(".", 1)[0]))
+        first = host.split(".", 1)[0]
+        return any(pattern.match(name) for pattern in (BUILT_IN_HOSTS, self._host_glob) for name in (host, first))
 
 
 def _words(name: str) -> list[str]:
