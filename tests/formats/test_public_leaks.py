@@ -132,8 +132,8 @@ def public_outputs(ctx: Context, key: str, client: Any = None) -> dict[str, str]
     full_json = json.loads(export_file(ctx, key, "json", public=True).body)
     out["json"] = json.dumps(full_json, ensure_ascii=False)
     out["html"] = export_file(ctx, key, "html", public=True).body.decode()
-    pdf = export_file(ctx, key, "pdf", public=True).body
-    out["pdf text"] = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    pdf = pypdf.PdfReader(io.BytesIO(export_file(ctx, key, "pdf", public=True).body))
+    out["pdf text"] = " ".join([page.extract_text() for page in pdf.pages] + [str(value) for value in (pdf.metadata or {}).values()])
     beside = export_file(ctx, key, "markdown", public=True, stem="x", diagrams_beside=True).beside
     out["timeline svg"] = "".join(body.decode() for name, body in beside.items() if "timeline" in name)
     assert out["timeline svg"].startswith("<svg") or "<svg" in out["timeline svg"]

@@ -196,14 +196,21 @@ def _assignments(text: str) -> Iterator[tuple[int, int]]:
             yield match.span(group)
 
 
-_AWS_ID = re.compile(r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}")
+@functools.cache
+def _aws_key_id() -> re.Pattern[str]:
+    """detect-secrets' AWS access key id shape, the first pattern of its AWS plugin."""
+    from detect_secrets.plugins.aws import AWSKeyDetector
+
+    return AWSKeyDetector.denylist[0]
+
+
 _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _HEX_ONLY = re.compile(r"^[0-9a-f]{40}$")
 
 
 def _aws_secrets_beside_ids(text: str) -> Iterator[tuple[int, int]]:
     """A bare 40-character key within a line's reach of an access key id (not a lower-case hex digest)."""
-    for key_id in _AWS_ID.finditer(text):
+    for key_id in _aws_key_id().finditer(text):
         window_start, window_end = max(0, key_id.start() - 120), min(len(text), key_id.end() + 120)
         for match in _AWS_SECRET.finditer(text, window_start, window_end):
             value = match.group()
