@@ -105,6 +105,27 @@ class Settings(BaseSettings):
         default=False,
         description="Mark the sign-in cookie Secure even when the request looks like plain HTTP (set behind a TLS proxy).",
     )
+    internal_domains: list[str] = Field(
+        default_factory=list,
+        description=(
+            "The team's internal domains (JSON list, e.g. [\"corp.example.com\"]): the public version replaces "
+            "every host name ending in one, besides the built-in suffixes .internal, .local, .lan, .corp, .svc, .consul..."
+        ),
+    )
+    internal_host_patterns: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Globs of the team's short host names (JSON list, e.g. [\"payroll-*\", \"*-db[0-9]*\"]) that the public "
+            "version replaces, besides the built-in ones for names like payroll-db01 and ip-10-0-1-23."
+        ),
+    )
+    bot_accounts: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Accounts that are systems, not people (JSON list): the public version keeps their names instead of "
+            "calling them Person A, B..., like the integrations Cairn knows and names such as ci-bot or deploy[bot]."
+        ),
+    )
     host: str = Field(default="127.0.0.1", description="Address `cairn serve` listens on.")
     port: int = Field(default=8000, description="Port `cairn serve` listens on.")
 
@@ -115,6 +136,25 @@ class Settings(BaseSettings):
         if not cleaned:
             raise ValueError("must list at least one value")
         return cleaned
+
+    @field_validator("internal_domains")
+    @classmethod
+    def _domains(cls, value: list[str]) -> list[str]:
+        from cairn.domain.redaction import check_domain
+
+        return [check_domain(item) for item in value]
+
+    @field_validator("internal_host_patterns")
+    @classmethod
+    def _host_patterns(cls, value: list[str]) -> list[str]:
+        from cairn.domain.redaction import check_host_pattern
+
+        return [check_host_pattern(item) for item in value]
+
+    @field_validator("bot_accounts")
+    @classmethod
+    def _bots(cls, value: list[str]) -> list[str]:
+        return [item.strip() for item in value if item.strip()]
 
     @field_validator("timezone")
     @classmethod

@@ -17,7 +17,7 @@ def export(
         help="Include the timeline chart and the factor graph (default: yes, except Markdown on stdout). "
         "Markdown written with -o links to SVG files written beside it; on stdout they are embedded as data: URIs.",
     ),
-    show_redactions: bool = typer.Option(False, "--show-redactions", help="List what the public version replaces or leaves out, and export nothing."),
+    show_redactions: bool = typer.Option(False, "--show-redactions", help="List every replacement and omission of the public version with its place (timeline entries by their time in the incident's zone), and export nothing."),
 ) -> None:
     """Export an incident and its postmortem."""
     from cairn.cli.state import context

@@ -14,7 +14,7 @@ from cairn.domain.enums import PostmortemStatus
 from cairn.domain.executive import executive_summary
 from cairn.domain.keys import format_key, parse_key
 from cairn.domain.moments import durations_seconds
-from cairn.domain.redaction import Redaction, public_version
+from cairn.domain.redaction import Redaction, RedactionPolicy, public_version
 from cairn.domain.times import now_utc
 from cairn.errors import Conflict, ImportFailed, InvalidInput
 from cairn.formats import markdown
@@ -29,7 +29,7 @@ from cairn.services.convert import apply_doc, comparable, to_doc
 from cairn.services.incidents import next_number, require_incident, touch
 from cairn.services.validation import canonical
 from cairn.storage.db import retry_stale
-from cairn.storage.models import Incident, Postmortem
+from cairn.storage.models import Incident, Postmortem, User
 
 FORMATS = ("markdown", "json", "html", "pdf")
 
@@ -58,10 +58,25 @@ def export_incident(ctx: Context, key: str, fmt: str = "markdown") -> str:
     return render(doc, fmt)
 
 
-def _document(ctx: Context, key: str, *, public: bool) -> IncidentDoc:
+def redaction_policy(session: Session, ctx: Context) -> RedactionPolicy:
+    """Everyone Cairn knows (so display names are found in free text too), and the team's hosts and bots."""
+    directory = {username: name for username, name in session.execute(select(User.username, User.display_name))}
+    return RedactionPolicy.for_settings(ctx.settings, directory)
+
+
+def _public(ctx: Context, key: str) -> tuple[IncidentDoc, list[Redaction]]:
+    """The one way to the public version, for every export format, page and list of redactions."""
     with ctx.db.transaction() as session:
         doc = to_doc(require_incident(session, ctx, key, full=True), ctx.settings.key_prefix)
-    return public_version(doc)[0] if public else doc
+        policy = redaction_policy(session, ctx)
+    return public_version(doc, policy)
+
+
+def _document(ctx: Context, key: str, *, public: bool) -> IncidentDoc:
+    if public:
+        return _public(ctx, key)[0]
+    with ctx.db.transaction() as session:
+        return to_doc(require_incident(session, ctx, key, full=True), ctx.settings.key_prefix)
 
 
 @dataclass(frozen=True)
@@ -128,10 +143,8 @@ def export_file(
 
 
 def redactions(ctx: Context, key: str) -> list[Redaction]:
-    """What the public version replaces or leaves out, to review before publishing it."""
-    with ctx.db.transaction() as session:
-        doc = to_doc(require_incident(session, ctx, key, full=True), ctx.settings.key_prefix)
-    return public_version(doc)[1]
+    """Every replacement and omission of the public version, to review before publishing it."""
+    return _public(ctx, key)[1]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from cairn.domain.document import ImpactDoc
-from cairn.domain.redaction import public_version
 from cairn.domain.enums import ActionKind, ActionStatus, FactorRole
 from cairn.errors import CairnError
 from cairn.services.completeness import checklist_for
@@ -36,6 +35,7 @@ from cairn.services.editing import (
 )
 from cairn.services.incidents import show_incident
 from cairn.services.people import list_users
+from cairn.services.portable import redactions
 from cairn.services.lint import count_open_findings
 from cairn.services.review import review_state
 from cairn.services.templates import template_set
@@ -103,7 +103,7 @@ def render_editor(
         "template": template,
         "review": review_state(ctx, key),
         "checklist": checklist_for(ctx, doc, count_open_findings(ctx, key)),
-        "redactions": public_version(doc)[1],
+        "redactions": redactions(ctx, key),
         "me_name": ctx.principal.username if ctx.principal else None,
         "is_admin": ctx.principal is None or ctx.principal.is_admin,
     }
