@@ -22,6 +22,7 @@ from cairn.services.reminders import run_reminders
 from cairn.services.tokens import create_token
 from cairn.storage.models import ActionItem, Incident, Participant, Team, User
 from cairn.web.app import create_app
+from tests.followup.fake_http import serving
 from tests.followup.test_reminders import Hooks, Inbox
 from tests.web.test_access import SECRET_TITLE, acting
 
@@ -140,14 +141,15 @@ def mail_and_hooks(ctx: Context, tmp_path, people: None):  # type: ignore[no-unt
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     hooks = Hooks()
-    config = tmp_path / "notify.toml"
-    config.write_text(f'[teams.payments]\nemail = true\nslack_webhook = "{hooks.url}"\nwebhook = "{hooks.url}"\n')
-    settings = ctx.settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port, "notify_config": config})
     try:
-        yield Context(settings=settings, db=ctx.db, actor="tester"), inbox, hooks
+        with serving(hooks.handler) as server:
+            url = f"http://127.0.0.1:{server.server_port}/hook"
+            config = tmp_path / "notify.toml"
+            config.write_text(f'[teams.payments]\nemail = true\nslack_webhook = "{url}"\nwebhook = "{url}"\n')
+            settings = ctx.settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port, "notify_config": config})
+            yield Context(settings=settings, db=ctx.db, actor="tester"), inbox, hooks
     finally:
         controller.stop()
-        hooks.close()
 
 
 def test_reminders_name_a_restricted_incident_only_to_recipients_who_may_see_it(mail_and_hooks) -> None:  # type: ignore[no-untyped-def]
