@@ -82,6 +82,8 @@ def write_once(base: str, key: str, token: str, text: str) -> tuple[float, int]:
             status = response.status
     except urllib.error.HTTPError as error:
         status = error.code
+    if os.environ.get("STALL_DEBUG"):
+        print(f"  {start:.2f} {time.perf_counter() - start:.3f}", file=sys.stderr)
     return time.perf_counter() - start, status
 
 
@@ -139,6 +141,8 @@ def main() -> None:
             env=env, capture_output=True, text=True,
         )
         import_seconds = time.perf_counter() - started
+        if os.environ.get("STALL_DEBUG"):
+            print(f"import {started:.2f} .. {time.perf_counter():.2f}", file=sys.stderr)
         time.sleep(0.3)
         done.set()
         for thread in threads:
