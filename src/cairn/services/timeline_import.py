@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
 
@@ -129,6 +130,22 @@ def import_timeline(
         times = _event_times(session, incident.id)
         summary.gaps = quiet_gaps(times, threshold=gap_threshold, start=incident.started_at, end=incident.resolved_at)
     return summary
+
+
+def summary_data(summary: ImportSummary, path: Path, label: str) -> dict[str, Any]:
+    """The summary as JSON data (API answers, a job's record); places in the
+    file are named by `label`, the name the user knows, not the server's path."""
+    return {
+        "incident": summary.key,
+        "source": summary.source,
+        "added": summary.added,
+        "duplicates": summary.duplicates,
+        "filtered": summary.filtered,
+        "rejected": summary.rejected,
+        "rejections": [{"where": r.where.replace(str(path), label), "reason": r.reason} for r in summary.rejections],
+        "proposed_moments": {m.value: {"at": at.isoformat(), "from": text} for m, (at, text) in summary.proposals.items()},
+        "quiet_gaps": [{"from": g.start.isoformat(), "to": g.end.isoformat()} for g in summary.gaps],
+    }
 
 
 class Staging:
