@@ -250,3 +250,38 @@ def test_the_setup_scripts_wait_for_the_dpkg_lock():
     ]
     assert len([run for run in runs if " install " in run[1]]) >= 4, runs  # the test checks something
     assert [run for run in runs if "DPkg::Lock::Timeout=" not in run[1]] == []
+
+
+def test_no_database_work_of_an_upload_runs_on_the_event_loop(settings, ctx, incident, writer, monkeypatch):
+    """Reading a large incident (or waiting for SQLite's writer) on the event
+    loop would hold up every other request: the upload routes hand it to threads."""
+    import asyncio
+    import traceback
+
+    from cairn.storage.db import Database
+
+    handlers = ("web/api/timeline.py", "web/pages/incident_forms.py", "web/uploads.py")
+    on_loop: list[str] = []
+    real = Database.transaction
+
+    def watched(self):  # type: ignore[no-untyped-def]
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return real(self)  # a worker thread: fine
+        frames = [f"{frame.filename}:{frame.lineno}" for frame in traceback.extract_stack() if frame.filename.endswith(handlers)]
+        if frames:
+            on_loop.append(frames[-1])
+        return real(self)
+
+    monkeypatch.setattr(Database, "transaction", watched)
+    background = ctx.settings.model_copy(update={"import_background_bytes": 1000})
+    with TestClient(create_app(background)) as client:
+        url = f"/api/v1/incidents/{incident}/timeline/import"
+        assert client.post(url, content=log_lines(3), headers=writer).status_code == 200
+        assert on_loop == []
+        job = client.post(url, content=log_lines(100), headers=writer)
+        assert job.status_code == 202
+        wait_for(client, f"/api/v1/jobs/{job.json()['job']['id']}", writer)
+        assert client.post(url.replace("INC-1", "INC-99"), content=log_lines(3), headers=writer).status_code == 404
+    assert on_loop == []

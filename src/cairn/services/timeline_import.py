@@ -132,6 +132,13 @@ def import_timeline(
     return summary
 
 
+def require_importable(ctx: Context, key: str) -> str:
+    """The incident's key, if the user may import into it: one row read, not the
+    whole incident (which, after a large import, is a large read)."""
+    with ctx.db.transaction() as session:
+        return key_of(ctx, require_incident(session, ctx, key, write=True))
+
+
 def summary_data(summary: ImportSummary, path: Path, label: str) -> dict[str, Any]:
     """The summary as JSON data (API answers, a job's record); places in the
     file are named by `label`, the name the user knows, not the server's path."""

@@ -22,8 +22,7 @@ from cairn.domain.times import format_local, require_zone
 from cairn.errors import InvalidInput
 from cairn.services.incidents import show_incident
 from cairn.services.timeline import events_after, log_event
-from cairn.services.timeline_import import import_timeline, summary_data
-from cairn.services.access import require_write
+from cairn.services.timeline_import import import_timeline, require_importable, summary_data
 from cairn.web.auth import ApiContextDep
 from cairn.web.uploads import start_job
 
@@ -97,8 +96,8 @@ async def timeline_import(
     """Import a file into the timeline. Small files answer with the summary;
     large ones (or `background=true`) start a job: 202 with the job, whose
     state, progress and summary are at `/api/v1/jobs/ID`."""
-    show_incident(ctx, key)  # an unknown incident is a 404 before the upload is read
-    require_write(ctx)
+    # An unknown incident is a 404 before the upload is read; off the event loop, like all database work here.
+    await run_in_threadpool(require_importable, ctx, key)
     with tempfile.TemporaryDirectory(prefix="cairn-import-") as folder:
         path = Path(folder) / (request.headers.get("x-filename") or "upload").replace("/", "_")[:100]
         size = 0

@@ -171,7 +171,9 @@ async def timeline_import_form(
                 return back_to(request, key, "#imports")
             summary = await run_in_threadpool(import_timeline, ctx, key, path, source=source or None)
     except CairnError as error:
-        return render_incident(request, ctx, templates, key, error=f"Nothing imported: {error.message}", status=error.status_code)
+        return await run_in_threadpool(
+            render_incident, request, ctx, templates, key, error=f"Nothing imported: {error.message}", status=error.status_code,
+        )
     notice = (
         f"Imported {name} as {summary.source}: {summary.added} added, {summary.duplicates} already there, "
         f"{summary.filtered} filtered, {summary.rejected} rejected."
@@ -180,4 +182,5 @@ async def timeline_import_form(
         notice += " Proposed key moments: " + ", ".join(
             f"{moment.value} {at:%Y-%m-%d %H:%M} UTC" for moment, (at, _why) in summary.proposals.items()
         ) + " (mark them from the timeline)."
-    return render_incident(request, ctx, templates, key, notice=notice)
+    # Rendering the page reads the whole timeline: not on the event loop.
+    return await run_in_threadpool(render_incident, request, ctx, templates, key, notice=notice)
