@@ -84,8 +84,9 @@ def import_timeline(
     Three steps, so that the database's one writer (SQLite) is held only
     briefly: a short read of what the import needs; reading and checking the
     whole file into a private staging file, outside any transaction; then one
-    transaction that inserts the staged rows in batches. A file that fails half
-    way has written nothing, and the long part blocks nobody.
+    short transaction that inserts the staged rows (`insert_staged`). A file
+    that fails half way has written nothing, and the long part blocks nobody;
+    the quiet-gap scan afterwards only reads.
     """
     if not path.exists():
         raise ImportFailed("no such file or folder", source=str(path))
