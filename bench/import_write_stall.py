@@ -10,6 +10,7 @@ and as a ratio to the baseline median write of the same run, plus how many
 writes failed (503 "database is locked" and the like).
 
 Run: python bench/import_write_stall.py [--lines 500000] [--workdir /tmp/cairn-stall]
+(STALL_DEBUG=1 also prints each write's start and duration, and the import's span, to stderr.)
 Target: no failed write, and the longest stall a small fraction of the import's time.
 """
 
