@@ -16,8 +16,8 @@ find_bindir() {
 BINDIR=$(find_bindir || true)
 if [ -z "$BINDIR" ]; then
   echo "installing Debian's postgresql" >&2
-  apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq postgresql >/dev/null
   BINDIR=$(find_bindir)
 fi
 

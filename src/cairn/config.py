@@ -126,6 +126,22 @@ class Settings(BaseSettings):
             "calling them Person A, B..., like the integrations Cairn knows and names such as ci-bot or deploy[bot]."
         ),
     )
+    import_background_bytes: int = Field(
+        default=2 * 1024 * 1024, ge=0,
+        description="Web and API uploads larger than this (bytes) are imported as a background job with visible progress.",
+    )
+    import_zip_max_bytes: int = Field(
+        default=1024 * 1024 * 1024, ge=1,
+        description="A zip to import may unpack to at most this many bytes in all.",
+    )
+    import_zip_max_ratio: int = Field(
+        default=100, ge=1,
+        description="No member of a zip to import may unpack to more than this many times its packed size (zip bombs).",
+    )
+    sqlite_busy_timeout_ms: int = Field(
+        default=30_000, ge=0,
+        description="How long a SQLite write waits for another writer (an import's insert, say) before it gives up, in ms.",
+    )
     host: str = Field(default="127.0.0.1", description="Address `cairn serve` listens on.")
     port: int = Field(default=8000, description="Port `cairn serve` listens on.")
 

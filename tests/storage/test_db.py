@@ -23,7 +23,7 @@ def test_the_database_runs_with_the_settings_cairn_relies_on(ctx):
         if ctx.db.dialect == "sqlite":
             assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
-            assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+            assert connection.execute(text("PRAGMA busy_timeout")).scalar() == ctx.settings.sqlite_busy_timeout_ms == 30_000
         else:
             assert connection.execute(text("SHOW server_encoding")).scalar() == "UTF8"
             assert int(connection.execute(text("SHOW server_version_num")).scalar()) >= 120000

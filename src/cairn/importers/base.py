@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -56,6 +57,37 @@ class ImportOptions:
     log_format: str | None = None  # explicit timestamp format for log files
     channel: str | None = None  # Slack channel to read from an export
     year: int | None = None  # for timestamps without a year (syslog)
+    max_unzipped_bytes: int = 1024 * 1024 * 1024  # a zip may unpack to this much in all
+    max_zip_ratio: int = 100  # and no member may be compressed more than this many times
+
+
+def open_zip(path: Path, options: ImportOptions) -> zipfile.ZipFile:
+    """The archive at `path`, once its directory shows it is no zip bomb.
+
+    Reading trusts the sizes the directory declares (zipfile stops a member at
+    its declared size and fails its CRC check past it), so checking them
+    before reading anything bounds what an import can unpack.
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ImportFailed(f"not a readable zip archive: {error}", source=str(path)) from None
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > 1024 * 1024 and ratio > options.max_zip_ratio:
+            archive.close()
+            raise ImportFailed(
+                f"refused as a likely zip bomb: {info.filename[:100]} unpacks {ratio:.0f} times its packed size "
+                f"(at most {options.max_zip_ratio})", source=str(path),
+            )
+    if total > options.max_unzipped_bytes:
+        archive.close()
+        raise ImportFailed(
+            f"refused: the archive unpacks to {total:,} bytes, more than the {options.max_unzipped_bytes:,} allowed", source=str(path),
+        )
+    return archive
 
 
 class Importer(Protocol):

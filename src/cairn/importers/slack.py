@@ -12,7 +12,7 @@ from typing import Any
 
 from cairn.domain.times import EARLIEST_YEAR, LATEST_YEAR
 from cairn.errors import ImportFailed
-from cairn.importers.base import Filtered, ImportOptions, Progress, RawEvent, Record, Rejected
+from cairn.importers.base import open_zip, Filtered, ImportOptions, Progress, RawEvent, Record, Rejected
 from cairn.importers.jsonfile import load_json, parse_json, sniff_json
 
 NOISE_SUBTYPES = {
@@ -24,6 +24,8 @@ NOISE_SUBTYPES = {
 _MARKUP = re.compile(r"<(?:@([UW][A-Z0-9]+)(?:\|([^>]+))?|#C[A-Z0-9]+\|([^>]+)|(https?://[^|>]+)(?:\|([^>]+))?)>")
 _DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 TEXT_LIMIT = 4000
+# One day file is parsed whole: its JSON objects take several times its size in memory.
+MAX_DAY_FILE = 64 * 1024 * 1024
 
 
 class SlackImporter:
@@ -50,7 +52,7 @@ class SlackImporter:
         if path.is_dir():
             yield from self._export(_FolderSource(path), path, options, progress)
         elif zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as archive:
+            with open_zip(path, options) as archive:
                 yield from self._export(_ZipSource(archive), path, options, progress)
         else:
             data = load_json(path, progress)
@@ -178,9 +180,13 @@ class _ZipSource(_Source):
             info = self.archive.getinfo(self.prefix + name)
         except KeyError:
             return None
-        if info.file_size > 200 * 1024 * 1024:
-            raise ImportFailed(f"{name} is too large ({info.file_size} bytes)", source=str(path))
-        return parse_json(self.archive.read(info), f"{path}:{name}")
+        if info.file_size > MAX_DAY_FILE:
+            raise ImportFailed(f"{name} is too large ({info.file_size:,} bytes; at most {MAX_DAY_FILE:,})", source=str(path))
+        try:
+            raw = self.archive.read(info)
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as error:
+            raise ImportFailed(f"{name} cannot be unpacked: {error}", source=str(path)) from None
+        return parse_json(raw, f"{path}:{name}")
 
 
 def _ts(value: Any) -> datetime | None:

@@ -48,7 +48,7 @@ def open_context(settings: Settings, *, actor: str | None = None, migrate: bool 
     """Connect and make sure the schema is current (an empty database is migrated)."""
     from cairn.storage.migrate import ensure_ready
 
-    db = Database(settings.resolved_database_url)
+    db = Database(settings.resolved_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     if migrate:
         ensure_ready(db)
     return Context(settings=settings, db=db, actor=actor)

@@ -9,10 +9,15 @@ whole. Key moments are proposed from the data, not set: the user confirms.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
 
 from cairn.analysis.gaps import Gap, quiet_gaps
 from cairn.domain.enums import KeyMoment
@@ -58,7 +63,6 @@ class ImportSummary:
     gaps: list[Gap] = field(default_factory=list)
 
 
-@retry_stale
 def import_timeline(
     ctx: Context,
     key: str,
@@ -76,7 +80,15 @@ def import_timeline(
     gap_threshold: timedelta = timedelta(minutes=20),
 ) -> ImportSummary:
     """Import `path`. Give ready `options`, or the user's words (since, until in
-    the --at forms, read in `tz` or the incident's zone; level, format, channel)."""
+    the --at forms, read in `tz` or the incident's zone; level, format, channel).
+
+    Three steps, so that the database's one writer (SQLite) is held only
+    briefly: a short read of what the import needs; reading and checking the
+    whole file into a private staging file, outside any transaction; then one
+    short transaction that inserts the staged rows (`insert_staged`). A file
+    that fails half way has written nothing, and the long part blocks nobody;
+    the quiet-gap scan afterwards only reads.
+    """
     if not path.exists():
         raise ImportFailed("no such file or folder", source=str(path))
     importer = _importer(path, source)
@@ -93,26 +105,219 @@ def import_timeline(
         )
         if opts.year is None and incident.started_at is not None:
             opts = replace(opts, year=incident.started_at.astimezone(zone).year)
+        opts = replace(
+            opts,
+            max_unzipped_bytes=ctx.settings.import_zip_max_bytes,
+            max_zip_ratio=ctx.settings.import_zip_max_ratio,
+        )
         summary = ImportSummary(key=key_of(ctx, incident), source=importer.name)
-        firsts = store_records(session, incident, importer.read(path, opts, progress), summary)
-        current = moments_of(incident)
-        summary.proposals = {m: v for m, v in firsts.items() if current.get(m) != v[0]}
+    with Staging() as staging:
+        firsts = staging.take(importer.read(path, opts, progress), summary)
+        _write_staged(ctx, key, staging, summary, firsts, importer.name, path)
+    with ctx.db.transaction() as session:  # read only: the gap scan waits for no writer
+        incident = require_incident(session, ctx, key)
         times = _event_times(session, incident.id)
         summary.gaps = quiet_gaps(times, threshold=gap_threshold, start=incident.started_at, end=incident.resolved_at)
-        if summary.added:
-            touch(incident)
-            record(
-                session,
-                ctx.actor,
-                "timeline.imported",
-                incident,
-                {"source": importer.name, "file": str(path), "added": summary.added, "duplicates": summary.duplicates},
-            )
-        return summary
+    return summary
+
+
+@retry_stale
+def _write_staged(ctx: Context, key: str, staging: "Staging", summary: ImportSummary, firsts, source: str, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The one short write transaction of an import, retried on its own when a
+    concurrent change to the incident wins the version compare-and-swap (a
+    responder logging an event meanwhile): the staged file is not read again."""
+    added, duplicates = summary.added, summary.duplicates
+    try:
+        with ctx.db.transaction() as session:
+            incident = require_incident(session, ctx, key, write=True)  # still there, still writable
+            insert_staged(session, incident, staging, summary)
+            current = moments_of(incident)
+            summary.proposals = {m: v for m, v in firsts.items() if current.get(m) != v[0]}
+            if summary.added:
+                touch(incident)
+                record(
+                    session,
+                    ctx.actor,
+                    "timeline.imported",
+                    incident,
+                    {"source": source, "file": str(path), "added": summary.added, "duplicates": summary.duplicates},
+                )
+    except BaseException:
+        summary.added, summary.duplicates = added, duplicates  # rolled back: the counts too
+        raise
+
+
+def require_importable(ctx: Context, key: str) -> str:
+    """The incident's key, if the user may import into it: one row read, not the
+    whole incident (which, after a large import, is a large read)."""
+    with ctx.db.transaction() as session:
+        return key_of(ctx, require_incident(session, ctx, key, write=True))
+
+
+def summary_data(summary: ImportSummary, path: Path, label: str) -> dict[str, Any]:
+    """The summary as JSON data (API answers, a job's record); places in the
+    file are named by `label`, the name the user knows, not the server's path."""
+    return {
+        "incident": summary.key,
+        "source": summary.source,
+        "added": summary.added,
+        "duplicates": summary.duplicates,
+        "filtered": summary.filtered,
+        "rejected": summary.rejected,
+        "rejections": [{"where": r.where.replace(str(path), label), "reason": r.reason} for r in summary.rejections],
+        "proposed_moments": {m.value: {"at": at.isoformat(), "from": text} for m, (at, text) in summary.proposals.items()},
+        "quiet_gaps": [{"from": g.start.isoformat(), "to": g.end.isoformat()} for g in summary.gaps],
+    }
+
+
+class Staging:
+    """The records of one import, checked and de-duplicated in a private SQLite
+    file before anything touches the real database.
+
+    A file, not a list: memory stays flat whatever the input size, and the
+    unique (source, reference) index drops repeats within the file. It lives in
+    the temporary directory and goes away with the import.
+    """
+
+    def __enter__(self) -> "Staging":
+        self._folder = tempfile.TemporaryDirectory(prefix="cairn-staging-")
+        self.path = Path(self._folder.name) / "staging.db"
+        self.count = 0
+        self.connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.connection.execute("PRAGMA journal_mode=OFF")
+        self.connection.execute("PRAGMA synchronous=OFF")
+        self.connection.execute(
+            "CREATE TABLE rows (at TEXT NOT NULL, kind TEXT NOT NULL, actor TEXT, text TEXT NOT NULL, "
+            "source TEXT NOT NULL, ref TEXT NOT NULL, UNIQUE (source, ref))"
+        )
+        self.connection.execute("BEGIN")
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.connection.close()
+        self._folder.cleanup()
+
+    def take(self, records, summary: ImportSummary) -> dict[KeyMoment, tuple[datetime, str]]:  # type: ignore[no-untyped-def]
+        """Stage every new record; count duplicates within the file, filtered and
+        rejected records. This loop runs once per record, so it keeps to plain
+        tuples and local names."""
+        connection = self.connection
+        batch: list[tuple] = []
+        firsts: dict[KeyMoment, tuple[datetime, str]] = {}
+        moment_of_kind = MOMENT_OF_KIND.get
+        staged = 0
+
+        def flush() -> None:
+            nonlocal staged
+            if batch:
+                before = connection.total_changes
+                connection.executemany("INSERT OR IGNORE INTO rows VALUES (?, ?, ?, ?, ?, ?)", batch)
+                added = connection.total_changes - before
+                staged += added
+                summary.duplicates += len(batch) - added
+                batch.clear()
+
+        for item in records:
+            if type(item) is not RawEvent:
+                if isinstance(item, Rejected):
+                    summary.rejected += 1
+                    if len(summary.rejections) < REJECTED_KEPT:
+                        summary.rejections.append(item)
+                else:
+                    summary.filtered += 1
+                continue
+            at, kind, text, actor, source, ref, _where = item
+            if at.tzinfo is not timezone.utc:
+                at = at.astimezone(timezone.utc)
+            if len(ref) > 300:
+                ref = stored_ref(ref)
+            moment = moment_of_kind(kind)
+            if moment is not None:
+                _note_proposal(firsts, moment, at, text)
+            batch.append((at.isoformat(" ", "microseconds")[:26], kind, actor, text, source, ref))  # naive UTC text
+            if len(batch) >= BATCH:
+                flush()
+        flush()
+        connection.execute("COMMIT")
+        self.count = staged
+        return firsts
+
+    def rows(self) -> Iterator[tuple]:
+        """(at as naive UTC text, kind, actor, text, source, ref) in file order."""
+        cursor = self.connection.execute("SELECT at, kind, actor, text, source, ref FROM rows ORDER BY rowid")
+        while chunk := cursor.fetchmany(BATCH):
+            yield from chunk
+
+
+def insert_staged(session, incident, staging: Staging, summary: ImportSummary) -> None:  # type: ignore[no-untyped-def]
+    """Insert the staged rows; rows already on the timeline (same source and
+    reference) are left to the unique constraint and counted as duplicates.
+
+    On SQLite this is one INSERT ... SELECT from the attached staging file, so
+    the writer's lock is held for the database's own work only, not for a
+    Python loop; elsewhere (and should the connection already be in a
+    transaction, where SQLite cannot attach) batched executemany.
+    """
+    connection = session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    created = _db_time(now_utc(), sqlite)
+    if sqlite:
+        raw = connection.connection.driver_connection
+        if not raw.in_transaction:
+            _attach(connection.engine, raw, staging.path)
+            inserted = connection.exec_driver_sql(_INSERT_STAGED_SQL, (incident.id, created)).rowcount
+            summary.added += inserted
+            summary.duplicates += staging.count - inserted
+            return
+    sql = _INSERT_SQL.format(placeholder="?" if connection.dialect.paramstyle == "qmark" else "%s")
+    incident_id = incident.id
+    fromiso = datetime.fromisoformat
+    batch: list[tuple] = []
+
+    def flush() -> None:
+        if batch:
+            # Plain executemany: the ORM's per-row work costs more than the database write.
+            inserted = connection.exec_driver_sql(sql, batch).rowcount
+            summary.added += inserted
+            summary.duplicates += len(batch) - inserted
+            batch.clear()
+
+    for at, kind, actor, text, source, ref in staging.rows():
+        batch.append((incident_id, at if sqlite else fromiso(f"{at}+00:00"), kind, actor, text, source, ref, created))
+        if len(batch) >= BATCH:
+            flush()
+    flush()
+
+
+STAGING_SCHEMA = "cairn_staging"
+_INSERT_STAGED_SQL = (
+    "INSERT INTO main.timeline_events (incident_id, at, kind, actor, text, source, source_ref, created_at) "
+    f"SELECT ?, at, kind, actor, text, source, ref, ? FROM {STAGING_SCHEMA}.rows ORDER BY rowid "
+    "ON CONFLICT (incident_id, source, source_ref) DO NOTHING"
+)
+
+
+def _attach(engine, raw, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Attach the staging file to this pooled connection until it goes back to
+    the pool (after its commit or rollback), where it is detached again."""
+    if not event.contains(engine, "checkin", _detach_staging):
+        event.listen(engine, "checkin", _detach_staging)
+    raw.execute(f"ATTACH DATABASE ? AS {STAGING_SCHEMA}", (str(path),))
+
+
+def _detach_staging(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    try:
+        names = [row[1] for row in dbapi_connection.execute("PRAGMA database_list")]
+        if STAGING_SCHEMA in names:
+            dbapi_connection.execute(f"DETACH DATABASE {STAGING_SCHEMA}")
+    except sqlite3.Error:  # a broken connection is discarded by the pool anyway
+        pass
 
 
 def store_records(session, incident, records, summary: ImportSummary) -> dict[KeyMoment, tuple[datetime, str]]:  # type: ignore[no-untyped-def]
-    """Add new records to `incident` in batches; count duplicates, filtered, rejected.
+    """Add new records to `incident` in batches, inside the caller's transaction:
+    for small payloads (the live receiver); files go through `Staging`.
+    Counts duplicates, filtered, rejected.
 
     Memory stays flat whatever the input size: duplicates are left to the
     database's unique (incident, source, reference) constraint, and the rows

@@ -24,7 +24,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from cairn.errors import StaleWrite, StorageUnavailable
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+# Long enough for an import's one batched insert: a write that gives up is a 503 for the user.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def redact_url(url: str) -> str:
@@ -32,16 +33,19 @@ def redact_url(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return on_connect
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
@@ -51,7 +55,7 @@ def make_engine(url: str) -> Engine:
             except OSError as error:
                 raise StorageUnavailable(f"cannot create the data directory {folder}: {error.strerror}") from None
         engine = create_engine(url, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
         return engine
     try:
         return create_engine(url, pool_pre_ping=True)
@@ -97,9 +101,9 @@ def retry_stale(use_case: Callable[P, R]) -> Callable[P, R]:
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from cairn import __version__
 from cairn.config import Settings
 from cairn.services.context import Context, open_context
+from cairn.services.import_jobs import JobRunner
 from cairn.web import errors
 from cairn.web.cache import StampCache
 from cairn.web.api import incidents as api_incidents
@@ -28,6 +29,7 @@ from cairn.web.api import postmortems as api_postmortems
 from cairn.web.api import hooks as api_hooks
 from cairn.web.api import lint as api_lint
 from cairn.web.api import timeline as api_timeline
+from cairn.web.api import jobs as api_jobs
 from cairn.web.pages import account as page_account
 from cairn.web.pages import actions as page_actions
 from cairn.web.pages import docs as page_docs
@@ -50,6 +52,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        jobs.shutdown()
         if owned:
             ctx.db.dispose()
 
@@ -60,6 +63,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
         docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
     )
     app.state.context = ctx
+    jobs = app.state.jobs = JobRunner(ctx)
     app.state.templates = build_templates(ctx.settings)
     app.state.incident_json = StampCache()
     app.state.incident_pages = StampCache()
@@ -76,6 +80,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(api_lint.router)
     app.include_router(api_hooks.router)
     app.include_router(api_timeline.router)
+    app.include_router(api_jobs.router)
     app.include_router(api_actions.router)
     app.include_router(api_exports.router)
     # Pages after the API: routes are matched in order, and API calls are the hot path.

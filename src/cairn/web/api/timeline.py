@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Query, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from cairn.domain.document import EventDoc
@@ -20,11 +22,12 @@ from cairn.domain.times import format_local, require_zone
 from cairn.errors import InvalidInput
 from cairn.services.incidents import show_incident
 from cairn.services.timeline import events_after, log_event
-from cairn.services.timeline_import import import_timeline
+from cairn.services.timeline_import import import_timeline, require_importable, summary_data
 from cairn.services.access import require_write
 from cairn.web.api.reads import EventLogged, TimelineRead
 from cairn.web.api.schemas import INT_MAX, api_router
 from cairn.web.auth import ApiContextDep
+from cairn.web.uploads import start_job
 
 router = api_router(tags=["timeline"])
 
@@ -80,7 +83,7 @@ def event_add(key: str, body: EventCreate, ctx: ApiContextDep) -> dict[str, Any]
 MAX_UPLOAD = 512 * 1024 * 1024
 
 
-@router.post("/incidents/{key}/timeline/import", name="api_timeline_import")
+@router.post("/incidents/{key}/timeline/import", name="api_timeline_import", responses={202: {"description": "a background job was started"}})
 async def timeline_import(
     key: str,
     request: Request,
@@ -91,9 +94,13 @@ async def timeline_import(
     level: Annotated[str | None, Query()] = None,
     format: Annotated[str | None, Query(alias="format")] = None,
     channel: Annotated[str | None, Query()] = None,
-) -> dict[str, Any]:
-    show_incident(ctx, key)  # an unknown incident is a 404 before the upload is read
-    require_write(ctx)
+    background: Annotated[bool | None, Query(description="run as a background job (default: when larger than CAIRN_IMPORT_BACKGROUND_BYTES)")] = None,
+) -> Any:
+    """Import a file into the timeline. Small files answer with the summary;
+    large ones (or `background=true`) start a job: 202 with the job, whose
+    state, progress and summary are at `/api/v1/jobs/ID`."""
+    # An unknown incident is a 404 before the upload is read; off the event loop, like all database work here.
+    await run_in_threadpool(require_importable, ctx, key)
     with tempfile.TemporaryDirectory(prefix="cairn-import-") as folder:
         path = Path(folder) / (request.headers.get("x-filename") or "upload").replace("/", "_")[:100]
         size = 0
@@ -103,18 +110,16 @@ async def timeline_import(
                 if size > MAX_UPLOAD:
                     raise InvalidInput(f"the upload is larger than {MAX_UPLOAD} bytes")
                 file.write(chunk)
-        summary = import_timeline(
-            ctx, key, path, source=source, since=since, until=until,
+        options = {"source": source, "since": since, "until": until, "level": level, "format": format, "channel": channel}
+        if background if background is not None else size > ctx.settings.import_background_bytes:
+            job = await run_in_threadpool(start_job, request, ctx, key, path, options)
+            return JSONResponse(
+                {"job": job.data()}, status_code=202, headers={"Location": str(request.url_for("api_job", job_id=job.id))}
+            )
+        # Off the event loop: parsing a large file must not hold up other requests.
+        summary = await run_in_threadpool(
+            import_timeline, ctx, key, path, source=source, since=since, until=until,
             level=level, log_format=format, channel=channel,
         )
-    return {
-        "incident": summary.key,
-        "source": summary.source,
-        "added": summary.added,
-        "duplicates": summary.duplicates,
-        "filtered": summary.filtered,
-        "rejected": summary.rejected,
-        "rejections": [{"where": r.where.replace(str(path), path.name), "reason": r.reason} for r in summary.rejections],
-        "proposed_moments": {m.value: {"at": at.isoformat(), "from": text} for m, (at, text) in summary.proposals.items()},
-        "quiet_gaps": [{"from": g.start.isoformat(), "to": g.end.isoformat()} for g in summary.gaps],
-    }
+        return summary_data(summary, path, path.name)
+

@@ -22,6 +22,7 @@ from cairn.services.timeline import log_event
 from cairn.services.timeline_import import import_timeline
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
+from cairn.web.uploads import start_job
 from cairn.web.pages.incidents import render_incident
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -152,7 +153,8 @@ async def timeline_import_form(
     file: UploadFile,
     source: Annotated[str, Form(max_length=30)] = "",
 ) -> Response:
-    """Upload an alert, pager, chat or log export onto the timeline."""
+    """Upload an alert, pager, chat or log export onto the timeline. A large
+    file is imported as a background job: the page shows its progress."""
     try:
         with tempfile.TemporaryDirectory(prefix="cairn-upload-") as folder:
             name = Path(file.filename or "upload").name.replace("\\", "_")[:100] or "upload"
@@ -164,9 +166,14 @@ async def timeline_import_form(
                     if size > MAX_UPLOAD:
                         raise InvalidInput(f"the file is larger than {MAX_UPLOAD // (1024 * 1024)} MiB")
                     out.write(chunk)
+            if size > ctx.settings.import_background_bytes:
+                await run_in_threadpool(start_job, request, ctx, key, path, {"source": source or None})
+                return back_to(request, key, "#imports")
             summary = await run_in_threadpool(import_timeline, ctx, key, path, source=source or None)
     except CairnError as error:
-        return render_incident(request, ctx, templates, key, error=f"Nothing imported: {error.message}", status=error.status_code)
+        return await run_in_threadpool(
+            render_incident, request, ctx, templates, key, error=f"Nothing imported: {error.message}", status=error.status_code,
+        )
     notice = (
         f"Imported {name} as {summary.source}: {summary.added} added, {summary.duplicates} already there, "
         f"{summary.filtered} filtered, {summary.rejected} rejected."
@@ -175,4 +182,5 @@ async def timeline_import_form(
         notice += " Proposed key moments: " + ", ".join(
             f"{moment.value} {at:%Y-%m-%d %H:%M} UTC" for moment, (at, _why) in summary.proposals.items()
         ) + " (mark them from the timeline)."
-    return render_incident(request, ctx, templates, key, notice=notice)
+    # Rendering the page reads the whole timeline: not on the event loop.
+    return await run_in_threadpool(render_incident, request, ctx, templates, key, notice=notice)

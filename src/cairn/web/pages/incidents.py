@@ -19,6 +19,7 @@ from cairn.services.incidents import incident_page_stamp, list_incidents
 from cairn.formats.factor_graph import factor_graph_or_note
 from cairn.formats.timeline_svg import timeline_svg
 from cairn.services.incident_view import incident_view
+from cairn.services.import_jobs import jobs_of
 from cairn.services.policy import duties_of
 from cairn.services.context import Context
 from cairn.web.auth import PageContextDep
@@ -31,6 +32,8 @@ router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 PAGE_SIZE = 25
 # Stands in for the session's CSRF token in cached page content; never a valid token.
 CSRF_PLACEHOLDER = "@@cairn-csrf-token@@"
+# Stands in for the incident's import jobs, which change without changing the incident.
+JOBS_PLACEHOLDER = "@@cairn-import-jobs@@"
 HISTORY_SHOWN = 200
 SORT_LABELS = {"newest": "Newest first", "oldest": "Oldest first", "updated": "Recently changed", "severity": "Most severe", "key": "Key"}
 IMPORT_SOURCES = ["slack", "pagerduty", "alertmanager", "grafana", "opsgenie", "github", "log"]
@@ -91,9 +94,19 @@ def incident_page(request: Request, key: str, ctx: PageContextDep, templates: Te
         cached = cache.get_or_make(stamp, lambda: _content(request, ctx, templates, key, csrf=CSRF_PLACEHOLDER))
     title, body = cached
     csrf = getattr(request.state, "cairn_session").csrf_token
+    body = body.replace(JOBS_PLACEHOLDER, import_jobs_html(request, ctx, templates, key))
     return templates.TemplateResponse(
         request, "incident.html", {"page_title": title, "body": Markup(body.replace(CSRF_PLACEHOLDER, csrf))}
     )
+
+
+def import_jobs_html(request: Request, ctx: Context, templates: Jinja2Templates, key: str) -> str:
+    """The incident's recent background imports with their progress, rendered per
+    request: a job's progress is not part of the incident's cached state."""
+    jobs = jobs_of(ctx, key)
+    if not jobs:
+        return ""
+    return templates.env.get_template("import_jobs.html").render({"jobs": jobs, "request": request})
 
 
 def render_incident(
@@ -103,6 +116,7 @@ def render_incident(
     """The incident page, uncached: forms that fail show it again with their error."""
     csrf = getattr(request.state, "cairn_session").csrf_token
     title, body = _content(request, ctx, templates, key, csrf=csrf, error=error, notice=notice, line=line)
+    body = body.replace(JOBS_PLACEHOLDER, import_jobs_html(request, ctx, templates, key))
     return templates.TemplateResponse(request, "incident.html", {"page_title": title, "body": Markup(body)}, status_code=status)
 
 

@@ -136,7 +136,42 @@
     });
   }
 
+  // Background imports: follow each running job's progress; when one ends,
+  // reload so the timeline and the job's summary show.
+  function importJobs() {
+    var jobs = document.querySelectorAll('.import-job[data-state="queued"], .import-job[data-state="running"]');
+    if (!jobs.length || !window.fetch) return;
+    var ticks = 0;
+    var timer = window.setInterval(function () {
+      if (document.hidden) return;
+      if (++ticks > 7200) { window.clearInterval(timer); return; }  // give up after about 3 hours
+      jobs.forEach(function (item) {
+        fetch(item.dataset.jobUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : null; })
+          .then(function (job) {
+            if (!job) return;
+            if (job.state !== "queued" && job.state !== "running") {
+              window.clearInterval(timer);
+              window.location.reload();
+              return;
+            }
+            item.querySelector(".job-state").textContent = job.state;
+            var bar = item.querySelector("progress");
+            var text = item.querySelector(".job-progress");
+            if (job.progress.percent !== null) {
+              bar.value = job.progress.percent;
+              text.textContent = job.progress.percent + "%";
+            } else {
+              text.textContent = job.progress.done + " read";
+            }
+          })
+          .catch(function () { /* try again at the next tick */ });
+      });
+    }, 1500);
+  }
+
   liveTimeline();
+  importJobs();
   livePreview();
   shortcuts();
 })();
