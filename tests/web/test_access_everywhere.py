@@ -69,6 +69,11 @@ LISTS = {  # must never mention the restricted incident to the outsider
     "action_items_page": "/actions?view=all",
     "published_page": "/postmortems",
 }
+# Routes naming something that belongs to an incident by its own id: path
+# templates, filled with the restricted incident's object and a missing one.
+OWNED = {
+    "api_job": "/api/v1/jobs/{job_id}",
+}
 NOT_ABOUT_INCIDENTS = {
     "openapi": "the API schema",
     "healthz": "liveness, no data",
@@ -148,7 +153,8 @@ def test_every_route_is_classified(settings, ctx: Context) -> None:
     routes = app_routes(create_app(settings, context=ctx))
     unclassified = [
         route.name for route in routes
-        if "{key}" not in getattr(route, "path", "") and route.name not in LISTS and route.name not in NOT_ABOUT_INCIDENTS
+        if "{key}" not in getattr(route, "path", "")
+        and route.name not in LISTS and route.name not in OWNED and route.name not in NOT_ABOUT_INCIDENTS
     ]
     assert unclassified == [], "classify these routes in tests/web/test_access_everywhere.py"
 
@@ -177,6 +183,22 @@ def test_every_incident_route_hides_the_restricted_incident_from_an_outsider_and
     after = show_incident(ctx, secret)
     assert after.version == before.version and len(incident_history(ctx, secret)) == history_before
     assert after.postmortem.prose == before.postmortem.prose and after.timeline == before.timeline
+
+
+@pytest.mark.parametrize("name", sorted(OWNED))
+def test_what_belongs_to_a_restricted_incident_is_not_found_for_an_outsider(ctx: Context, as_user, secret: str, name: str) -> None:
+    from cairn.services.import_jobs import create_import_job
+
+    job = create_import_job(acting(ctx, "member"), secret, "payroll.log", total=10, options={})
+    ids = {"job_id": job.id}
+    missing_ids = {"job_id": job.id + 1000}
+    outsider, member = as_user("outsider"), as_user("member")
+    hidden = outsider.get(OWNED[name].format(**ids))
+    missing = outsider.get(OWNED[name].format(**missing_ids))
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.text.replace(str(job.id), "N") == missing.text.replace(str(job.id + 1000), "N")
+    assert SECRET_TITLE not in hidden.text and "payroll" not in hidden.text
+    assert member.get(OWNED[name].format(**ids)).status_code == 200
 
 
 @pytest.mark.parametrize("name", sorted(LISTS))
