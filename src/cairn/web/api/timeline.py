@@ -6,8 +6,6 @@ query parameters. Writing needs a responder or admin (API token, or a signed-in 
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -23,6 +21,7 @@ from cairn.services.timeline import events_after, log_event
 from cairn.services.timeline_import import import_timeline
 from cairn.services.access import require_write
 from cairn.web.auth import ApiContextDep
+from cairn.web.uploads import hide_folder, upload_folder, upload_name
 
 router = APIRouter(prefix="/api/v1", tags=["timeline"])
 
@@ -92,8 +91,8 @@ async def timeline_import(
 ) -> dict[str, Any]:
     show_incident(ctx, key)  # an unknown incident is a 404 before the upload is read
     require_write(ctx)
-    with tempfile.TemporaryDirectory(prefix="cairn-import-") as folder:
-        path = Path(folder) / (request.headers.get("x-filename") or "upload").replace("/", "_")[:100]
+    with upload_folder("cairn-import-") as folder:
+        path = folder / upload_name(request.headers.get("x-filename"))
         size = 0
         with path.open("wb") as file:
             async for chunk in request.stream():
@@ -112,7 +111,7 @@ async def timeline_import(
         "duplicates": summary.duplicates,
         "filtered": summary.filtered,
         "rejected": summary.rejected,
-        "rejections": [{"where": r.where.replace(str(path), path.name), "reason": r.reason} for r in summary.rejections],
+        "rejections": [{"where": hide_folder(r.where, folder), "reason": r.reason} for r in summary.rejections],
         "proposed_moments": {m.value: {"at": at.isoformat(), "from": text} for m, (at, text) in summary.proposals.items()},
         "quiet_gaps": [{"from": g.start.isoformat(), "to": g.end.isoformat()} for g in summary.gaps],
     }
