@@ -25,6 +25,7 @@ from cairn.importers.base import (
     Rejected,
     detect,
     importers,
+    refuse_nul,
 )
 from cairn.services.audit import record
 from cairn.services.context import Context
@@ -117,6 +118,7 @@ def store_records(session, incident, records, summary: ImportSummary) -> dict[Ke
     that were really inserted are counted from the driver's rowcount. This
     loop runs once per record, so it keeps to plain tuples and local names.
     """
+    records = refuse_nul(records)
     connection = session.connection()
     sqlite = connection.dialect.name == "sqlite"
     sql = _INSERT_SQL.format(placeholder="?" if connection.dialect.paramstyle == "qmark" else "%s")
