@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import pytest
+
 from cairn.services.completeness import check_postmortem
 from cairn.services.portable import import_document
 from tests.web.personas import signed_in_client
+from tests.owners import known_owners
 
 COMPLETE = """\
 ---
@@ -43,6 +46,12 @@ The rollback was quick.
 
 The canary had no card traffic.
 """
+
+
+@pytest.fixture(autouse=True)
+def _owners(ctx) -> None:
+    """The action items' owners in this file's documents are accounts."""
+    known_owners(ctx, "alice")
 
 
 def test_a_complete_postmortem_passes_every_check(ctx):

@@ -106,7 +106,10 @@ def test_the_checklist_requires_the_templates_own_required_sections(ctx, setting
     from cairn.services.completeness import check_postmortem
     from cairn.services.incidents import show_incident
     from cairn.services.portable import import_document
+    from tests.owners import known_owners
     from tests.services.test_completeness import COMPLETE
+
+    known_owners(ctx, "alice")
 
     folder = settings.data_dir / "templates"
     folder.mkdir(parents=True)

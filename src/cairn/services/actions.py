@@ -24,7 +24,7 @@ from cairn.services.access import require_write, visible_clause
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.incidents import key_of, require_incident, touch
-from cairn.services.people import get_user
+from cairn.services.people import get_user, require_owner
 from cairn.storage.models import ActionItem, Incident, IncidentTeam, Participant, Postmortem, Team, TeamMember, User
 
 
@@ -63,11 +63,7 @@ class ActionRow:
 
 
 def _owner(session, username: str) -> User:  # type: ignore[no-untyped-def]
-    name = check_username(username, "owner")
-    user = get_user(session, name)
-    if user is None:
-        raise InvalidInput(f"unknown owner {name!r}: create the user first (cairn user create {name})")
-    return user
+    return require_owner(session, username)
 
 
 def _future_due(text: str, today: date) -> date:

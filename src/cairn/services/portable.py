@@ -27,6 +27,7 @@ from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.convert import apply_doc, comparable, to_doc
 from cairn.services.incidents import next_number, require_incident, touch
+from cairn.services.people import require_owner
 from cairn.services.validation import canonical
 from cairn.storage.models import Incident, Postmortem
 
@@ -162,6 +163,16 @@ def save_document(
         doc = canonical(raw, ctx.settings)
     except FieldError as error:
         raise ImportFailed(str(error), source=source, line=locate(error.path)) from None
+    # The rule of `cairn actions add`: an owner is an existing account. The
+    # document's participants count, since they are added first (as a local
+    # `cairn incident participant` would add them).
+    participants = {p.user for p in doc.participants}
+    for index, item in enumerate(doc.action_items):
+        if item.owner and item.owner not in participants:
+            try:
+                require_owner(session, item.owner)
+            except InvalidInput as error:
+                raise ImportFailed(str(error), source=source, line=locate(("action_items", index, "owner"))) from None
     prefix = ctx.settings.key_prefix
     number = None
     if doc.key:
