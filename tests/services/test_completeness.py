@@ -69,7 +69,7 @@ def test_each_gap_is_named_with_what_to_do(ctx):
     assert set(failing) == {"summary", "factors", "action-items", "language"}
     assert failing["factors"].startswith("for SEV1/SEV2")
     assert failing["action-items"] == "give owner, due date and priority to A1"
-    assert failing["language"].endswith(f"(cairn lint {key})")
+    assert failing["language"].endswith("to fix or dismiss in the language review")
     assert 0 < result.score < 1
 
 

@@ -76,7 +76,7 @@ def test_the_template_commands(cli, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert f"{good}: ok (payments, 2 sections)" in result.output
     assert f"error: {bad}:7: sections.0.required: must be true or false" in result.output
-    assert cli("template", "show", "nope").output.strip() == "error: no template 'nope': see `cairn template list`"
+    assert cli("template", "show", "nope").output.strip() == "error: no template 'nope': choose one of default, google-sre, short"
 
 
 def test_every_built_in_template_reads_back_cleanly() -> None:

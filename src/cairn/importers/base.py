@@ -155,5 +155,5 @@ def detect(path: Path) -> Importer:
     best_score, _name, best = scored[0]
     if best_score < 30:
         names = ", ".join(importers())
-        raise ImportFailed(f"cannot tell what this file is: give --source ({names})", source=str(path))
+        raise ImportFailed(f"cannot tell what this file is: name its source ({names})", source=str(path))
     return best

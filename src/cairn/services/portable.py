@@ -189,13 +189,13 @@ def save_document(
         where = f"{source}: " if source else ""
         if doc.version is None and not force:
             raise Conflict(
-                f"{where}{key} exists and the document has no version: import with --force to overwrite it, "
+                f"{where}{key} exists and the document has no version: force the import to overwrite it, "
                 "or remove the key to create a new incident"
             )
         if doc.version is not None and doc.version != incident.version and not force:
             raise Conflict(
                 f"{where}{key} changed since this document was written (version {incident.version}, "
-                f"document has {doc.version}): export it again, or import with --force to overwrite"
+                f"document has {doc.version}): export it again, or force the import to overwrite it"
             )
         if comparable(to_doc(incident, prefix)) == comparable(doc):
             return ImportResult(key, created=False, changed=False)
