@@ -57,7 +57,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     # installed from PyPI (swagger-ui-bundle), see web/pages/docs.py.
     app = FastAPI(
         title="Cairn", version=__version__, lifespan=lifespan,
-        docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+        docs_url=None, redoc_url=None, openapi_url=None,  # both served signed-in only: web/pages/docs.py
     )
     app.state.context = ctx
     app.state.templates = build_templates(ctx.settings)

@@ -25,6 +25,8 @@ def is_api(request: Request) -> bool:
     root = request.scope.get("root_path", "")
     if root and path.startswith(root):
         path = path[len(root):]
+    if path == "/api/docs":  # the reference is a page: a visitor is sent to sign in
+        return False
     return path == "/api" or path.startswith(("/api/", "/hooks/"))
 
 
