@@ -53,14 +53,15 @@ async def on_cairn_error(request: Request, error: CairnError) -> Response:
 
     if isinstance(error, SignInRequired) and not is_api(request):
         return RedirectResponse(signin_redirect_target(request), status_code=303)
-    headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 and is_api(request) else None
+    headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 and is_api(request) else {}
+    headers.update(error.http_headers)
     message = error.message
     if isinstance(error, StorageUnavailable):
         # The message names the database (a file path or a host): for the log, not for the client.
         log.error("storage unavailable on %s %s: %s", request.method, request.url.path, error.message)
         message = "the database is not available right now; try again shortly"
         headers = {"Retry-After": "5"}
-    return error_response(request, error.status_code, error.title, message, headers, getattr(error, "data", None))
+    return error_response(request, error.status_code, error.title, message, headers or None, getattr(error, "data", None))
 
 
 async def on_http_error(request: Request, error: HTTPException) -> Response:

@@ -22,4 +22,5 @@ def download(exported: ExportedFile, *, inline: bool = False) -> Response:
     }
     if exported.media_type.startswith("text/html"):
         headers["Content-Security-Policy"] = HTML_EXPORT_POLICY
+        headers["X-Frame-Options"] = "SAMEORIGIN"
     return Response(exported.body, media_type=exported.media_type, headers=headers)
