@@ -7,11 +7,12 @@ from urllib.parse import quote
 
 from fastapi.responses import Response
 
+from cairn.formats.html import FILE_POLICY
 from cairn.services.portable import ExportedFile
 
 # The HTML export carries its own styles inline and its charts as inline SVG;
 # it needs nothing else and runs nothing, so it may only be framed by Cairn.
-HTML_EXPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
+HTML_EXPORT_POLICY = f"{FILE_POLICY}; frame-ancestors 'self'; sandbox"
 
 
 def download(exported: ExportedFile, *, inline: bool = False) -> Response:
