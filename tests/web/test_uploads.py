@@ -51,3 +51,14 @@ def test_a_label_becomes_a_plain_file_name_that_keeps_its_suffix() -> None:
     assert upload_name("..") == upload_name(None) == upload_name(" ") == "upload"
     long = upload_name("ü" * 400 + ".zip")
     assert long.endswith(".zip") and len(long.encode("utf-8")) <= MAX_NAME_BYTES
+
+
+def test_the_history_names_the_uploaded_file_by_its_label_not_the_servers_temporary_path(client: TestClient, ctx: Context, key: str) -> None:
+    from cairn.services.audit import incident_history
+
+    headers = {**csrf(client), "X-Filename": "app.log"}
+    assert client.post(f"/api/v1/incidents/{key}/timeline/import?source=log", content=LOG, headers=headers).status_code == 200
+    imported = [change for change in incident_history(ctx, key) if change.action == "timeline.imported"]
+    assert [change.detail["file"] for change in imported] == ["app.log"]
+    page = client.get(f"/incidents/{key}")
+    assert "cairn-import-" not in page.text

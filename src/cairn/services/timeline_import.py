@@ -105,7 +105,7 @@ def import_timeline(
                 ctx.actor,
                 "timeline.imported",
                 incident,
-                {"source": importer.name, "file": str(path), "added": summary.added, "duplicates": summary.duplicates},
+                {"source": importer.name, "file": path.name, "added": summary.added, "duplicates": summary.duplicates},
             )
         return summary
 
