@@ -19,6 +19,11 @@ class CairnError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def http_headers(self) -> dict[str, str]:
+        """Headers an HTTP answer to this error carries (each web door adds them)."""
+        return {}
+
 
 class NotFound(CairnError):
     status_code = 404
@@ -78,6 +83,14 @@ class TooManyAttempts(CairnError):
 
     status_code = 429
     title = "too many attempts"
+
+    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = max(1, retry_after_seconds)
+
+    @property
+    def http_headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}
 
 
 class StorageUnavailable(CairnError):

@@ -43,7 +43,7 @@ def test_an_item_gets_a_label_and_a_priority_from_impact_and_effort(ctx, inciden
     [
         ({"due": "2026-11-01"}, "due date 2026-11-01 is in the past"),
         ({"owner": "mallory"}, "unknown owner 'mallory'"),
-        ({"impact": None, "effort": None}, "give --impact and --effort"),
+        ({"impact": None, "effort": None}, "give an impact and an effort"),
         ({"impact": 5}, "impact must be 1"),
         ({"kind": "blame"}, "unknown action item kind 'blame'"),
         ({"factors": ["F9"]}, "no contributing factor F9"),

@@ -12,6 +12,7 @@ from cairn.formats import markdown
 from cairn.services.convert import comparable
 from cairn.services.portable import export_incident, import_document
 from cairn.services.validation import canonical
+from tests.owners import known_owners
 from tests.strategies import incident_docs
 
 SETTINGS = Settings(database_url="sqlite://", data_dir="/nonexistent")
@@ -37,6 +38,7 @@ def test_rendering_then_parsing_a_canonical_document_gives_it_back(doc):
 @given(doc=incident_docs())
 def test_export_import_export_through_the_database_is_identical(ctx, doc):
     expected = _canonical_or_skip(doc)
+    known_owners(ctx, *(item.owner for item in expected.action_items if item.owner))
     created = import_document(ctx, markdown.render(doc), source="generated.md")
     assert created.created
 

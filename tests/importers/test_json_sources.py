@@ -93,7 +93,7 @@ def slack_export(root: Path) -> Path:
 
 def test_a_slack_export_folder_and_zip_give_the_same_events(tmp_path):
     folder = slack_export(tmp_path / "export")
-    with pytest.raises(ImportFailed, match="choose one with --channel"):
+    with pytest.raises(ImportFailed, match="choose a channel"):
         run(SlackImporter(), folder)
     records = run(SlackImporter(), folder, channel="inc-checkout")
     found = [r for r in records if isinstance(r, RawEvent)]

@@ -13,6 +13,7 @@ from cairn.services.portable import import_document
 from cairn.services.timeline import log_event
 from cairn.storage.models import AuditEvent
 from tests.web.personas import signed_in_client
+from tests.owners import known_owners
 
 DOC = """\
 ---
@@ -51,6 +52,12 @@ The build will break when the cache is cold, and it did.
 
 Bob should have checked the diff. Root cause: human error.
 """
+
+
+@pytest.fixture(autouse=True)
+def _owners(ctx) -> None:
+    """The action items' owners in this file's documents are accounts."""
+    known_owners(ctx, "bob")
 
 
 @pytest.fixture

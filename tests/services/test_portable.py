@@ -8,6 +8,7 @@ from cairn.services.incidents import open_incident, show_incident
 from cairn.services.portable import export_incident, import_document
 from cairn.services.timeline import log_event
 from cairn.storage.models import ActionItem, Incident, TimelineEvent
+from tests.owners import known_owners
 
 DOCUMENT = """\
 ---
@@ -54,6 +55,12 @@ Card payments failed for 72 minutes.
 
 The latency alert fired first.
 """
+
+
+@pytest.fixture(autouse=True)
+def _owners(ctx) -> None:
+    """The action items' owners in this file's documents are accounts."""
+    known_owners(ctx, "alice", "bob")
 
 
 def test_a_document_creates_an_incident_with_everything_in_it(ctx):

@@ -11,6 +11,13 @@ from cairn.services.portable import import_document
 from cairn.services.review import comment, decide, publish, request_review, review_state
 from tests.services.test_completeness import COMPLETE
 from tests.web.personas import signed_in_client
+from tests.owners import known_owners
+
+
+@pytest.fixture(autouse=True)
+def _owners(ctx) -> None:
+    """The action items' owners in this file's documents are accounts."""
+    known_owners(ctx, "alice")
 
 
 @pytest.fixture

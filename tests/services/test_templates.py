@@ -76,7 +76,7 @@ def test_the_template_commands(cli, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert f"{good}: ok (payments, 2 sections)" in result.output
     assert f"error: {bad}:7: sections.0.required: must be true or false" in result.output
-    assert cli("template", "show", "nope").output.strip() == "error: no template 'nope': see `cairn template list`"
+    assert cli("template", "show", "nope").output.strip() == "error: no template 'nope': choose one of default, google-sre, short"
 
 
 def test_every_built_in_template_reads_back_cleanly() -> None:
@@ -108,7 +108,10 @@ def test_the_checklist_requires_the_templates_own_required_sections(ctx, setting
     from cairn.services.completeness import check_postmortem
     from cairn.services.incidents import show_incident
     from cairn.services.portable import import_document
+    from tests.owners import known_owners
     from tests.services.test_completeness import COMPLETE
+
+    known_owners(ctx, "alice")
 
     folder = settings.data_dir / "templates"
     folder.mkdir(parents=True)

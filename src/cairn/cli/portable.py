@@ -41,21 +41,12 @@ def export(
         sys.stdout.buffer.write(result.body)
         sys.stdout.buffer.flush()
         return
-    files = {output.parent / name: content for name, content in result.beside.items()}
-    files[output] = result.body
-    _write_all(files)
+    from cairn.cli.files import write_together
+
+    files = {output: result.body, **{output.parent / name: content for name, content in result.beside.items()}}
+    write_together(files)
     for path in files:
         typer.echo(f"wrote {path}", err=True)
-
-
-def _write_all(files: dict[Path, bytes]) -> None:
-    """Each file appears whole or not at all (written aside, then renamed)."""
-    import os
-
-    for path, content in files.items():
-        partial = path.with_name(f".{path.name}.partial")
-        partial.write_bytes(content)
-        os.replace(partial, path)
 
 
 def import_(

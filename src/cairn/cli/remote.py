@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,15 @@ def _from_file(path: Path) -> dict[str, str]:
     return {key: data[key] for key in ("server", "token") if key in data}
 
 
+def without_userinfo(url: str) -> str:
+    """`url` without a `user:password@` part. Cairn authenticates with the
+    token alone, so the part is dropped before any request, and never shown."""
+    return _USERINFO.sub(r"\1", url)
+
+
+_USERINFO = re.compile(r"^((?:[A-Za-z][A-Za-z0-9+.-]*://)?)[^/?#]*@")
+
+
 def resolve(server: str | None, token: str | None) -> Remote | None:
     """The remote to use, or None for the local database."""
     server = server or os.environ.get("CAIRN_SERVER") or None
@@ -68,6 +78,7 @@ def resolve(server: str | None, token: str | None) -> Remote | None:
         token = token or stored.get("token")
     if not server:
         return None
+    server = without_userinfo(server.strip())
     parts = urlsplit(server)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InvalidInput(f"server {server!r} is not an http(s) URL, e.g. https://cairn.example.com")

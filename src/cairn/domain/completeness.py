@@ -76,7 +76,7 @@ def checklist(
         Check("action-items", "Action items complete", bool(items) and not incomplete_items,
               "add action items" if not items else f"give owner, due date and priority to {', '.join(incomplete_items)}"),
         Check("language", "Blameless language", open_lint_findings == 0,
-              f"{open_lint_findings} wording finding{'s' if open_lint_findings != 1 else ''} to fix or dismiss (cairn lint {doc.key})"),
+              f"{open_lint_findings} wording finding{'s' if open_lint_findings != 1 else ''} to fix or dismiss in the language review"),
     ]
     extra = [(sid, title) for sid, title in required_sections or [] if sid not in COVERED]
     if extra:

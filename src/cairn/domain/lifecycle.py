@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from cairn.domain.enums import IncidentStatus, PostmortemStatus
 from cairn.domain.moments import KeyMoments
-from cairn.errors import Conflict
+from cairn.domain.times import format_local
+from cairn.errors import Conflict, InvalidInput
 
 INCIDENT_TRANSITIONS: dict[IncidentStatus, set[IncidentStatus]] = {
     IncidentStatus.OPEN: {IncidentStatus.MITIGATED, IncidentStatus.RESOLVED},
@@ -47,3 +51,31 @@ def status_for_moments(current: IncidentStatus, moments: KeyMoments) -> Incident
     if current == IncidentStatus.OPEN and moments.mitigated is not None:
         return IncidentStatus.MITIGATED
     return current
+
+
+def check_change_time(
+    current: IncidentStatus, target: IncidentStatus, moments: KeyMoments,
+    closed_at: datetime | None, when: datetime | None, zone: ZoneInfo,
+) -> None:
+    """Refuse a status change dated before what it follows.
+
+    `moments` and `closed_at` are the incident's before the change. Every
+    change follows the start; closing follows the resolution, reopening
+    follows the mitigation or resolution it undoes, and taking a closed
+    incident back to resolved follows the closing. (Mitigating and resolving
+    also set a key moment, whose order `check_order` checks.)
+    """
+    if when is None:
+        return
+    follows: list[tuple[str, datetime | None]] = [("started", moments.started)]
+    if target == IncidentStatus.CLOSED:
+        follows.append(("resolved", moments.resolved))
+    elif target == IncidentStatus.OPEN:
+        follows += [("mitigated", moments.mitigated), ("resolved", moments.resolved)]
+    elif target == IncidentStatus.RESOLVED and current == IncidentStatus.CLOSED:
+        follows += [("resolved", moments.resolved), ("closed", closed_at)]
+    for name, moment in follows:
+        if moment is not None and when < moment:
+            raise InvalidInput(
+                f"{target.value} ({format_local(when, zone)}) cannot be before {name} ({format_local(moment, zone)})"
+            )

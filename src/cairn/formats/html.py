@@ -16,15 +16,21 @@ from cairn.domain.times import format_duration, format_local, require_zone
 from cairn.formats.factor_graph import factor_graph_or_note
 from cairn.formats.timeline_svg import timeline_svg
 
+# The file's own policy, for when it is opened from disk or mailed around:
+# inline styles, images only as data: URIs (the charts are inline SVG),
+# nothing fetched, nothing run. Served by Cairn, the same holds by header.
+FILE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
 TEMPLATE = Path(__file__).resolve().parent.parent / "web" / "templates" / "export.html"
 
 
 def render_html(doc: IncidentDoc) -> str:
-    from cairn.web.markdown import render_markdown
+    from cairn.web.markdown import render_markdown_offline
 
     zone = require_zone(doc.timezone)
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["markdown"] = render_markdown
+    env.filters["markdown"] = render_markdown_offline  # the file promises no outside assets
+    env.globals["policy"] = FILE_POLICY
     env.filters["local"] = lambda at: format_local(at, zone, seconds=True) if at else "—"
     template = env.from_string(TEMPLATE.read_text(encoding="utf-8"))
     graph, note = factor_graph_or_note(doc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -137,6 +137,23 @@ def open_text_lines(path: Path, progress: Progress) -> Iterator[tuple[int, str]]
             yield number, text.rstrip("\r\n")
 
 
+NUL_REASON = "contains a NUL character, which Cairn does not store: remove it from the source"
+
+
+def refuse_nul(records: Iterable[Record]) -> Iterator[Record]:
+    """Every importer's records, with those holding a NUL character (text,
+    actor or reference) turned into rejections that name their file and line.
+
+    One rule for every source and database: PostgreSQL cannot store NUL and
+    SQLite would keep it silently, so the record is refused, and the import
+    summary counts and lists it like any other rejected record."""
+    for item in records:
+        if type(item) is RawEvent and ("\x00" in item.text or "\x00" in item.ref or (item.actor is not None and "\x00" in item.actor)):
+            yield Rejected(item.where, NUL_REASON)
+        else:
+            yield item
+
+
 def in_window(at: datetime, options: ImportOptions) -> bool:
     if options.since is not None and at < options.since:
         return False
@@ -170,5 +187,5 @@ def detect(path: Path) -> Importer:
     best_score, _name, best = scored[0]
     if best_score < 30:
         names = ", ".join(importers())
-        raise ImportFailed(f"cannot tell what this file is: give --source ({names})", source=str(path))
+        raise ImportFailed(f"cannot tell what this file is: name its source ({names})", source=str(path))
     return best

@@ -109,7 +109,7 @@ class LogFileImporter:
             fmt, share = detect_format(sample, options.zone, year)
             if fmt is None or share < 0.6:
                 raise ImportFailed(
-                    "no timestamp format fits this file's lines: state one with --format "
+                    "no timestamp format fits this file's lines: state the format "
                     f"({', '.join(FORMATS)}, jsonl, csv)",
                     source=str(path),
                 )

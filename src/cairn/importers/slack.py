@@ -70,7 +70,7 @@ class SlackImporter:
         channel = options.channel.lstrip("#") if options.channel else None
         if channel is None:
             if len(channels) > 1:
-                raise ImportFailed(f"the export has {len(channels)} channels: choose one with --channel ({', '.join(channels[:10])})", source=str(path))
+                raise ImportFailed(f"the export has {len(channels)} channels: choose a channel ({', '.join(channels[:10])})", source=str(path))
             channel = channels[0]
         if channel not in channels:
             raise ImportFailed(f"no channel {channel!r} in the export ({', '.join(channels[:10])})", source=str(path))

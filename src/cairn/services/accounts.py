@@ -163,8 +163,12 @@ def _check_attempts(ctx: Context, name: str) -> None:
             .order_by(AuditEvent.at.desc()).limit(MAX_FAILURES)
         ))
     if len(failures) >= MAX_FAILURES:
-        wait = max(1, int((failures[-1] + FAILURE_WINDOW - now_utc()).total_seconds() // 60) + 1)
-        raise TooManyAttempts(f"too many wrong passwords for {name}: try again in {wait} minute{'s' if wait != 1 else ''}")
+        seconds = int((failures[-1] + FAILURE_WINDOW - now_utc()).total_seconds()) + 1
+        wait = max(1, seconds // 60 + 1)
+        raise TooManyAttempts(
+            f"too many wrong passwords for {name}: try again in {wait} minute{'s' if wait != 1 else ''}",
+            retry_after_seconds=seconds,
+        )
 
 
 def _record_failure(ctx: Context, name: str) -> None:

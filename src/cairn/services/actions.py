@@ -24,7 +24,7 @@ from cairn.services.access import admit_owner, require_write, visible_clause
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.incidents import key_of, require_incident, touch
-from cairn.services.people import get_user
+from cairn.services.people import get_user, require_owner
 from cairn.storage.db import retry_stale
 from cairn.storage.models import ActionItem, Incident, IncidentTeam, Participant, Postmortem, Team, TeamMember, User
 
@@ -64,11 +64,7 @@ class ActionRow:
 
 
 def _owner(session, username: str) -> User:  # type: ignore[no-untyped-def]
-    name = check_username(username, "owner")
-    user = get_user(session, name)
-    if user is None:
-        raise InvalidInput(f"unknown owner {name!r}: create the user first (cairn user create {name})")
-    return user
+    return require_owner(session, username)
 
 
 def _future_due(text: str, today: date) -> date:
@@ -107,7 +103,7 @@ def add_action_item(
     elif impact is not None and effort is not None:
         priority_value = priority_for(impact, effort)
     else:
-        raise InvalidInput("give --impact and --effort (the priority follows from them) or --priority")
+        raise InvalidInput("give an impact and an effort (the priority follows from them) or a priority")
     due_date = _future_due(due, today)
     link = check_url(url, "url") if url else None
     with ctx.db.transaction() as session:
@@ -176,12 +172,12 @@ def update_action_item(
             if target == current:
                 raise Conflict(f"{item.label} of {key_of(ctx, incident)} is already {current.value}")
             if target == ActionStatus.WONT_DO and not (item.note or "").strip():
-                raise InvalidInput("won't do needs a reason: add a note (--note)")
+                raise InvalidInput("won't do needs a reason: add a note")
             item.status = target.value
             item.closed_at = now_utc() if target.is_closed else None
             changes["status"] = target.value
         if not changes and note is None:
-            raise InvalidInput("nothing to change: give --status, --owner, --due, --priority, --url or --note")
+            raise InvalidInput("nothing to change: give a status, owner, due date, priority, link or note")
         item.updated_at = now_utc()
         touch(incident)
         record(session, ctx.actor, "action.updated", incident, {"item": item.label, **changes})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from cairn.config import Settings
+from cairn.storage import guards as _guards  # noqa: F401 (refuses unstorable text on every session and engine)
 from cairn.storage.db import Database
 
 

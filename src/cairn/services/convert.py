@@ -26,7 +26,7 @@ from cairn.domain.enums import PostmortemStatus
 from cairn.domain.keys import format_key
 from cairn.domain.moments import KeyMoments
 from cairn.domain.times import now_utc
-from cairn.services.people import ensure_team, ensure_user
+from cairn.services.people import ensure_team, ensure_user, require_owner
 from cairn.storage.models import (
     ActionItem,
     ContributingFactor,
@@ -307,7 +307,7 @@ def _sync_action_items(
         pm.action_items.remove(stored_by_number.pop(stale_number))
     session.flush()
     for number, item in zip(numbers, items):
-        owner = ensure_user(session, item.owner) if item.owner else None
+        owner = require_owner(session, item.owner) if item.owner else None
         stored = stored_by_number.get(number)
         if stored is None:
             stored = ActionItem(number=number, created_at=now)

@@ -21,7 +21,7 @@ from cairn.domain.enums import (
     parse_choice,
 )
 from cairn.domain.keys import format_key, parse_key
-from cairn.domain.lifecycle import require_incident_transition, status_for_moments
+from cairn.domain.lifecycle import check_change_time, require_incident_transition, status_for_moments
 from cairn.domain.moments import KeyMoments, check_order, durations_seconds
 from cairn.domain.names import check_labels, check_line, check_severity
 from cairn.domain.times import ensure_utc, now_utc, parse_when, require_zone
@@ -313,6 +313,7 @@ def change_status(ctx: Context, key: str, target: str, *, at: When = None) -> In
         zone = require_zone(incident.timezone)
         moments = moments_of(incident)
         when = resolve_when(at, zone)
+        check_change_time(current, status, moments, incident.closed_at, when, zone)
         if status == IncidentStatus.MITIGATED:
             moments = moments.with_moment(KeyMoment.MITIGATED, when)
         elif status == IncidentStatus.RESOLVED and current != IncidentStatus.CLOSED:

@@ -125,7 +125,7 @@ def dismiss_finding(ctx: Context, key: str, finding_id: str, reason: str) -> Fin
     if finding is None:
         if any(d.finding.id == finding_id.strip() for d in current.dismissed):
             raise Conflict(f"finding {finding_id} of {current.key} is already dismissed")
-        raise NotFound(f"no open finding {finding_id} in {current.key}: run `cairn lint {current.key}` for the ids")
+        raise NotFound(f"no open finding {finding_id} in {current.key}: list the incident's findings for their ids")
     with ctx.db.transaction() as session:
         incident = require_incident(session, ctx, key, write=True)
         session.add(

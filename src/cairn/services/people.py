@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from cairn.domain.enums import UserRole, parse_choice
 from cairn.domain.names import check_label, check_username
 from cairn.domain.times import now_utc
-from cairn.errors import Conflict, NotFound
+from cairn.errors import Conflict, InvalidInput, NotFound
 from cairn.services.context import Context
 from cairn.storage.models import Team, User
 
@@ -31,6 +31,17 @@ def ensure_user(session: Session, username: str) -> User:
         user = User(username=name, role=UserRole.RESPONDER.value, is_active=True, created_at=now_utc())
         session.add(user)
         session.flush()
+    return user
+
+
+def require_owner(session: Session, username: str) -> User:
+    """An action item's owner, on every door (actions, API, editor, Markdown
+    import): an existing account, never one created on first mention, so a
+    typo cannot create a user who will never see their reminders."""
+    name = check_username(username, "owner")
+    user = get_user(session, name)
+    if user is None:
+        raise InvalidInput(f"unknown owner {name!r}: create the user first")
     return user
 
 

@@ -27,6 +27,7 @@ from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.convert import apply_doc, comparable, to_doc
 from cairn.services.incidents import next_number, require_incident, touch
+from cairn.services.people import require_owner
 from cairn.services.validation import canonical
 from cairn.storage.db import retry_stale
 from cairn.storage.models import Incident, Postmortem, User
@@ -177,6 +178,16 @@ def save_document(
         doc = canonical(raw, ctx.settings)
     except FieldError as error:
         raise ImportFailed(str(error), source=source, line=locate(error.path)) from None
+    # The rule of `cairn actions add`: an owner is an existing account. The
+    # document's participants count, since they are added first (as a local
+    # `cairn incident participant` would add them).
+    participants = {p.user for p in doc.participants}
+    for index, item in enumerate(doc.action_items):
+        if item.owner and item.owner not in participants:
+            try:
+                require_owner(session, item.owner)
+            except InvalidInput as error:
+                raise ImportFailed(str(error), source=source, line=locate(("action_items", index, "owner"))) from None
     prefix = ctx.settings.key_prefix
     number = None
     if doc.key:
@@ -193,13 +204,13 @@ def save_document(
         where = f"{source}: " if source else ""
         if doc.version is None and not force:
             raise Conflict(
-                f"{where}{key} exists and the document has no version: import with --force to overwrite it, "
+                f"{where}{key} exists and the document has no version: force the import to overwrite it, "
                 "or remove the key to create a new incident"
             )
         if doc.version is not None and doc.version != incident.version and not force:
             raise Conflict(
                 f"{where}{key} changed since this document was written (version {incident.version}, "
-                f"document has {doc.version}): export it again, or import with --force to overwrite"
+                f"document has {doc.version}): export it again, or force the import to overwrite it"
             )
         if comparable(to_doc(incident, prefix)) == comparable(doc):
             return ImportResult(key, created=False, changed=False)

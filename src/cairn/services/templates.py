@@ -124,7 +124,8 @@ def require_template(settings: Settings, name: str) -> Template:
     for template in template_set(settings).templates:
         if template.name == name.strip():
             return template
-    raise NotFound(f"no template {name!r}: see `cairn template list`")
+    names = ", ".join(template.name for template in template_set(settings).templates)
+    raise NotFound(f"no template {name!r}: choose one of {names}")
 
 
 def describe(template: Template) -> dict[str, Any]:

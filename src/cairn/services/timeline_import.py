@@ -30,6 +30,7 @@ from cairn.importers.base import (
     Rejected,
     detect,
     importers,
+    refuse_nul,
 )
 from cairn.services.audit import record
 from cairn.services.context import Context
@@ -140,7 +141,7 @@ def _write_staged(ctx: Context, key: str, staging: "Staging", summary: ImportSum
                     ctx.actor,
                     "timeline.imported",
                     incident,
-                    {"source": source, "file": str(path), "added": summary.added, "duplicates": summary.duplicates},
+                    {"source": source, "file": path.name, "added": summary.added, "duplicates": summary.duplicates},
                 )
     except BaseException:
         summary.added, summary.duplicates = added, duplicates  # rolled back: the counts too
@@ -324,6 +325,7 @@ def store_records(session, incident, records, summary: ImportSummary) -> dict[Ke
     that were really inserted are counted from the driver's rowcount. This
     loop runs once per record, so it keeps to plain tuples and local names.
     """
+    records = refuse_nul(records)
     connection = session.connection()
     sqlite = connection.dialect.name == "sqlite"
     sql = _INSERT_SQL.format(placeholder="?" if connection.dialect.paramstyle == "qmark" else "%s")

@@ -38,7 +38,7 @@ from cairn.web.pages import exports as page_exports
 from cairn.web.pages import incident_forms as page_incident_forms
 from cairn.web.pages import review as page_review
 from cairn.web.pages import incidents as page_incidents
-from cairn.web.security_headers import SECURITY_HEADERS
+from cairn.web.security_headers import PUBLIC_ASSETS, SECURITY_HEADERS
 from cairn.web.templating import build_templates
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -60,7 +60,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     # installed from PyPI (swagger-ui-bundle), see web/pages/docs.py.
     app = FastAPI(
         title="Cairn", version=__version__, lifespan=lifespan,
-        docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+        docs_url=None, redoc_url=None, openapi_url=None,  # both served signed-in only: web/pages/docs.py
     )
     app.state.context = ctx
     jobs = app.state.jobs = JobRunner(ctx)
@@ -108,16 +108,23 @@ class SecurityHeaders:
     def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
         self.app = app
         self.extra = [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+        self.extra_for_assets = [h for h in self.extra if h[0] != b"cache-control"]
 
     async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
+        path = scope.get("path", "")
+        root = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root):]
+        extra = self.extra_for_assets if path.startswith(PUBLIC_ASSETS) else self.extra
+
         async def send_with_headers(message) -> None:  # type: ignore[no-untyped-def]
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                message = {**message, "headers": [*message.get("headers", []), *(h for h in self.extra if h[0] not in present)]}
+                message = {**message, "headers": [*message.get("headers", []), *(h for h in extra if h[0] not in present)]}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

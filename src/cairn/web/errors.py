@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from cairn.errors import CairnError
+from cairn.errors import CairnError, StorageUnavailable
 
 log = logging.getLogger("cairn.web")
 
@@ -25,6 +25,8 @@ def is_api(request: Request) -> bool:
     root = request.scope.get("root_path", "")
     if root and path.startswith(root):
         path = path[len(root):]
+    if path == "/api/docs":  # the reference is a page: a visitor is sent to sign in
+        return False
     return path == "/api" or path.startswith(("/api/", "/hooks/"))
 
 
@@ -51,8 +53,15 @@ async def on_cairn_error(request: Request, error: CairnError) -> Response:
 
     if isinstance(error, SignInRequired) and not is_api(request):
         return RedirectResponse(signin_redirect_target(request), status_code=303)
-    headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 and is_api(request) else None
-    return error_response(request, error.status_code, error.title, error.message, headers, getattr(error, "data", None))
+    headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 and is_api(request) else {}
+    headers.update(error.http_headers)
+    message = error.message
+    if isinstance(error, StorageUnavailable):
+        # The message names the database (a file path or a host): for the log, not for the client.
+        log.error("storage unavailable on %s %s: %s", request.method, request.url.path, error.message)
+        message = "the database is not available right now; try again shortly"
+        headers = {"Retry-After": "5"}
+    return error_response(request, error.status_code, error.title, message, headers or None, getattr(error, "data", None))
 
 
 async def on_http_error(request: Request, error: HTTPException) -> Response:

@@ -7,11 +7,12 @@ from urllib.parse import quote
 
 from fastapi.responses import Response
 
+from cairn.formats.html import FILE_POLICY
 from cairn.services.portable import ExportedFile
 
 # The HTML export carries its own styles inline and its charts as inline SVG;
 # it needs nothing else and runs nothing, so it may only be framed by Cairn.
-HTML_EXPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
+HTML_EXPORT_POLICY = f"{FILE_POLICY}; frame-ancestors 'self'; sandbox"
 
 
 def download(exported: ExportedFile, *, inline: bool = False) -> Response:
@@ -22,4 +23,5 @@ def download(exported: ExportedFile, *, inline: bool = False) -> Response:
     }
     if exported.media_type.startswith("text/html"):
         headers["Content-Security-Policy"] = HTML_EXPORT_POLICY
+        headers["X-Frame-Options"] = "SAMEORIGIN"
     return Response(exported.body, media_type=exported.media_type, headers=headers)

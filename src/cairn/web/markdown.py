@@ -7,6 +7,7 @@ scripts, event handlers and `javascript:` links never reach the browser.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import nh3
@@ -62,6 +63,38 @@ def render_markdown(text: str | None) -> Markup:
     if not text or not text.strip():
         return Markup("")
     return Markup(_cleaner().clean(_parser().render(text)))
+
+
+_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+
+
+def render_markdown_offline(text: str | None) -> Markup:
+    """Sanitised HTML that loads nothing from elsewhere, for standalone files.
+
+    The sanitiser already keeps only http(s) image sources, so every image
+    left is remote: each becomes a visible placeholder with its description
+    and address, rather than a request to another site (a tracking pixel
+    would learn who opened the file, and when)."""
+    return Markup(_IMAGE.sub(_placeholder, str(render_markdown(text))))
+
+
+def _placeholder(match: re.Match[str]) -> str:
+    from html import escape
+    from html.parser import HTMLParser
+
+    found: dict[str, str] = {}
+
+    class Attributes(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.update((name, value or "") for name, value in attrs)
+
+    Attributes().feed(match.group(0))
+    alt = found.get("alt", "").strip() or "image"
+    src = found.get("src", "")
+    return (
+        f'<span class="image-left-out">[{escape(alt)}: image not included, '
+        f"this file loads nothing from elsewhere{': ' + escape(src) if src else ''}]</span>"
+    )
 
 
 _OPEN, _OPEN_END, _CLOSE, _CLOSE_END = "\ue000", "\ue001", "\ue002", "\ue003"

@@ -9,9 +9,19 @@ SECURITY_HEADERS = {
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
         "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     ),
+    # For browsers that predate frame-ancestors; a response framed by Cairn
+    # itself (the HTML export) sets SAMEORIGIN beside its own policy.
+    "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
+    # Pages and API answers show what one signed-in user may see: no browser,
+    # proxy or shared disk cache keeps a copy (ETags still work for clients).
+    "Cache-Control": "no-store",
 }
+
+# Cairn's own static files and Swagger UI's: the same for everyone, so they
+# may be cached; every other response gets SECURITY_HEADERS' Cache-Control.
+PUBLIC_ASSETS = ("/static/", "/api/docs/assets/")
 
 
 def page_policy_with(*directives: str) -> str:

@@ -60,7 +60,7 @@ async def incident(key: str, ctx: ApiContextDep, request: Request) -> Response:
     body = cache.get(stamp)
     if body is None:  # rendering a long timeline takes a while: not on the event loop
         body = await run_in_threadpool(cache.get_or_make, stamp, render)
-    return Response(body, media_type="application/json", headers={"ETag": etag, "Cache-Control": "private, no-cache"})
+    return Response(body, media_type="application/json", headers={"ETag": etag})
 
 
 @router.get("/incidents/{key}/lint", name="api_incident_lint", response_model=IncidentLintRead)

@@ -6,8 +6,6 @@ query parameters. Writing needs a responder or admin (API token, or a signed-in 
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Query, Request
@@ -27,7 +25,7 @@ from cairn.services.access import require_write
 from cairn.web.api.reads import EventLogged, TimelineRead
 from cairn.web.api.schemas import INT_MAX, api_router
 from cairn.web.auth import ApiContextDep
-from cairn.web.uploads import start_job
+from cairn.web.uploads import start_job, upload_folder, upload_name
 
 router = api_router(tags=["timeline"])
 
@@ -101,8 +99,8 @@ async def timeline_import(
     state, progress and summary are at `/api/v1/jobs/ID`."""
     # An unknown incident is a 404 before the upload is read; off the event loop, like all database work here.
     await run_in_threadpool(require_importable, ctx, key)
-    with tempfile.TemporaryDirectory(prefix="cairn-import-") as folder:
-        path = Path(folder) / (request.headers.get("x-filename") or "upload").replace("/", "_")[:100]
+    with upload_folder("cairn-import-") as folder:
+        path = folder / upload_name(request.headers.get("x-filename"))
         size = 0
         with path.open("wb") as file:
             async for chunk in request.stream():

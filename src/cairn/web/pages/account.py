@@ -69,7 +69,9 @@ def signin(
     try:
         result = sign_in(ctx, username, password)
     except CairnError as error:
-        return _signin_page(request, templates, next_path=safe_next(next), error=error.message, username=username, status=error.status_code)
+        page = _signin_page(request, templates, next_path=safe_next(next), error=error.message, username=username, status=error.status_code)
+        page.headers.update(error.http_headers)
+        return page
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE, result.cookie, max_age=ctx.settings.session_hours * 3600, httponly=True, samesite="lax",

@@ -5,8 +5,6 @@ redirect, then GET), or shows the page again with the error."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, UploadFile
@@ -24,6 +22,7 @@ from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
 from cairn.web.uploads import start_job
 from cairn.web.pages.incidents import render_incident
+from cairn.web.uploads import upload_folder, upload_name
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -156,9 +155,9 @@ async def timeline_import_form(
     """Upload an alert, pager, chat or log export onto the timeline. A large
     file is imported as a background job: the page shows its progress."""
     try:
-        with tempfile.TemporaryDirectory(prefix="cairn-upload-") as folder:
-            name = Path(file.filename or "upload").name.replace("\\", "_")[:100] or "upload"
-            path = Path(folder) / name
+        with upload_folder() as folder:
+            name = upload_name(file.filename)
+            path = folder / name
             size = 0
             with path.open("wb") as out:
                 while chunk := await file.read(1024 * 1024):
