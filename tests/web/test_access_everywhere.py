@@ -76,6 +76,7 @@ OWNED = {
 }
 NOT_ABOUT_INCIDENTS = {
     "openapi": "the API schema",
+    "api_openapi": "the API schema, for signed-in users",
     "healthz": "liveness, no data",
     "api_docs": "Swagger UI",
     "api_incident_open": "creates a new incident",

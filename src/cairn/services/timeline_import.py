@@ -113,7 +113,7 @@ def import_timeline(
         )
         summary = ImportSummary(key=key_of(ctx, incident), source=importer.name)
     with Staging() as staging:
-        firsts = staging.take(importer.read(path, opts, progress), summary)
+        firsts = staging.take(refuse_nul(importer.read(path, opts, progress)), summary)
         _write_staged(ctx, key, staging, summary, firsts, importer.name, path)
     with ctx.db.transaction() as session:  # read only: the gap scan waits for no writer
         incident = require_incident(session, ctx, key)

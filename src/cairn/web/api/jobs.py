@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 
 from cairn.services.import_jobs import get_job, jobs_of
+from cairn.web.api.schemas import INT_MAX, api_router
 from cairn.web.auth import ApiContextDep
 
-router = APIRouter(prefix="/api/v1", tags=["timeline"])
+router = api_router(prefix="/api/v1", tags=["timeline"])
 
 
 @router.get("/jobs/{job_id}", name="api_job")
-def job(job_id: Annotated[int, Path(ge=1, le=2**62)], ctx: ApiContextDep) -> dict[str, Any]:
+def job(job_id: Annotated[int, Path(ge=1, le=INT_MAX)], ctx: ApiContextDep) -> dict[str, Any]:
     """An import job: `state` is queued, running, done or failed; `progress`
     counts bytes read (or archive members, total unknown); `summary` is the
     import's summary once done, `error` says why it failed."""
