@@ -1,6 +1,7 @@
 """/api/docs: the OpenAPI reference in Swagger UI, served by Cairn itself.
 
-Swagger UI comes from the swagger-ui-bundle package installed from PyPI, so
+Swagger UI 5 (it reads OpenAPI 3.1, as FastAPI writes; 4.x did not) comes from
+the swagger-ui-bundle-v2 package installed from PyPI, so
 the page works without any outside network.
 """
 
