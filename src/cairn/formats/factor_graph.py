@@ -1,7 +1,8 @@
 """A graph of the contributing factors: each factor points at the incident,
 each 5-Whys chain runs from its factor down to the deepest answer, and each
 action item points at the factors it addresses. Laid out by Graphviz (`dot`)
-and returned as SVG text for pages and exports."""
+when installed, else by factor_layout.py, and returned as SVG text for pages
+and exports."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import textwrap
 
 from cairn.domain.document import IncidentDoc
 from cairn.errors import CairnError
+from cairn.formats.factor_layout import factor_graph_plain_svg
 
 TIMEOUT_SECONDS = 20
 ROLE_COLOURS = {"trigger": "#fbe9e7", "latent condition": "#fcf1d8", "made worse": "#fbe9e7", "helped": "#e3f2e6"}
@@ -81,10 +83,12 @@ def factor_graph_svg(doc: IncidentDoc) -> str:
 
 
 def factor_graph_or_note(doc: IncidentDoc) -> tuple[str | None, str | None]:
-    """(svg, None), or (None, why there is no graph) for pages and exports."""
+    """(svg, None) for pages and exports, or (None, None) without factors. Without
+    Graphviz (or when it fails) the graph is drawn by Cairn's own layout, so every
+    reader sees it on a fresh install."""
     if not doc.factors:
         return None, None
     try:
         return factor_graph_svg(doc), None
-    except GraphUnavailable as error:
-        return None, error.message
+    except GraphUnavailable:
+        return factor_graph_plain_svg(doc), None

@@ -4,13 +4,16 @@ it embeds in pages and exports alike."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from xml.sax.saxutils import escape, quoteattr
 
 from cairn.domain.document import IncidentDoc
 from cairn.domain.times import require_zone
 
 WIDTH, LEFT, RIGHT, TOP, LANE = 760, 130, 20, 34, 22
+# Above this many events a dot per event turns into a smear of thousands of
+# elements; the chart then counts events per kind in BINS columns instead.
+BIN_ABOVE, BINS = 300, 120
 COLOURS = {
     "alert": "#c0392b", "detection": "#c0392b", "acknowledgement": "#2a557a", "action": "#2c6e6a",
     "decision": "#7a5608", "communication": "#545e63", "escalation": "#7a5608", "deploy": "#6b3fa0",
@@ -49,13 +52,46 @@ def timeline_svg(doc: IncidentDoc) -> str:
         mx = x(at)
         parts.append(f'<line class="moment" x1="{mx}" y1="{TOP - 10}" x2="{mx}" y2="{bottom}" stroke="#24373b" stroke-dasharray="3 3"/>')
         parts.append(f'<text x="{mx}" y="{TOP - 14}" text-anchor="middle" fill="#24373b">{escape(name)}</text>')
-    for event in doc.timeline:
-        y = TOP + LANE * kinds.index(event.kind) + LANE / 2
-        label = f"{event.at.astimezone(zone):%Y-%m-%d %H:%M:%S %Z} {event.kind}: {event.text}"
-        colour = COLOURS.get(event.kind, "#8a949a")
-        parts.append(f'<circle class="event" cx="{x(event.at)}" cy="{y}" r="4.5" fill="{colour}"><title>{escape(label[:500])}</title></circle>')
+    if len(doc.timeline) > BIN_ABOVE:
+        parts.extend(_binned(doc, kinds, start, span, zone))
+    else:
+        for event in doc.timeline:
+            y = TOP + LANE * kinds.index(event.kind) + LANE / 2
+            label = f"{event.at.astimezone(zone):%Y-%m-%d %H:%M:%S %Z} {event.kind}: {event.text}"
+            colour = COLOURS.get(event.kind, "#8a949a")
+            parts.append(f'<circle class="event" cx="{x(event.at)}" cy="{y}" r="4.5" fill="{colour}"><title>{escape(label[:500])}</title></circle>')
     for at, anchor in ((start, "start"), (end, "end")):
         stamp = f"{at.astimezone(zone):%Y-%m-%d %H:%M %Z}"
         parts.append(f'<text x="{x(at)}" y="{bottom + 18}" text-anchor="{anchor}" fill="#66737a">{escape(stamp)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _binned(doc: IncidentDoc, kinds: list[str], start: datetime, span: float, zone) -> list[str]:
+    """One bar per kind and time column, its height and title telling how many
+    events fell there: the element count stays bounded however long the log."""
+    counts: dict[tuple[int, int], int] = {}
+    lane_of = {kind: index for index, kind in enumerate(kinds)}
+    for event in doc.timeline:
+        column = min(BINS - 1, int(BINS * (event.at - start).total_seconds() / span))
+        cell = (lane_of[event.kind], column)
+        counts[cell] = counts.get(cell, 0) + 1
+    most = max(counts.values())
+    width = (WIDTH - LEFT - RIGHT) / BINS
+    parts = []
+    for (lane, column), count in sorted(counts.items()):
+        kind = kinds[lane]
+        height = round(4 + (LANE - 6) * count / most, 1)
+        y = round(TOP + LANE * lane + (LANE - height) / 2, 1)
+        left = start + timedelta(seconds=span * column / BINS)
+        right = start + timedelta(seconds=span * (column + 1) / BINS)
+        label = (
+            f"{count} {kind} event{'' if count == 1 else 's'}, "
+            f"{left.astimezone(zone):%H:%M:%S}–{right.astimezone(zone):%H:%M:%S %Z}"
+        )
+        colour = COLOURS.get(kind, "#8a949a")
+        parts.append(
+            f'<rect class="event-bin" x="{round(LEFT + width * column, 1)}" y="{y}" width="{round(max(width - 0.6, 1), 1)}" '
+            f'height="{height}" fill="{colour}"><title>{escape(label)}</title></rect>'
+        )
+    return parts

@@ -9,7 +9,7 @@ draft. Comments attach to sections. Every step is in the audit trail.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import delete, select
 
@@ -194,20 +194,59 @@ class Published:
     zone: str
     summary: str
     published_at: datetime | None
+    started_at: datetime | None = None
+    resolved_at: datetime | None = None
+    services: tuple[str, ...] = ()
+
+    @property
+    def duration(self):  # type: ignore[no-untyped-def]
+        """Start to resolution, when both are known."""
+        if self.started_at and self.resolved_at:
+            return self.resolved_at - self.started_at
+        return None
 
 
-def published_postmortems(ctx: Context, *, limit: int = 200) -> list[Published]:
-    """Published postmortems the acting user may see, newest first."""
+def published_postmortems(
+    ctx: Context, *, limit: int = 200, text: str = "", service: str = "", severity: str = "", year: int | None = None,
+) -> list[Published]:
+    """Published postmortems the acting user may see, newest publication first,
+    narrowed by words in the title or summary, a service, a severity and the
+    year of publication (in UTC)."""
     from cairn.domain.keys import format_key
     from cairn.services.access import visible_clause
-    from cairn.storage.models import Incident
+    from cairn.storage.models import Incident, IncidentService
 
+    query = (
+        select(Incident.id, Incident.number, Incident.title, Incident.severity, Incident.timezone, Incident.started_at,
+               Incident.resolved_at, Postmortem.summary, Postmortem.published_at)
+        .join(Postmortem, Postmortem.incident_id == Incident.id)
+        .where(Postmortem.status == PostmortemStatus.PUBLISHED.value, visible_clause(ctx))
+    )
+    if severity:
+        query = query.where(Incident.severity == severity)
+    if service:
+        query = query.where(Incident.id.in_(select(IncidentService.incident_id).where(IncidentService.name == service)))
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(Incident.title.ilike(pattern, escape="\\") | Postmortem.summary.ilike(pattern, escape="\\"))
+    if year is not None:
+        begin, end = datetime(year, 1, 1, tzinfo=timezone.utc), datetime(year + 1, 1, 1, tzinfo=timezone.utc)
+        query = query.where(Postmortem.published_at >= begin, Postmortem.published_at < end)
     with ctx.db.transaction() as session:
+        # Stored in UTC, so the order is the order in time whatever zone each team reads in.
         rows = session.execute(
-            select(Incident.number, Incident.title, Incident.severity, Incident.timezone, Postmortem.summary, Postmortem.published_at)
-            .join(Postmortem, Postmortem.incident_id == Incident.id)
-            .where(Postmortem.status == PostmortemStatus.PUBLISHED.value, visible_clause(ctx))
-            .order_by(Postmortem.published_at.desc().nulls_last(), Incident.number.desc())
-            .limit(limit)
+            query.order_by(Postmortem.published_at.desc().nulls_last(), Incident.number.desc()).limit(limit)
         ).all()
-    return [Published(format_key(ctx.settings.key_prefix, r.number), r.title, r.severity, r.timezone, r.summary, r.published_at) for r in rows]
+        services: dict[int, list[str]] = {}
+        if rows:
+            for link in session.execute(
+                select(IncidentService.incident_id, IncidentService.name)
+                .where(IncidentService.incident_id.in_([r.id for r in rows])).order_by(IncidentService.position)
+            ):
+                services.setdefault(link.incident_id, []).append(link.name)
+    return [
+        Published(format_key(ctx.settings.key_prefix, r.number), r.title, r.severity, r.timezone, r.summary, r.published_at,
+                  r.started_at, r.resolved_at, tuple(services.get(r.id, [])))
+        for r in rows
+    ]
+

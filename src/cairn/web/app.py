@@ -57,7 +57,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
             ctx.db.dispose()
 
     # FastAPI's own docs pages load Swagger UI from a CDN; ours serves the copy
-    # installed from PyPI (swagger-ui-bundle), see web/pages/docs.py.
+    # installed from PyPI (swagger-ui-bundle-v2, Swagger UI 5, which reads the OpenAPI 3.1 that FastAPI writes), see web/pages/docs.py.
     app = FastAPI(
         title="Cairn", version=__version__, lifespan=lifespan,
         docs_url=None, redoc_url=None, openapi_url=None,  # both served signed-in only: web/pages/docs.py

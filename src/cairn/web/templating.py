@@ -19,6 +19,7 @@ from cairn import __version__
 from cairn.config import Settings
 from cairn.domain.times import format_duration, format_local, require_zone
 from cairn.domain.executive import executive_summary
+from cairn.web.history_text import history_line
 from cairn.web.markdown import render_markdown
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -100,6 +101,7 @@ def build_templates(settings: Settings) -> Jinja2Templates:
         duration=duration,
         slug=slug,
         describe=describe,
+        history_line=history_line,
         markdown=render_markdown,
         glance=executive_summary,
         severity_class=severity_class(settings.severities),

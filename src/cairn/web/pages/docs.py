@@ -2,9 +2,10 @@
 
 Like every other page, the reference needs a sign-in (a browser session; the
 schema also answers to an API token): it maps every route and parameter, which
-is more than an anonymous visitor needs to see. Swagger UI comes from the
-swagger-ui-bundle package installed from PyPI, so the page works without any
-outside network; its static files are public, like the rest of /static.
+is more than an anonymous visitor needs to see. Swagger UI 5 (it reads OpenAPI
+3.1, as FastAPI writes; 4.x did not) comes from the swagger-ui-bundle-v2
+package installed from PyPI, so the page works without any outside network;
+its static files are public, like the rest of /static.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
 from cairn.web.filters import ListQueryDep
 from cairn.web.markdown import render_with_findings
+from cairn.web.timeline_page import TimelineQuery, TimelineQueryDep, timeline_page
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -82,16 +83,21 @@ def incident_list(
 
 
 @router.get("/incidents/{key}", name="incident_page")
-def incident_page(request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep) -> HTMLResponse:
-    """The page's content depends only on the incident's state and on whether the
-    reader may write, so it is rendered once per state and reused; only the
-    session's CSRF token is put in per request."""
+def incident_page(
+    request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep, timeline: TimelineQueryDep
+) -> HTMLResponse:
+    """The page's content depends only on the incident's state, on whether the
+    reader may write and on the timeline page and filters asked for, so it is
+    rendered once per state and reused; only the session's CSRF token is put in
+    per request."""
     can_write = ctx.principal is None or ctx.principal.can_write
     cache = request.app.state.incident_pages
-    stamp = (incident_page_stamp(ctx, key), can_write)
+    stamp = (incident_page_stamp(ctx, key), can_write, timeline.key())
     cached = cache.get(stamp)
     if cached is None:
-        cached = cache.get_or_make(stamp, lambda: _content(request, ctx, templates, key, csrf=CSRF_PLACEHOLDER))
+        cached = cache.get_or_make(
+            stamp, lambda: _content(request, ctx, templates, key, csrf=CSRF_PLACEHOLDER, timeline=timeline)
+        )
     title, body = cached
     csrf = getattr(request.state, "cairn_session").csrf_token
     body = body.replace(JOBS_PLACEHOLDER, import_jobs_html(request, ctx, templates, key))
@@ -122,7 +128,7 @@ def render_incident(
 
 def _content(
     request: Request, ctx: Context, templates: Jinja2Templates, key: str, *, csrf: str,
-    error: str | None = None, notice: str | None = None, line: str = "",
+    error: str | None = None, notice: str | None = None, line: str = "", timeline: TimelineQuery = TimelineQuery(),
 ) -> tuple[str, str]:
     """(title, HTML) of the page's main content."""
     view = incident_view(ctx, key)
@@ -147,6 +153,8 @@ def _content(
         "checklist": checklist_for(ctx, doc, len(review.findings)),
         "quantified": any(value is not None for value in vars(impact).values()),
         "history": list(reversed(view.history))[:HISTORY_SHOWN],
+        "tl": timeline_page(doc.timeline, timeline),
+        "tq": timeline,
         "last_event_id": max((event.id or 0 for event in doc.timeline), default=0),
         "can_write": ctx.principal is None or ctx.principal.can_write,
         "moments": [moment.value for moment in KeyMoment],

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from cairn.errors import CairnError
+from cairn.errors import CairnError, InvalidInput
 from cairn.services.review import comment, decide, publish, published_postmortems, request_review
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
@@ -74,10 +74,32 @@ def review_comment_form(
 
 
 @router.get("/postmortems", name="published_page")
-def published_page(request: Request, ctx: PageContextDep, templates: TemplatesDep) -> Response:
-    """The knowledge base: published postmortems the reader may see, newest first."""
-    items = published_postmortems(ctx)
-    return templates.TemplateResponse(request, "published.html", {"items": items})
+def published_page(
+    request: Request, ctx: PageContextDep, templates: TemplatesDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+    service: Annotated[str, Query(max_length=100)] = "",
+    severity: Annotated[str, Query(max_length=20)] = "",
+    year: Annotated[str, Query(max_length=4)] = "",
+) -> Response:
+    """The knowledge base: published postmortems the reader may see, newest
+    first, with a search box and filters by service, severity and year."""
+    if year.strip() and not (year.strip().isdigit() and 1970 <= int(year) <= 9999):
+        raise InvalidInput(f"year must be a year such as 2026, not {year.strip()!r}")
+    chosen = {"q": q.strip(), "service": service.strip(), "severity": severity.strip(), "year": year.strip()}
+    every = published_postmortems(ctx, limit=1000)
+    items = published_postmortems(
+        ctx, text=chosen["q"], service=chosen["service"], severity=chosen["severity"],
+        year=int(chosen["year"]) if chosen["year"] else None,
+    )
+    context = {
+        "items": items,
+        "chosen": chosen,
+        "filtered": any(chosen.values()),
+        "services": sorted({name for item in every for name in item.services}),
+        "severities": ctx.settings.severities,
+        "years": sorted({item.published_at.year for item in every if item.published_at}, reverse=True),
+    }
+    return templates.TemplateResponse(request, "published.html", context)
 
 
 @router.get("/incidents/{key}/agenda", name="agenda_page")

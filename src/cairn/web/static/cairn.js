@@ -66,7 +66,8 @@
 
   function liveTimeline() {
     var table = document.getElementById("timeline-table");
-    if (!table || !window.fetch) return;
+    // Only the latest, unfiltered page of a paged timeline has a feed to follow.
+    if (!table || !table.dataset.feed || !window.fetch) return;
     var body = document.getElementById("timeline-body");
     var note = document.getElementById("live-note");
     if (note) note.hidden = false;
