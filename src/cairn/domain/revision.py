@@ -44,6 +44,20 @@ def revision_text(doc: IncidentDoc) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def section_of(text: str, title: str) -> str:
+    """One section's body out of a revision text (for a card showing its summary)."""
+    lines = text.splitlines()
+    heading = f"## {title}"
+    if heading not in lines:
+        return ""
+    body = []
+    for line in lines[lines.index(heading) + 1:]:
+        if line.startswith("## "):
+            break
+        body.append(line)
+    return "\n".join(body).strip()
+
+
 def digest(text: str) -> str:
     """Two texts with the same digest read the same to a reviewer."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

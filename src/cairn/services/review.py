@@ -247,20 +247,35 @@ class Published:
     zone: str
     summary: str
     published_at: datetime | None
+    newer_draft: int | None = None  # the published revision's number, while a newer draft is written
 
 
 def published_postmortems(ctx: Context, *, limit: int = 200) -> list[Published]:
-    """Published postmortems the acting user may see, newest first."""
-    from cairn.domain.keys import format_key
-    from cairn.services.access import visible_clause
-    from cairn.storage.models import Incident
+    """Published postmortems the acting user may see, newest first. One being
+    revised stays listed with its published text's summary, not the draft's."""
+    from sqlalchemy import exists, or_
 
+    from cairn.domain.keys import format_key
+    from cairn.domain.revision import section_of
+    from cairn.services.access import visible_clause
+    from cairn.storage.models import Incident, PostmortemRevision
+
+    revised = exists().where(PostmortemRevision.postmortem_id == Postmortem.id)
     with ctx.db.transaction() as session:
         rows = session.execute(
-            select(Incident.number, Incident.title, Incident.severity, Incident.timezone, Postmortem.summary, Postmortem.published_at)
+            select(Postmortem.id, Postmortem.status, Incident.number, Incident.title, Incident.severity, Incident.timezone, Postmortem.summary, Postmortem.published_at)
             .join(Postmortem, Postmortem.incident_id == Incident.id)
-            .where(Postmortem.status == PostmortemStatus.PUBLISHED.value, visible_clause(ctx))
+            .where(or_(Postmortem.status == PostmortemStatus.PUBLISHED.value, revised), visible_clause(ctx))
             .order_by(Postmortem.published_at.desc().nulls_last(), Incident.number.desc())
             .limit(limit)
         ).all()
-    return [Published(format_key(ctx.settings.key_prefix, r.number), r.title, r.severity, r.timezone, r.summary, r.published_at) for r in rows]
+        drafts = {r.id for r in rows if r.status != PostmortemStatus.PUBLISHED.value}
+        kept = {}
+        for revision in session.scalars(select(PostmortemRevision).where(PostmortemRevision.postmortem_id.in_(drafts)).order_by(PostmortemRevision.number)):
+            kept[revision.postmortem_id] = revision  # the newest wins
+    out = []
+    for r in rows:
+        revision = kept.get(r.id)
+        summary = section_of(revision.text, "Summary") if revision else r.summary
+        out.append(Published(format_key(ctx.settings.key_prefix, r.number), r.title, r.severity, r.timezone, summary, r.published_at, revision.number if revision else None))
+    return out
