@@ -50,7 +50,7 @@ def test_the_history_page_shows_the_diff_between_revisions(ctx, as_user) -> None
     key = _published_then_edited(ctx)
     reader = as_user("reader")
     page = reader.get(f"/incidents/{key}/postmortem/revisions")
-    assert page.status_code == 200 and "(what readers see)" in page.text
+    assert page.status_code == 200 and "<strong>(what readers see)</strong>" in page.text
     assert "<ins>+Card payments failed for 72 minutes in **two regions**.</ins>" in page.text
     assert "<del>-Card payments failed for 72 minutes.</del>" in page.text
     refused = reader.get(f"/incidents/{key}/postmortem/revisions?from=5")
