@@ -200,10 +200,12 @@ def publish(ctx: Context, key: str, *, override: str | None = None) -> ReviewSta
         text = current_text(ctx, incident)
         approvals = session.scalars(select(Reviewer).where(Reviewer.postmortem_id == pm.id)).all()
         stale = [r.user.username for r in approvals if r.decision != APPROVED or r.approved_digest != digest(text)]
-        if stale or not approvals:
+        if not approvals:
+            raise Conflict(f"the postmortem of {incident_key} has no named reviewers: send it to review first")
+        if stale:
             raise Conflict(
-                f"the postmortem of {incident_key} changed since {', '.join(stale) or 'its reviewers'} approved it: "
-                "send it to review again"
+                f"the postmortem of {incident_key} changed since {', '.join(stale)} approved it "
+                "(written outside Cairn's services): save any change in the editor to send it back to review"
             )
         doc = to_doc(incident, ctx.settings.key_prefix)
         review = review_loaded(session, ctx, incident, doc)
