@@ -97,6 +97,7 @@ def test_editing_a_published_postmortem_starts_a_new_revision_and_readers_keep_t
     save_section(ctx, key, "summary", "Card payments failed for 72 minutes in two regions.", base=None)
     history = revision_history(ctx, key)
     assert history.status == "draft" and history.draft_differs and history.published.number == 1
+    assert [(r.user, r.decision) for r in review_state(ctx, key).reviewers] == [("rita", "pending")]  # the draft is not approved
     assert "Card payments failed for 72 minutes." in history.published.text  # what readers still see
     assert revision_diff(history, 1, None)[:2] == ["--- revision 1", "+++ current draft"]
     assert "+Card payments failed for 72 minutes in two regions." in revision_diff(history, 1, None)

@@ -75,6 +75,8 @@ def after_change(session: Session, ctx: Context, incident: Incident, before: str
     if status == PostmortemStatus.PUBLISHED:
         if latest_revision(session, pm) is None:  # published before revisions were kept (import, demo)
             keep_revision(session, pm, before, pm.published_by, [r.user.username for r in reviewers_of(session, pm) if r.decision == APPROVED])
+        for reviewer in reviewers_of(session, pm):  # their approvals stay on the revision, not on the new draft
+            reviewer.decision, reviewer.note, reviewer.decided_at, reviewer.approved_digest = PENDING, None, None, None
         pm.status = PostmortemStatus.DRAFT.value
         pm.updated_at = now_utc()
         record(session, ctx.actor, "postmortem.revision_started", incident, {"published_revision": latest_revision(session, pm).number})
