@@ -44,3 +44,30 @@ def test_the_demo_refuses_a_database_that_already_has_incidents(ctx):
     with pytest.raises(Conflict, match="already has 3 incidents"):
         load_demo(ctx, anchor=ANCHOR)
     assert load_demo(ctx, anchor=ANCHOR, if_empty=True) == 0
+
+
+def test_every_demo_postmortem_past_draft_has_named_reviewers_who_are_its_reviewer_participants(ctx):
+    from cairn.services.incidents import show_incident
+    from cairn.services.review import review_state
+    from cairn.services.revisions import revision_history
+
+    load_demo(ctx, anchor=ANCHOR)
+    with ctx.db.transaction() as session:
+        rows = session.execute(select(Incident.number, Postmortem.status).join(Postmortem, Postmortem.incident_id == Incident.id)).all()
+    assert {status for _n, status in rows} >= {"in review", "approved", "published"}
+    for number, status in rows:
+        key = f"INC-{number}"
+        if status == "draft":
+            continue
+        state = review_state(ctx, key)
+        participants = sorted(p.user for p in show_incident(ctx, key).participants if p.role == "reviewer")
+        assert state.reviewers and sorted(r.user for r in state.reviewers) == participants, key
+        assert not set(participants) & set(state.authors), key  # the author never reviews alone
+        if status in ("approved", "published"):
+            assert all(r.decision == "approved" and r.current for r in state.reviewers), key
+        else:
+            assert all(r.decision == "pending" for r in state.reviewers), key
+        if status == "published":
+            history = revision_history(ctx, key)
+            assert [r.number for r in history.revisions] == [1] and not history.draft_differs, key
+

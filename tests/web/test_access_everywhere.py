@@ -22,7 +22,7 @@ from cairn.services.timeline import log_event
 from cairn.web.app import create_app
 from tests.web.test_access import SECRET_TITLE, acting
 
-PATH_VALUES = {"moment": "detected", "name": "summary", "finding_id": "blame-1", "fmt": "markdown"}
+PATH_VALUES = {"moment": "detected", "name": "summary", "finding_id": "blame-1", "fmt": "markdown", "number": "1"}
 LABELS = {"factor": "F1", "action": "A1"}
 
 # JSON bodies that would succeed for someone allowed to write, so the route's

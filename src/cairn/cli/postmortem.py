@@ -6,6 +6,8 @@ from typing import Optional
 
 import typer
 
+from cairn.domain.limits import INT_MAX
+
 app = typer.Typer(help="Write and inspect postmortems.", no_args_is_help=True)
 
 
@@ -87,7 +89,7 @@ def owed(
 
 
 def _print_review(state) -> None:  # type: ignore[no-untyped-def]
-    typer.echo(f"{state.key} postmortem: {state.status}")
+    typer.echo(f"{state.key} postmortem: {state.status}" + (f" (published revision {state.published_revision})" if state.published_revision else ""))
     for reviewer in state.reviewers:
         typer.echo(f"  reviewer {reviewer.user}: {reviewer.decision}" + (f" ({reviewer.note})" if reviewer.note else ""))
     for item in state.comments:
@@ -100,12 +102,14 @@ def _print_review(state) -> None:  # type: ignore[no-untyped-def]
 def review(
     key: str = typer.Argument(..., help="Incident key, e.g. INC-1."),
     reviewer: list[str] = typer.Option(..., "--reviewer", "-r", help="A reviewer's username (repeat for several)."),
+    override: Optional[str] = typer.Option(None, "--override", help="Admins: let the author be the only reviewer, for this reason (audited)."),
 ) -> None:
-    """Send a draft postmortem to review by the named reviewers."""
+    """Send a draft postmortem to review by the named reviewers (they become its
+    "reviewer" participants). The author may not be the only reviewer."""
     from cairn.cli.state import context
     from cairn.services.review import request_review
 
-    _print_review(request_review(context(), key, reviewer))
+    _print_review(request_review(context(), key, reviewer, override=override))
 
 
 @app.command("approve")
@@ -164,6 +168,36 @@ def review_status(key: str = typer.Argument(..., help="Incident key, e.g. INC-1.
     from cairn.services.review import review_state
 
     _print_review(review_state(context(), key))
+
+
+@app.command("revisions")
+def revisions(
+    key: str = typer.Argument(..., help="Incident key, e.g. INC-1."),
+    show: Optional[int] = typer.Option(None, "--show", min=1, max=INT_MAX, help="Print this revision's text."),
+    diff: Optional[int] = typer.Option(None, "--diff", min=1, max=INT_MAX, help="Print the changes from this revision (to the current draft, or --to)."),
+    to: Optional[int] = typer.Option(None, "--to", min=1, max=INT_MAX, help="With --diff: compare with this revision instead of the draft."),
+) -> None:
+    """List the published revisions; print one, or the diff between two."""
+    from cairn.cli.state import context
+    from cairn.services.revisions import pick, revision_diff, revision_history
+
+    history = revision_history(context(), key)
+    if show is not None:
+        typer.echo(pick(history, show).text, nl=False)
+        return
+    if diff is not None:
+        lines = revision_diff(history, diff, to)
+        typer.echo("\n".join(lines) if lines else "no changes")
+        return
+    if to is not None:
+        raise typer.BadParameter("--to goes with --diff", param_hint="--to")
+    if not history.revisions:
+        typer.echo(f"{history.key}: not published yet ({history.status})")
+    for revision in history.revisions:
+        approved = f", approved by {', '.join(revision.approved_by)}" if revision.approved_by else ""
+        typer.echo(f"revision {revision.number}: published {revision.published_at:%Y-%m-%d %H:%M} UTC by {revision.published_by or '?'}{approved}")
+    if history.draft_differs:
+        typer.echo(f"a newer draft exists ({history.status}); readers see revision {history.published.number}")
 
 
 @app.command("agenda")

@@ -25,6 +25,7 @@ from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.incidents import key_of, require_incident, touch
 from cairn.services.people import get_user, require_owner
+from cairn.services.revisions import after_change, current_text
 from cairn.storage.db import retry_stale
 from cairn.storage.models import ActionItem, Incident, IncidentTeam, Participant, Postmortem, Team, TeamMember, User
 
@@ -111,6 +112,7 @@ def add_action_item(
         user = _owner(session, owner)
         pm = incident.postmortem
         assert pm is not None
+        before = current_text(ctx, incident)
         wanted = {label.strip().upper() for label in factors or []}
         linked = [f for f in pm.factors if f.label in wanted]
         missing = wanted - {f.label for f in linked}
@@ -129,6 +131,7 @@ def add_action_item(
         session.flush()
         touch(incident)
         record(session, ctx.actor, "action.added", incident, {"item": item.label, "owner": user.username, "due": due_date.isoformat()})
+        after_change(session, ctx, incident, before, current_text(ctx, incident))
         return _row(ctx, incident, item, user.username)
 
 
@@ -150,6 +153,7 @@ def update_action_item(
     with ctx.db.transaction() as session:
         incident = require_incident(session, ctx, key, full=True, write=True)
         item = require_item(ctx, incident, label)
+        before = current_text(ctx, incident)
         changes: dict[str, str | None] = {}
         if owner is not None:
             item.owner = _owner(session, owner)
@@ -181,6 +185,8 @@ def update_action_item(
         item.updated_at = now_utc()
         touch(incident)
         record(session, ctx.actor, "action.updated", incident, {"item": item.label, **changes})
+        session.flush()
+        after_change(session, ctx, incident, before, current_text(ctx, incident))
         return _row(ctx, incident, item, item.owner.username if item.owner else None)
 
 

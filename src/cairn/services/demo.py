@@ -31,7 +31,7 @@ from cairn.errors import Conflict
 from cairn.services.context import Context
 from cairn.services.people import ensure_team, ensure_user
 from cairn.services.portable import save_document
-from cairn.storage.models import Incident, TeamMember, User
+from cairn.storage.models import Incident, Reviewer, TeamMember, User
 
 PEOPLE = {
     "alice": ("Alice Moreau", "payments"),
@@ -237,7 +237,38 @@ def load_demo(ctx: Context, *, anchor: date, seed: int = 7, count: int = 30, if_
         for doc in docs:
             result = save_document(session, ctx, doc, source="demo")
             _backdate_action_items(session, ctx, result.key, doc)
+            _review(session, ctx, result.key, doc)
     return count
+
+
+def _review(session, ctx: Context, key: str, doc: IncidentDoc) -> None:  # type: ignore[no-untyped-def]
+    """A postmortem past draft has named reviewers: its "reviewer" participants
+    (the same people, see services/review.py). Approved and published ones were
+    approved for their current text; published ones keep it as revision 1."""
+    from cairn.domain.revision import digest
+    from cairn.services.incidents import require_incident
+    from cairn.services.revisions import current_text, keep_revision
+
+    if doc.postmortem.status == "draft":
+        return
+    incident = require_incident(session, ctx, key, full=True)
+    pm = incident.postmortem
+    text = current_text(ctx, incident)
+    decided = (doc.moments.resolved or doc.moments.started) + timedelta(days=2)
+    approved = doc.postmortem.status in ("approved", "published")
+    names = []
+    for participant in incident.participants:
+        if participant.role == "reviewer":
+            names.append(participant.user.username)
+            session.add(Reviewer(
+                postmortem_id=pm.id, user_id=participant.user_id, decision="approved" if approved else "pending",
+                decided_at=decided if approved else None, approved_digest=digest(text) if approved else None,
+            ))
+    if doc.postmortem.status == "published":
+        owner = next((p.user.username for p in incident.participants if p.role == "owner"), None)
+        pm.published_at, pm.published_by = decided + timedelta(hours=1), owner
+        keep_revision(session, pm, text, owner, names)
+    session.flush()
 
 
 def _backdate_action_items(session, ctx: Context, key: str, doc: IncidentDoc) -> None:  # type: ignore[no-untyped-def]
@@ -343,7 +374,7 @@ def _incident(rng: random.Random, anchor: date, index: int, count: int) -> Incid
             ParticipantDoc(lead, "owner"),
             ParticipantDoc(helper, "responder"),
             ParticipantDoc(scribe, "note taker"),
-            *([ParticipantDoc(TEAM_LEADS[scenario.team], "reviewer")] if TEAM_LEADS[scenario.team] not in responders else []),
+            ParticipantDoc(_reviewer(scenario.team, responders), "reviewer"),
         ],
         timeline=timeline,
         factors=factors,
@@ -363,6 +394,12 @@ def _incident(rng: random.Random, anchor: date, index: int, count: int) -> Incid
             sections=sections,
         ),
     )
+
+
+def _reviewer(team: str, responders: list[str]) -> str:
+    """The team lead reviews, unless they responded: then a colleague who did not."""
+    lead = TEAM_LEADS[team]
+    return lead if lead not in responders else next(name for name in sorted(PEOPLE) if name not in responders)
 
 
 def _postmortem_status(status: str, index: int) -> str:

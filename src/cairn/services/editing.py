@@ -2,7 +2,8 @@
 
 Every edit reads the incident as a document, changes one part, and stores it
 through the same validation and conversion as an import, so the editor, the
-API and `cairn import` share one set of rules.
+API and `cairn import` share one set of rules. A change to the reviewed text
+applies the review rule of `services/revisions.py` in the same transaction.
 
 Concurrent edits: each edit names the text it started from (`base`, a short
 digest of the section or factor as it was loaded). If that part changed in
@@ -18,11 +19,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from cairn.domain.document import PROSE_SECTIONS, FactorDoc, ImpactDoc, IncidentDoc, SectionDoc, WhyDoc
+from cairn.domain.revision import revision_text
 from cairn.errors import Conflict, InvalidInput, NotFound
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.convert import apply_doc, to_doc
 from cairn.services.incidents import _reload, require_incident, touch
+from cairn.services.revisions import after_change
 from cairn.services.validation import canonical
 from cairn.storage.db import retry_stale
 
@@ -54,11 +57,17 @@ def _edit(ctx: Context, key: str, action: str, change: Callable[[IncidentDoc], d
     with ctx.db.transaction() as session:
         incident = require_incident(session, ctx, key, full=True, write=True)
         doc = to_doc(incident, ctx.settings.key_prefix)
+        before = revision_text(doc)
         detail = change(doc)
         apply_doc(session, incident, canonical(doc, ctx.settings))
         touch(incident)
         record(session, ctx.actor, action, incident, detail)
-        fresh = to_doc(_reload(session, incident), ctx.settings.key_prefix)
+        incident = _reload(session, incident)
+        fresh = to_doc(incident, ctx.settings.key_prefix)
+        moved = after_change(session, ctx, incident, before, revision_text(fresh))
+        if moved is not None:
+            fresh.postmortem.status = moved
+        session.flush()
         return Edited(fresh, incident.version)
 
 

@@ -410,10 +410,30 @@ class Reviewer(Base):
     decision: Mapped[str] = mapped_column(String(30))
     note: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The digest of the document this reviewer approved: an approval is for that text only.
+    approved_digest: Mapped[str | None] = mapped_column(String(64))
 
     user: Mapped[User] = relationship(lazy="joined")
 
     __table_args__ = (UniqueConstraint("postmortem_id", "user_id", name="uq_postmortem_reviewers_user"),)
+
+
+class PostmortemRevision(Base):
+    """A published text of a postmortem, kept as it was when published; the
+    newest one is what readers see while a newer draft is being written."""
+
+    __tablename__ = "postmortem_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    postmortem_id: Mapped[int] = mapped_column(ForeignKey("postmortems.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    published_by: Mapped[str | None] = mapped_column(String(100))
+    approved_by: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+    __table_args__ = (UniqueConstraint("postmortem_id", "number", name="uq_postmortem_revisions_number"),)
 
 
 class ReviewComment(Base):

@@ -26,8 +26,18 @@ from cairn.services.editing import (
     update_factor,
 )
 from cairn.services.incidents import show_incident
-from cairn.web.api.reads import ActionItemRead, OwedList, PostmortemRead, PreviewRead, ReviewRead, SavedRead
-from cairn.web.api.schemas import Count, api_router
+from cairn.web.api.reads import (
+    ActionItemRead,
+    OwedList,
+    PostmortemRead,
+    PreviewRead,
+    RevisionDiffRead,
+    RevisionHistoryRead,
+    RevisionRead,
+    ReviewRead,
+    SavedRead,
+)
+from cairn.web.api.schemas import Count, Id, api_router
 from cairn.web.auth import ApiContextDep
 from cairn.web.markdown import render_markdown
 
@@ -191,6 +201,10 @@ def postmortems_owed(ctx: ApiContextDep, all: bool = False) -> dict[str, Any]:
 
 class ReviewRequest(BaseModel):
     reviewers: list[str] = Field(min_length=1, max_length=20, description="usernames of the reviewers")
+    override: str | None = Field(
+        default=None, max_length=2000,
+        description="admins: let the author be the only reviewer, for this reason (audited)",
+    )
 
 
 class Decision(BaseModel):
@@ -217,7 +231,7 @@ def review_get(key: str, ctx: ApiContextDep) -> dict[str, Any]:
 def review_request(key: str, body: ReviewRequest, ctx: ApiContextDep) -> dict[str, Any]:
     from cairn.services.review import request_review
 
-    return request_review(ctx, key, body.reviewers).to_data()
+    return request_review(ctx, key, body.reviewers, override=body.override).to_data()
 
 
 @router.post("/incidents/{key}/postmortem/approve", name="api_review_approve", response_model=ReviewRead)
@@ -246,3 +260,29 @@ def review_comment(key: str, body: CommentCreate, ctx: ApiContextDep) -> dict[st
     from cairn.services.review import comment
 
     return comment(ctx, key, body.section, body.body).to_data()
+
+
+@router.get("/incidents/{key}/postmortem/revisions", name="api_revisions", response_model=RevisionHistoryRead)
+def revisions_list(key: str, ctx: ApiContextDep) -> dict[str, Any]:
+    """The published revisions, oldest first, and whether a newer draft exists."""
+    from cairn.services.revisions import revision_history
+
+    return revision_history(ctx, key).to_data()
+
+
+@router.get("/incidents/{key}/postmortem/revisions/{number}", name="api_revision", response_model=RevisionRead)
+def revision_get(key: str, number: Id, ctx: ApiContextDep) -> dict[str, Any]:
+    """One published revision's text, as readers saw it."""
+    from cairn.services.revisions import pick, revision_history
+
+    return pick(revision_history(ctx, key), number).to_data()
+
+
+@router.get("/incidents/{key}/postmortem/revisions/{number}/diff", name="api_revision_diff", response_model=RevisionDiffRead)
+def revision_diff_get(key: str, number: Id, ctx: ApiContextDep, to: Id | None = None) -> dict[str, Any]:
+    """What changed from revision `number` to revision `to` (without `to`: to the current draft)."""
+    from cairn.services.revisions import revision_diff, revision_history
+
+    history = revision_history(ctx, key)
+    lines = revision_diff(history, number, to)
+    return {"incident": history.key, "old": f"revision {number}", "new": f"revision {to}" if to else "current draft", "diff": lines}

@@ -287,6 +287,7 @@ class ReviewerRead(ReadModel):
     decision: str
     note: str | None
     decided_at: str | None
+    approved_current: bool = Field(description="approved, and the text has not changed since")
 
 
 class CommentRead(ReadModel):
@@ -303,3 +304,31 @@ class ReviewRead(ReadModel):
     comments: list[CommentRead]
     published_by: str | None
     publish_override: str | None
+    authors: list[str] = Field(description="who wrote it: the owner participants, else the most frequent writer")
+    published_revision: int | None = Field(description="the revision readers see, if it was ever published")
+
+
+class RevisionSummaryRead(ReadModel):
+    number: int
+    published_at: str
+    published_by: str | None
+    approved_by: list[str]
+
+
+class RevisionRead(RevisionSummaryRead):
+    text: str = Field(description="the reviewed text as Markdown, as it was published")
+
+
+class RevisionHistoryRead(ReadModel):
+    incident: str
+    status: str
+    published_revision: int | None
+    newer_draft: bool = Field(description="the current text differs from the published revision")
+    revisions: list[RevisionSummaryRead]
+
+
+class RevisionDiffRead(ReadModel):
+    incident: str
+    old: str
+    new: str
+    diff: list[str] = Field(description="unified diff lines; empty when the texts are the same")

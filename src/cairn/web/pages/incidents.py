@@ -22,6 +22,7 @@ from cairn.services.incident_view import incident_view
 from cairn.services.import_jobs import jobs_of
 from cairn.services.policy import duties_of
 from cairn.services.context import Context
+from cairn.services.revisions import revision_history
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
 from cairn.web.filters import ListQueryDep
@@ -150,6 +151,7 @@ def _content(
         ],
         "unwritten": [title for title, body, _location in prose if not body.strip()],
         "review": review,
+        "revisions": revision_history(ctx, key),
         "checklist": checklist_for(ctx, doc, len(review.findings)),
         "quantified": any(value is not None for value in vars(impact).values()),
         "history": list(reversed(view.history))[:HISTORY_SHOWN],

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from cairn.errors import CairnError, InvalidInput
 from cairn.services.review import comment, decide, publish, published_postmortems, request_review
+from cairn.services.revisions import pick, revision_diff, revision_history
+from cairn.domain.limits import INT_MAX
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
 from cairn.web.pages.editor import render_editor
@@ -27,9 +29,10 @@ def _names(text: str) -> list[str]:
 def review_request_form(
     request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
     reviewers: Annotated[str, Form(max_length=2000)],
+    override: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     try:
-        request_review(ctx, key, _names(reviewers))
+        request_review(ctx, key, _names(reviewers), override=override or None)
     except CairnError as error:
         return render_editor(request, ctx, templates, key, error=f"Not sent to review: {error.message}", status=error.status_code, focus="review")
     return back(request, key)
@@ -100,6 +103,40 @@ def published_page(
         "years": sorted({item.published_at.year for item in every if item.published_at}, reverse=True),
     }
     return templates.TemplateResponse(request, "published.html", context)
+
+
+@router.get("/incidents/{key}/postmortem/revisions", name="revisions_page")
+def revisions_page(
+    request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
+    old: Annotated[int | None, Query(alias="from", ge=1, le=INT_MAX)] = None,
+    new: Annotated[str, Query(alias="to", max_length=20, pattern="^(draft|[0-9]{1,9})?$")] = "",
+) -> Response:
+    """The revision history: every published text, and the diff between two of them."""
+    history = revision_history(ctx, key)
+    shown = None
+    if history.revisions:
+        start = old or (history.published.number if history.draft_differs or len(history.revisions) < 2 else history.revisions[-2].number)
+        end = None if new in ("", "draft") else int(new)
+        if not new and not history.draft_differs and len(history.revisions) >= 2:
+            end = history.published.number
+        try:
+            shown = {"from": start, "to": end, "lines": revision_diff(history, start, end)}
+        except CairnError as error:
+            return templates.TemplateResponse(
+                request, "revisions.html", {"history": history, "shown": None, "error": error.message}, status_code=error.status_code,
+            )
+    return templates.TemplateResponse(request, "revisions.html", {"history": history, "shown": shown, "error": None})
+
+
+@router.get("/incidents/{key}/postmortem/revisions/{number}", name="revision_page")
+def revision_page(
+    request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
+    number: Annotated[int, Path(ge=1, le=INT_MAX)],
+) -> Response:
+    """One published revision as readers saw it, with a notice when a newer draft exists."""
+    history = revision_history(ctx, key)
+    revision = pick(history, number)
+    return templates.TemplateResponse(request, "revision.html", {"history": history, "revision": revision})
 
 
 @router.get("/incidents/{key}/agenda", name="agenda_page")
