@@ -24,6 +24,7 @@ from cairn.services.access import admit_owner, require_write, visible_clause
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.incidents import key_of, require_incident, touch
+from cairn.services.notifications import notify_action_assigned
 from cairn.services.people import get_user
 from cairn.storage.db import retry_stale
 from cairn.storage.models import ActionItem, Incident, IncidentTeam, Participant, Postmortem, Team, TeamMember, User
@@ -133,6 +134,7 @@ def add_action_item(
         session.flush()
         touch(incident)
         record(session, ctx.actor, "action.added", incident, {"item": item.label, "owner": user.username, "due": due_date.isoformat()})
+        notify_action_assigned(session, ctx, incident, user, item.label, item.title, item.due_date)
         return _row(ctx, incident, item, user.username)
 
 
@@ -156,9 +158,12 @@ def update_action_item(
         item = require_item(ctx, incident, label)
         changes: dict[str, str | None] = {}
         if owner is not None:
+            before = item.owner_id
             item.owner = _owner(session, owner)
             admit_owner(incident, item.owner)
             changes["owner"] = item.owner.username
+            if item.owner.id != before:
+                notify_action_assigned(session, ctx, incident, item.owner, item.label, item.title, item.due_date)
         if due is not None:
             item.due_date = _future_due(due, today)
             changes["due"] = item.due_date.isoformat()
