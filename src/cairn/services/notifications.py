@@ -260,6 +260,16 @@ def unread_count(ctx: Context) -> int:
         ) or 0
 
 
+def header_facts(ctx: Context, user_id: int) -> tuple[int, str]:
+    """The unread count and the person's time zone, for the header of every page: one query."""
+    unread = (select(func.count(Notification.id)).where(
+        Notification.user_id == user_id, Notification.in_app.is_(True), Notification.read_at.is_(None)).scalar_subquery())
+    row = ctx.db.read_row(select(unread, User.timezone).where(User.id == user_id))
+    if row is None:
+        return 0, ctx.settings.timezone
+    return int(row[0] or 0), row[1] or ctx.settings.timezone
+
+
 def mark_read(ctx: Context, notification_id: int | None = None) -> int:
     """Mark one of my notifications read, or all of them; returns how many changed."""
     with ctx.db.transaction() as session:
