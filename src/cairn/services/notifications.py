@@ -55,7 +55,7 @@ KINDS = {
     "action_assigned": "An action item assigned to me",
     "severe_incident": "A new SEV1/SEV2 of a service or team I follow",
 }
-CHANNELS = {"in_app": "Inbox", "email": "E-mail", "slack": "Team Slack", "webhook": "Team webhook"}
+CHANNELS = {"in_app": "Inbox", "email": "E-mail", "slack": "Slack", "webhook": "Webhook"}  # Slack and webhook: the team's
 DEFAULT_ON = {"in_app", "email"}  # a team's shared channels are opt-in: they are read by others
 SHARED = {"slack", "webhook"}
 SEVERE = 2  # the first two severities of the configured list (SEV1, SEV2)
