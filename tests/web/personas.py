@@ -72,7 +72,8 @@ def signed_in(browser: Any, base_url: str, username: str = "admin") -> Any:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(base_url + "/")
+    page.wait_for_url(base_url + "/mine")  # the landing page after sign-in
+    page.goto(base_url + "/")
     return page
 
 

@@ -68,6 +68,10 @@ LISTS = {  # must never mention the restricted incident to the outsider
     "incident_list": "/",
     "action_items_page": "/actions?view=all",
     "published_page": "/postmortems",
+    "my_work_page": "/mine",
+    "api_my_work": "/api/v1/mine",
+    "inbox_page": "/inbox",
+    "api_notifications": "/api/v1/notifications",
 }
 # Routes naming something that belongs to an incident by its own id: path
 # templates, filled with the restricted incident's object and a missing one.
@@ -105,6 +109,15 @@ NOT_ABOUT_INCIDENTS = {
     "hook_jira": "acts as its token's user: tests/web/test_access_jobs.py",
     "hook_github": "acts as its token's user: tests/web/test_access_jobs.py",
     "static": "static files",
+    "inbox_read_all": "the caller's own notifications",
+    "inbox_open": "the caller's own notifications (another's id changes nothing)",
+    "api_notifications_read_all": "the caller's own notifications",
+    "api_notification_read": "the caller's own notifications (another's id changes nothing)",
+    "account_notifications": "the caller's own account",
+    "account_profile": "the caller's own account",
+    "user_password": "users, admin only",
+    "user_active": "users, admin only",
+    "user_teams": "users, admin only",
     "swagger": "static files",
 }
 

@@ -183,5 +183,6 @@ def test_every_background_job_declares_whom_it_acts_for() -> None:
     # A job added to the loop must say how it obeys the visibility rule, and get a test here.
     assert {job.name: job.acts_for for job in scheduler.JOBS} == {
         "reminders": "each recipient (tested above)",
+        "notifications": "each recipient: duties and deliveries are checked against what they may see (tested above)",
         "tracker sync": "the system: it closes items whose ticket closed and writes to nobody",
     }

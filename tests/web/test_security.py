@@ -71,7 +71,7 @@ def test_signing_in_never_redirects_to_another_site(anonymous: TestClient, targe
         "/signin", data={"username": "member", "password": PASSWORD, "csrf_token": token, "next": target},
         follow_redirects=False,
     )
-    assert answer.status_code == 303 and answer.headers["location"] == "/"
+    assert answer.status_code == 303 and answer.headers["location"] == "/mine"  # the landing page, on this site
 
 
 def test_signing_out_ends_the_session_on_the_server(client: TestClient) -> None:

@@ -249,3 +249,32 @@ def ensure_first_admin(ctx: Context) -> str | None:
         session.flush()
         record(session, ctx.actor, "user.first_admin", None, {"username": user.username})
         return password
+
+
+def reset_password(ctx: Context, username: str) -> str:
+    """An admin gives someone a new random password, shown once; their sign-ins end."""
+    require_admin(ctx)
+    password = secrets.token_urlsafe(12)
+    set_password(ctx, username, password)
+    return password
+
+
+def set_active(ctx: Context, username: str, active: bool) -> User:
+    """Deactivate an account (it can no longer sign in, its tokens stop working,
+    nobody notifies or reminds it) or bring it back; the last admin stays."""
+    require_admin(ctx)
+    with ctx.db.transaction() as session:
+        user = require_user(session, username)
+        if not active and ctx.principal is not None and user.id == ctx.principal.user_id:
+            raise InvalidInput("you cannot deactivate your own account")
+        if not active and user.role == UserRole.ADMIN.value and user.is_active:
+            admins = session.scalar(
+                select(func.count()).select_from(User).where(User.role == UserRole.ADMIN.value, User.is_active.is_(True))
+            )
+            if admins == 1:
+                raise InvalidInput(f"{user.username} is the last admin; make someone else admin first")
+        user.is_active = active
+        if not active:
+            session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+        record(session, ctx.actor, "user.activated" if active else "user.deactivated", None, {"username": user.username})
+        return user

@@ -26,6 +26,7 @@ from cairn.services.context import Context
 from cairn.services.incidents import key_of, require_incident, touch
 from cairn.services.people import get_user, require_owner
 from cairn.services.revisions import after_change, current_text
+from cairn.services.notifications import notify_action_assigned
 from cairn.storage.db import retry_stale
 from cairn.storage.models import ActionItem, Incident, IncidentTeam, Participant, Postmortem, Team, TeamMember, User
 
@@ -132,6 +133,7 @@ def add_action_item(
         touch(incident)
         record(session, ctx.actor, "action.added", incident, {"item": item.label, "owner": user.username, "due": due_date.isoformat()})
         after_change(session, ctx, incident, before, current_text(ctx, incident))
+        notify_action_assigned(session, ctx, incident, user, item.label, item.title, item.due_date)
         return _row(ctx, incident, item, user.username)
 
 
@@ -156,9 +158,12 @@ def update_action_item(
         before = current_text(ctx, incident)
         changes: dict[str, str | None] = {}
         if owner is not None:
+            before = item.owner_id
             item.owner = _owner(session, owner)
             admit_owner(incident, item.owner)
             changes["owner"] = item.owner.username
+            if item.owner.id != before:
+                notify_action_assigned(session, ctx, incident, item.owner, item.label, item.title, item.due_date)
         if due is not None:
             item.due_date = _future_due(due, today)
             changes["due"] = item.due_date.isoformat()

@@ -236,6 +236,9 @@ def new_incident(
         incident.participants.append(Participant(user_id=opener_id, role="responder"))
         session.flush()
     record(session, ctx.actor, "incident.opened", incident, {"title": title, "severity": severity})
+    from cairn.services.notifications import notify_severe_incident  # notifications read incidents: import late
+
+    notify_severe_incident(session, ctx, incident)
     return incident
 
 

@@ -97,3 +97,62 @@ def create_user(
 def list_users(ctx: Context) -> list[User]:
     with ctx.db.transaction() as session:
         return list(session.scalars(select(User).order_by(User.username)))
+
+
+def teams_of(ctx: Context) -> dict[int, list[str]]:
+    """Each user's teams by user id, for the users and account pages."""
+    from cairn.storage.models import TeamMember
+
+    found: dict[int, list[str]] = {}
+    with ctx.db.transaction() as session:
+        for user_id, name in session.execute(
+            select(TeamMember.user_id, Team.name).join(Team, Team.id == TeamMember.team_id).order_by(Team.name)
+        ):
+            found.setdefault(user_id, []).append(name)
+    return found
+
+
+def set_teams(ctx: Context, username: str, teams: list[str]) -> list[str]:
+    """An admin puts someone in these teams (and out of the others); reminders and
+    notifications reach them through their first team's channels."""
+    from cairn.domain.names import check_labels
+    from cairn.services.access import require_admin
+    from cairn.services.audit import record
+    from cairn.storage.models import TeamMember
+    from sqlalchemy import delete
+
+    require_admin(ctx)
+    names = list(dict.fromkeys(check_labels(teams, "team")))
+    with ctx.db.transaction() as session:
+        user = require_user(session, username)
+        session.execute(delete(TeamMember).where(TeamMember.user_id == user.id))
+        for name in names:
+            session.add(TeamMember(team_id=ensure_team(session, name).id, user_id=user.id))
+        record(session, ctx.actor, "user.teams_set", None, {"username": user.username, "teams": ", ".join(names) or "none"})
+    return names
+
+
+def update_profile(ctx: Context, *, display_name: str, email: str, timezone: str) -> User:
+    """One's own name, e-mail and time zone (reminders and notifications go out in it)."""
+    from cairn.domain.times import require_zone
+    from cairn.errors import InvalidInput
+    from cairn.services.audit import record
+
+    name = " ".join(display_name.split())
+    if len(name) > 200:
+        raise InvalidInput("a name holds at most 200 characters")
+    address = email.strip()
+    if address and (len(address) > 320 or " " in address or address.count("@") != 1 or address.startswith("@") or address.endswith("@")):
+        raise InvalidInput(f"{address!r} is not an e-mail address")
+    zone = timezone.strip()
+    if zone:
+        require_zone(zone)
+    with ctx.db.transaction() as session:
+        if ctx.principal is not None:
+            user = session.get(User, ctx.principal.user_id)
+        else:
+            user = require_user(session, ctx.actor or "")
+        assert user is not None
+        user.display_name, user.email, user.timezone = name or None, address or None, zone or None
+        record(session, ctx.actor, "user.profile_updated", None, {"username": user.username})
+        return user

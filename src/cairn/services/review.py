@@ -33,6 +33,7 @@ from cairn.services.convert import to_doc
 from cairn.services.editing import section_names
 from cairn.services.incidents import key_of, require_incident, touch
 from cairn.services.lint import review_loaded
+from cairn.services.notifications import notify_comment, notify_review_decided, notify_review_requested
 from cairn.services.people import require_user
 from cairn.storage.db import retry_stale
 from cairn.domain.revision import digest
@@ -142,6 +143,7 @@ def request_review(ctx: Context, key: str, reviewers: list[str], *, override: st
         record(session, ctx.actor, "review.requested", incident, {"reviewers": names})
         if alone:
             record(session, ctx.actor, "review.author_only_override", incident, {"reviewers": names, "reason": reason})
+        notify_review_requested(session, ctx, incident, users)
         session.flush()
         return _state(session, ctx, incident)
 
@@ -181,6 +183,7 @@ def decide(ctx: Context, key: str, *, approve: bool, note: str | None = None) ->
             _move(pm, PostmortemStatus.APPROVED, incident_key)
         touch(incident)
         record(session, ctx.actor, "review.approved" if approve else "review.changes_requested", incident, {"note": text})
+        notify_review_decided(session, ctx, incident, approved=approve, note=text)
         return _state(session, ctx, incident)
 
 
@@ -232,11 +235,12 @@ def comment(ctx: Context, key: str, section: str, body: str) -> ReviewState:
     with ctx.db.transaction() as session:
         incident = require_incident(session, ctx, key, full=True, write=True)
         doc = to_doc(incident, ctx.settings.key_prefix)
-        known = [name for name, _title, _text in section_names(doc)] + [GENERAL]
-        if section not in known:
-            raise InvalidInput(f"no section {section!r}: use one of {', '.join(known)}")
+        titles = {name: title for name, title, _text in section_names(doc)} | {GENERAL: "general"}
+        if section not in titles:
+            raise InvalidInput(f"no section {section!r}: use one of {', '.join(titles)}")
         session.add(ReviewComment(postmortem_id=incident.postmortem.id, section=section, author=ctx.actor, body=text, created_at=now_utc()))
         record(session, ctx.actor, "review.commented", incident, {"section": section})
+        notify_comment(session, ctx, incident, section, titles[section])
         session.flush()
         return _state(session, ctx, incident)
 

@@ -1,4 +1,4 @@
-"""The follow-up loop inside `cairn serve`: reminders and tracker sync, the same code as `cairn remind` and `cairn actions sync`.
+"""The follow-up loop inside `cairn serve`: reminders, notifications and tracker sync, the same code as `cairn remind` and `cairn actions sync`.
 
 Each job declares whom it acts for, since the visibility rule
 (services/access.py) binds background work too; tests/web/test_access_jobs.py
@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cairn.services.context import Context
+from cairn.services.notifications import run_notifications
 from cairn.services.reminders import run_reminders
 from cairn.services.trackers import sync_tickets
 
@@ -30,12 +31,17 @@ def _reminders(ctx: Context) -> list[str]:
     return [f"reminder not delivered: {failure}" for failure in run_reminders(ctx).failures]
 
 
+def _notifications(ctx: Context) -> list[str]:
+    return [f"notification not delivered: {failure}" for failure in run_notifications(ctx).failures]
+
+
 def _tracker_sync(ctx: Context) -> list[str]:
     return [f"ticket not synced: {error}" for error in sync_tickets(ctx).errors]
 
 
 JOBS = (
     Job("reminders", "each recipient (tested above)", _reminders),
+    Job("notifications", "each recipient: duties and deliveries are checked against what they may see (tested above)", _notifications),
     Job("tracker sync", "the system: it closes items whose ticket closed and writes to nobody", _tracker_sync),
 )
 

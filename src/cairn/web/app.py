@@ -30,6 +30,7 @@ from cairn.web.api import hooks as api_hooks
 from cairn.web.api import lint as api_lint
 from cairn.web.api import timeline as api_timeline
 from cairn.web.api import jobs as api_jobs
+from cairn.web.api import mywork as api_mywork
 from cairn.web.pages import account as page_account
 from cairn.web.pages import actions as page_actions
 from cairn.web.pages import docs as page_docs
@@ -38,6 +39,7 @@ from cairn.web.pages import exports as page_exports
 from cairn.web.pages import incident_forms as page_incident_forms
 from cairn.web.pages import review as page_review
 from cairn.web.pages import incidents as page_incidents
+from cairn.web.pages import mywork as page_mywork
 from cairn.web.security_headers import PUBLIC_ASSETS, SECURITY_HEADERS
 from cairn.web.templating import build_templates
 
@@ -77,6 +79,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(api_incident_changes.router)
     app.include_router(api_postmortems.router)
     app.include_router(api_accounts.router)
+    app.include_router(api_mywork.router)
     app.include_router(api_lint.router)
     app.include_router(api_hooks.router)
     app.include_router(api_timeline.router)
@@ -91,6 +94,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(page_editor.router)
     app.include_router(page_review.router)
     app.include_router(page_actions.router)
+    app.include_router(page_mywork.router)
     app.include_router(page_exports.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/api/docs/assets", StaticFiles(directory=page_docs.swagger_dir()), name="swagger")

@@ -113,7 +113,14 @@ def build_templates(settings: Settings) -> Jinja2Templates:
 def signed_in(request: Any) -> dict[str, Any]:
     """Who is signed in and their CSRF token, for the header and every form."""
     session = getattr(request.state, "cairn_session", None)
+    unread, zone = 0, "UTC"
+    if session is not None:
+        from cairn.services.notifications import header_facts
+
+        unread, zone = header_facts(request.app.state.context, session.principal.user_id)
     return {
         "me": session.principal if session else None,
         "csrf_token": session.csrf_token if session else "",
+        "unread": unread,
+        "me_zone": zone,
     }
