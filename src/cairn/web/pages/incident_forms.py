@@ -13,7 +13,9 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from cairn.domain.enums import IncidentKind
+from urllib.parse import quote
+
+from cairn.domain.enums import IncidentKind, KeyMoment, parse_choice
 from cairn.domain.quick_entry import parse_quick_entry
 from cairn.errors import CairnError, InvalidInput
 from cairn.services.incidents import add_participant, change_status, open_incident, set_moment
@@ -86,10 +88,10 @@ def event_add(
     request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
     line: Annotated[str, Form(max_length=20_000)],
 ) -> Response:
-    """One line: `[HH:MM] [#kind] what happened`."""
+    """One line: `[HH:MM] [@actor] [#kind] what happened`."""
     try:
         entry = parse_quick_entry(line)
-        log_event(ctx, key, entry.text, kind=entry.kind or "note", at=entry.at)
+        log_event(ctx, key, entry.text, kind=entry.kind or "note", at=entry.at, actor=entry.actor)
     except CairnError as error:
         return render_incident(request, ctx, templates, key, error=f"Event not added: {error.message}", status=error.status_code, line=line)
     return back_to(request, key, "#add-event")
@@ -98,15 +100,28 @@ def event_add(
 @router.post("/incidents/{key}/mark", name="event_mark")
 def event_mark(
     request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
-    moment: Annotated[str, Form(max_length=30)],
-    event_id: Annotated[int, Form(ge=1)],
+    mark: Annotated[str, Form(max_length=50)] = "",
+    moment: Annotated[str, Form(max_length=30)] = "",
+    event_id: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
-    """Set a key moment to the time of a timeline event (the row's button carries its id)."""
+    """Set a key moment to the time of a timeline event. Each row's buttons carry
+    `mark=<event id>:<moment>`; scripts may send `moment` and `event_id` instead."""
     try:
-        set_moment(ctx, key, moment, event_id=event_id)
+        if mark:
+            number, _, moment = mark.partition(":")
+            if not number.isdigit() or not 1 <= int(number) < 2**31:
+                raise InvalidInput(f"'{mark}' does not name a timeline event and a key moment")
+            event_id = int(number)
+        if event_id is None or not moment:
+            raise InvalidInput("choose a timeline event and the key moment it marks")
+        which = parse_choice(KeyMoment, moment.strip(), "key moment").value
+        set_moment(ctx, key, which, event_id=event_id)
     except CairnError as error:
         return render_incident(request, ctx, templates, key, error=f"Not marked: {error.message}", status=error.status_code)
-    return back_to(request, key, "#timeline")
+    return RedirectResponse(
+        request.url_for("incident_page", key=key).path + f"?marked={quote(which)}&event={event_id}#event-{event_id}",
+        status_code=303,
+    )
 
 
 @router.post("/incidents/{key}/status", name="incident_status")

@@ -14,6 +14,7 @@ from cairn.domain.document import PROSE_SECTIONS
 from cairn.domain.lifecycle import INCIDENT_TRANSITIONS
 from cairn.domain.enums import EventKind, IncidentKind, IncidentStatus, KeyMoment, ParticipantRole
 from cairn.domain.moments import durations
+from cairn.domain.times import require_zone
 from cairn.services.completeness import checklist_for
 from cairn.services.incidents import incident_page_stamp, list_incidents
 from cairn.formats.factor_graph import factor_graph_or_note
@@ -82,7 +83,11 @@ def incident_list(
 
 
 @router.get("/incidents/{key}", name="incident_page")
-def incident_page(request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep) -> HTMLResponse:
+def incident_page(
+    request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
+    marked: Annotated[str | None, Query(max_length=30)] = None,
+    event: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> HTMLResponse:
     """The page's content depends only on the incident's state and on whether the
     reader may write, so it is rendered once per state and reused; only the
     session's CSRF token is put in per request."""
@@ -96,8 +101,17 @@ def incident_page(request: Request, key: str, ctx: PageContextDep, templates: Te
     csrf = getattr(request.state, "cairn_session").csrf_token
     body = body.replace(JOBS_PLACEHOLDER, import_jobs_html(request, ctx, templates, key))
     return templates.TemplateResponse(
-        request, "incident.html", {"page_title": title, "body": Markup(body.replace(CSRF_PLACEHOLDER, csrf))}
+        request, "incident.html",
+        {"page_title": title, "body": Markup(body.replace(CSRF_PLACEHOLDER, csrf)), "confirmation": _marked(marked, event)},
     )
+
+
+def _marked(moment: str | None, event: int | None) -> str | None:
+    """The confirmation after marking a key moment (the redirect names it), shown
+    apart from the cached content; anything but a known moment is ignored."""
+    if moment not in {m.value for m in KeyMoment} or event is None:
+        return None
+    return f"Marked: the key moment “{moment}” now has the time of event #{event} (shown on its row)."
 
 
 def import_jobs_html(request: Request, ctx: Context, templates: Jinja2Templates, key: str) -> str:
@@ -120,6 +134,19 @@ def render_incident(
     return templates.TemplateResponse(request, "incident.html", {"page_title": title, "body": Markup(body)}, status_code=status)
 
 
+def moments_on_rows(doc) -> dict[int, list[str]]:  # type: ignore[no-untyped-def]
+    """Which key moments each timeline row carries: a moment marked from an event
+    takes its time, so the first event at a moment's time is the one shown."""
+    carries: dict[int, list[str]] = {}
+    for moment, value in doc.moments.items():
+        if value is None:
+            continue
+        event = next((e for e in doc.timeline if e.at == value and e.id is not None), None)
+        if event is not None:
+            carries.setdefault(event.id, []).append(moment.value)
+    return carries
+
+
 def _content(
     request: Request, ctx: Context, templates: Jinja2Templates, key: str, *, csrf: str,
     error: str | None = None, notice: str | None = None, line: str = "",
@@ -134,6 +161,7 @@ def _content(
     prose = [(title, doc.postmortem.prose.get(name, ""), title.lower()) for name, title in PROSE_SECTIONS]
     prose += [(section.title, section.body, f"section '{section.title}'") for section in doc.postmortem.sections]
     impact = doc.postmortem.impact
+    zone = require_zone(doc.timezone)
     context = {
         "doc": doc,
         "durations": [(name, span, SPANS.get(name, "")) for name, span in durations(doc.moments).items()],
@@ -150,6 +178,8 @@ def _content(
         "last_event_id": max((event.id or 0 for event in doc.timeline), default=0),
         "can_write": ctx.principal is None or ctx.principal.can_write,
         "moments": [moment.value for moment in KeyMoment],
+        "carries": moments_on_rows(doc),
+        "clock": lambda at: at.astimezone(zone).strftime("%H:%M"),
         "event_kinds": [kind.value for kind in EventKind],
         "participant_roles": [role.value for role in ParticipantRole],
         "next_statuses": next_statuses(doc.status),

@@ -16,24 +16,44 @@
     return td;
   }
 
-  // The row's "Mark" button, as the server renders it: it submits the shared mark form.
-  function markButton(id) {
-    var button = document.createElement("button");
-    button.setAttribute("form", "mark-form");
-    button.name = "event_id";
-    button.value = id;
-    button.className = "quiet";
-    button.textContent = "Mark";
-    button.setAttribute("aria-label", "Mark event " + id + " as the chosen key moment");
+  function hhmm(iso) {
+    var match = /T(\d{2}:\d{2})/.exec(iso || "");
+    return match ? match[1] : "";
+  }
+
+  // The row's "Mark" menu, as the server renders it: one button per key moment,
+  // each submitting the shared mark form with "<event id>:<moment>".
+  function markMenu(table, event) {
+    var what = "mark " + ((event.local || "").split(" ")[1] || hhmm(event.at)) + " '" +
+      (event.text.length > 40 ? event.text.slice(0, 39) + "…" : event.text) + "'";
+    var details = document.createElement("details");
+    details.className = "mark-menu";
+    var summary = document.createElement("summary");
+    summary.textContent = "Mark";
+    summary.setAttribute("aria-label", what + " as a key moment");
+    var options = document.createElement("div");
+    options.className = "mark-options";
+    (table.dataset.moments || "").split(",").filter(Boolean).forEach(function (moment) {
+      var button = document.createElement("button");
+      button.setAttribute("form", "mark-form");
+      button.name = "mark";
+      button.value = event.id + ":" + moment;
+      button.className = "quiet";
+      button.textContent = moment;
+      button.setAttribute("aria-label", what + " as " + moment);
+      options.appendChild(button);
+    });
+    details.append(summary, options);
     var td = document.createElement("td");
     td.className = "t-mark";
-    td.appendChild(button);
+    td.appendChild(details);
     return td;
   }
 
   function eventRow(table, event) {
     var row = document.createElement("tr");
     row.className = "event event-" + slug(event.kind) + " event-new";
+    row.id = "event-" + event.id;
     row.dataset.id = event.id;
     row.dataset.at = event.at;
     var time = cell("t-time nowrap", "");
@@ -47,7 +67,7 @@
     badge.textContent = event.kind;
     kind.appendChild(badge);
     row.append(time, kind, cell("t-actor", event.actor), cell("event-text", event.text), cell("t-source muted", event.source));
-    if (table.dataset.mark) row.appendChild(markButton(event.id));
+    if (table.dataset.mark && document.getElementById("mark-form")) row.appendChild(markMenu(table, event));
     return row;
   }
 
@@ -92,6 +112,66 @@
     }
     window.setInterval(poll, 4000);
     document.addEventListener("visibilitychange", poll);
+    document.addEventListener("cairn:event-added", function () { busy = false; poll(); });
+  }
+
+  // The quick line posts in the background: the field is emptied and keeps the
+  // focus at once, so the next line can be typed while the last one is saved.
+  // Lines are sent one after another, in the order typed; one that fails comes
+  // back into the field (or stays in the message) with the server's reason.
+  function quickLine() {
+    var form = document.getElementById("add-event");
+    if (!form || !window.fetch || !window.FormData) return;
+    var field = form.querySelector("input[name=line]");
+    var status = document.getElementById("quick-status");
+    var queue = [];
+    var sending = false;
+    if (window.location.hash === "#add-event") field.focus();
+
+    function say(text, failed) {
+      status.textContent = text;
+      status.classList.toggle("flash-error", !!failed);
+    }
+
+    function next() {
+      if (sending || !queue.length) return;
+      sending = true;
+      var line = queue.shift();
+      var data = new FormData(form);
+      data.set("line", line);
+      fetch(form.action, { method: "POST", body: data, credentials: "same-origin", redirect: "manual" })
+        .then(function (response) {
+          // Success is the form's redirect back to the page (POST, redirect, GET).
+          if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
+            say(queue.length ? "Added; " + queue.length + " more to send…" : "Added: " + line, false);
+            document.dispatchEvent(new CustomEvent("cairn:event-added"));
+            return;
+          }
+          return response.text().then(function (html) {
+            var page = new DOMParser().parseFromString(html, "text/html");
+            var flash = page.querySelector(".flash-error");
+            throw new Error(flash ? flash.textContent.trim() : "Event not added (the server answered " + response.status + ").");
+          });
+        })
+        .catch(function (error) {
+          var reason = error && error.message && error.message.indexOf("Event not added") === 0 ? error.message
+            : "Event not added: the server could not be reached.";
+          if (!field.value) field.value = line;
+          say(reason + (field.value === line ? "" : " The line was: " + line), true);
+        })
+        .finally(function () { sending = false; next(); });
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var line = field.value.trim();
+      if (!line) return;
+      field.value = "";
+      field.focus();
+      queue.push(line);
+      say("Sending…", false);
+      next();
+    });
   }
 
   function livePreview() {
@@ -123,17 +203,32 @@
     });
   }
 
+  // Typing in any field, editable text or a menu never triggers a shortcut.
+  function typing(target) {
+    if (!target || !target.closest) return false;
+    return !!target.closest("input, textarea, select, [contenteditable=''], [contenteditable=true], [role=textbox]");
+  }
+
   // "e" jumps to the add-event line, as long as one is not already typing.
   function shortcuts() {
     var line = document.querySelector("#add-event input[name=line]");
     if (!line) return;
     document.addEventListener("keydown", function (event) {
-      var tag = (event.target.tagName || "").toLowerCase();
-      if (event.key === "e" && !event.ctrlKey && !event.metaKey && !event.altKey && !/^(input|textarea|select)$/.test(tag)) {
+      if (event.defaultPrevented || event.isComposing || typing(event.target) || typing(document.activeElement)) return;
+      if (event.key === "e" && !event.ctrlKey && !event.metaKey && !event.altKey) {
         event.preventDefault();
         line.focus();
       }
     });
+  }
+
+  // Buttons that remove something ask first (data-confirm holds the question).
+  function confirmations() {
+    document.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      var question = (button && button.dataset.confirm) || event.target.dataset.confirm;
+      if (question && !window.confirm(question)) event.preventDefault();
+    }, true);
   }
 
   // Background imports: follow each running job's progress; when one ends,
@@ -170,7 +265,9 @@
     }, 1500);
   }
 
+  confirmations();
   liveTimeline();
+  quickLine();
   importJobs();
   livePreview();
   shortcuts();
