@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -62,7 +64,7 @@ def render_editor(
     request: Request, ctx: Context, templates: Jinja2Templates, key: str, *,
     error: str | None = None, notice: str | None = None, status: int = 200,
     drafts: dict[str, str] | None = None, previews: dict[str, Any] | None = None,
-    conflict: dict[str, Any] | None = None, focus: str | None = None,
+    conflict: dict[str, Any] | None = None, focus: str | None = None, saved: str | None = None,
 ) -> HTMLResponse:
     doc = show_incident(ctx, key)
     drafts = drafts or {}
@@ -80,6 +82,7 @@ def render_editor(
         sections.append({
             "name": name, "title": title, "text": drafts.get(name, text), "base": fingerprint(text),
             "help": help_text, "prompts": prompts, "required": required, "preview": (previews or {}).get(name),
+            "pending": name in drafts and drafts[name] != text,
         })
     if conflict is not None:
         for section in sections:
@@ -100,6 +103,7 @@ def render_editor(
         "notice": notice,
         "conflict": conflict,
         "focus": focus,
+        "saved": saved,
         "template": template,
         "review": review_state(ctx, key),
         "checklist": checklist_for(ctx, doc, count_open_findings(ctx, key)),
@@ -115,10 +119,13 @@ def back(request: Request, key: str, anchor: str) -> RedirectResponse:
 
 
 @router.get("/incidents/{key}/postmortem", name="postmortem_editor")
-def editor(request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep) -> Response:
+def editor(
+    request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
+    saved: Annotated[str | None, Query(max_length=100, description="the section just saved, to say so beside it")] = None,
+) -> Response:
     show_incident(ctx, key)  # an incident one may not see is 404 before a viewer hears 403
     require_write(ctx)
-    return render_editor(request, ctx, templates, key)
+    return render_editor(request, ctx, templates, key, saved=saved)
 
 
 @router.post("/incidents/{key}/postmortem/sections/{name}", name="section_save")
@@ -139,7 +146,9 @@ def section_save(
         )
     except CairnError as error:
         return render_editor(request, ctx, templates, key, error=error.message, status=error.status_code, drafts={name: text}, focus=name)
-    return back(request, key, f"#section-{name}")
+    return RedirectResponse(
+        request.url_for("postmortem_editor", key=key).path + f"?saved={quote(name)}#section-{quote(name)}", status_code=303
+    )
 
 
 def _optional_int(value: str, what: str) -> int | None:

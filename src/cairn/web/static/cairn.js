@@ -203,6 +203,177 @@
     });
   }
 
+  // The postmortem editor keeps each section's unsaved text in this browser
+  // (localStorage) until the server has it: a save of one section, a reload or a
+  // closed tab never loses another section's typing. Leaving with unsaved text
+  // asks first; "Save all" saves every changed section in turn, in place.
+  function editorDrafts() {
+    var forms = Array.prototype.slice.call(document.querySelectorAll("form[data-draft]"));
+    if (!forms.length) return;
+    var store = null;
+    try { store = window.localStorage; } catch (e) { store = null; }
+    var bar = document.getElementById("save-all-bar");
+    var allState = document.getElementById("save-all-state");
+    var leaving = false;
+
+    function parts(form) {
+      return { text: form.querySelector("textarea[name=text]"), base: form.querySelector("input[name=base]"),
+               state: form.querySelector(".save-state") };
+    }
+    function dirty(form) { return form.dataset.dirty === "1"; }
+    function setDirty(form, value, message) {
+      form.dataset.dirty = value ? "1" : "";
+      var p = parts(form);
+      p.state.textContent = message;
+      p.state.classList.toggle("unsaved", value);
+      p.state.classList.remove("flash-error");
+      bar.hidden = !forms.some(dirty);
+    }
+    function keep(form) {
+      var p = parts(form);
+      if (store) {
+        try { store.setItem(form.dataset.draft, JSON.stringify({ text: p.text.value, base: p.base.value })); } catch (e) { /* full: the warning still guards */ }
+      }
+    }
+    function forget(form) { if (store) store.removeItem(form.dataset.draft); }
+
+    forms.forEach(function (form) {
+      var p = parts(form);
+      var saved = null;
+      try { saved = store && JSON.parse(store.getItem(form.dataset.draft) || "null"); } catch (e) { saved = null; }
+      if (form.dataset.pending) {
+        keep(form);  // the server sent the typed text back with an error: still unsaved
+        setDirty(form, true, "Not saved yet");
+      } else if (saved && saved.text !== p.text.value) {
+        p.text.value = saved.text;
+        p.base.value = saved.base;  // a save still notices someone else's newer text
+        setDirty(form, true, "Unsaved draft restored from this browser");
+        p.text.dispatchEvent(new Event("input"));
+      } else if (saved) {
+        forget(form);  // the server has it now
+      }
+      p.text.addEventListener("input", function () {
+        keep(form);
+        if (!dirty(form)) setDirty(form, true, "Not saved yet");
+      });
+      form.addEventListener("submit", function () { leaving = true; });
+    });
+
+    function fieldsChanged() {
+      return Array.prototype.some.call(document.querySelectorAll("main form:not([data-draft]) input, main form:not([data-draft]) textarea"), function (field) {
+        return field.type !== "hidden" && field.type !== "file" && field.value !== field.defaultValue && !field.form?.dataset.draft;
+      });
+    }
+    window.addEventListener("beforeunload", function (event) {
+      if (leaving || !(forms.some(dirty) || fieldsChanged())) return;
+      event.preventDefault();
+      event.returnValue = "";
+    });
+
+    function saveOne(form) {
+      var p = parts(form);
+      var sent = p.text.value;
+      p.state.textContent = "Saving…";
+      return fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+        .then(function (response) {
+          return response.text().then(function (html) {
+            var page = new DOMParser().parseFromString(html, "text/html");
+            if (response.ok) {
+              var fresh = page.querySelector('form[data-draft="' + form.dataset.draft + '"] input[name=base]');
+              if (fresh) p.base.value = fresh.value;
+              p.text.defaultValue = sent;
+              if (p.text.value === sent) { forget(form); setDirty(form, false, "Saved"); } else { keep(form); }
+              return true;
+            }
+            if (response.status === 409) {
+              // Someone else saved this section: the page with both versions is the way to merge.
+              leaving = true;
+              HTMLFormElement.prototype.submit.call(form);
+              return false;
+            }
+            var error = page.querySelector("#editor-error");
+            p.state.textContent = error ? error.textContent.trim() : "Not saved (the server answered " + response.status + ").";
+            p.state.classList.add("flash-error");
+            return false;
+          });
+        })
+        .catch(function () {
+          p.state.textContent = "Not saved: the server could not be reached. The text stays in this browser.";
+          p.state.classList.add("flash-error");
+          return false;
+        });
+    }
+
+    var button = document.getElementById("save-all");
+    button.addEventListener("click", function () {
+      var todo = forms.filter(dirty);
+      var done = 0;
+      button.disabled = true;
+      allState.textContent = "Saving…";
+      (function step() {
+        if (!todo.length) {
+          button.disabled = false;
+          allState.textContent = done === 1 ? "Saved 1 section." : "Saved " + done + " sections.";
+          return;
+        }
+        saveOne(todo.shift()).then(function (ok) {
+          if (!ok) { button.disabled = false; allState.textContent = "Stopped: a section was not saved (see its message)."; return; }
+          done++;
+          step();
+        });
+      })();
+    });
+  }
+
+  // Blameless-language findings under each section while writing: the text is
+  // sent to the lint API a moment after typing stops; only the newest answer shows.
+  function inlineLint() {
+    var forms = document.querySelectorAll("form[data-lint]");
+    if (!forms.length || !window.fetch) return;
+    forms.forEach(function (form) {
+      var area = form.querySelector("textarea[name=text]");
+      var box = document.getElementById("lint-" + form.dataset.section);
+      var timer = null;
+      var sent = 0;
+      function show(findings) {
+        box.replaceChildren();
+        if (!findings.length) return;
+        var head = document.createElement("p");
+        head.className = "lint-inline-head";
+        head.textContent = findings.length === 1 ? "1 wording to reconsider:" : findings.length + " wordings to reconsider:";
+        var list = document.createElement("ul");
+        findings.forEach(function (finding) {
+          var item = document.createElement("li");
+          var quote = document.createElement("q");
+          quote.textContent = finding.excerpt;
+          var where = document.createElement("span");
+          where.className = "muted";
+          where.textContent = " line " + finding.line + ": ";
+          item.append(quote, where, document.createTextNode(finding.message + (finding.suggestion ? " Try: " + finding.suggestion : "")));
+          list.appendChild(item);
+        });
+        box.append(head, list);
+      }
+      function check() {
+        var mine = ++sent;
+        if (!area.value.trim()) { show([]); return; }
+        fetch(form.dataset.lint, {
+          method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+          body: JSON.stringify({ text: area.value })
+        })
+          .then(function (response) { return response.ok ? response.json() : null; })
+          .then(function (data) { if (data && mine === sent) show(data.findings); })
+          .catch(function () {});
+      }
+      area.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(check, 600);
+      });
+      if (area.value.trim()) check();
+    });
+  }
+
   // Typing in any field, editable text or a menu never triggers a shortcut.
   function typing(target) {
     if (!target || !target.closest) return false;
@@ -270,5 +441,7 @@
   quickLine();
   importJobs();
   livePreview();
+  editorDrafts();
+  inlineLint();
   shortcuts();
 })();
