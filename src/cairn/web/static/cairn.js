@@ -227,7 +227,7 @@
       p.state.textContent = message;
       p.state.classList.toggle("unsaved", value);
       p.state.classList.remove("flash-error");
-      bar.hidden = !forms.some(dirty);
+      if (forms.some(dirty)) bar.hidden = false;  // once shown, it stays to report
     }
     function keep(form) {
       var p = parts(form);
