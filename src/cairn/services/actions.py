@@ -26,7 +26,7 @@ from cairn.services.context import Context
 from cairn.services.incidents import key_of, require_incident, touch
 from cairn.services.people import get_user
 from cairn.storage.db import retry_stale
-from cairn.storage.models import ActionItem, Incident, IncidentTeam, Participant, Postmortem, Team, TeamMember, User
+from cairn.storage.models import ActionItem, ContributingFactor, Incident, IncidentTeam, Participant, Postmortem, Team, TeamMember, User
 
 
 @dataclass(frozen=True)
@@ -115,11 +115,7 @@ def add_action_item(
         user = _owner(session, owner)
         pm = incident.postmortem
         assert pm is not None
-        wanted = {label.strip().upper() for label in factors or []}
-        linked = [f for f in pm.factors if f.label in wanted]
-        missing = wanted - {f.label for f in linked}
-        if missing:
-            raise InvalidInput(f"no contributing factor {sorted(missing)[0]} in {key_of(ctx, incident)}")
+        linked = _factors(ctx, incident, factors or [])
         now = now_utc()
         item = ActionItem(
             number=max((a.number for a in pm.action_items), default=0) + 1,
@@ -148,13 +144,28 @@ def update_action_item(
     due: str | None = None,
     priority: str | None = None,
     url: str | None = None,
+    title: str | None = None,
+    kind: str | None = None,
+    factors: list[str] | None = None,
     today: date | None = None,
 ) -> ActionRow:
+    """Change what is given; `factors` replaces the linked factors ([] unlinks all)."""
     today = today or now_utc().date()
+    clean_title = check_line(title, "title", 500) if title is not None else None
+    kind_value = parse_choice(ActionKind, kind, "action item kind").value if kind is not None else None
     with ctx.db.transaction() as session:
         incident = require_incident(session, ctx, key, full=True, write=True)
         item = require_item(ctx, incident, label)
         changes: dict[str, str | None] = {}
+        if clean_title is not None:
+            item.title = clean_title
+            changes["title"] = clean_title
+        if kind_value is not None:
+            item.kind = kind_value
+            changes["kind"] = kind_value
+        if factors is not None:
+            item.factors = _factors(ctx, incident, factors)
+            changes["factors"] = ", ".join(f.label for f in item.factors) or "none"
         if owner is not None:
             item.owner = _owner(session, owner)
             admit_owner(incident, item.owner)
@@ -186,6 +197,17 @@ def update_action_item(
         touch(incident)
         record(session, ctx.actor, "action.updated", incident, {"item": item.label, **changes})
         return _row(ctx, incident, item, item.owner.username if item.owner else None)
+
+
+def _factors(ctx: Context, incident: Incident, labels: list[str]) -> list[ContributingFactor]:
+    """The incident's factors named by label (F1, f2...); an unknown label is refused."""
+    pm = incident.postmortem
+    wanted = {label.strip().upper() for label in labels if label.strip()}
+    linked = [f for f in (pm.factors if pm else []) if f.label in wanted]
+    missing = wanted - {f.label for f in linked}
+    if missing:
+        raise InvalidInput(f"no contributing factor {sorted(missing)[0]} in {key_of(ctx, incident)}")
+    return linked
 
 
 def require_item(ctx: Context, incident: Incident, label: str) -> ActionItem:
