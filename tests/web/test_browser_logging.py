@@ -87,7 +87,7 @@ def test_a_key_moment_is_marked_on_its_row_confirmed_and_shown_there(browser: An
     row.get_by_label("mark 10:05 'p99 alert' as a key moment").click()
     row.get_by_role("button", name="mark 10:05 'p99 alert' as detected").click()
     page.wait_for_url(f"**/incidents/{key}?marked=detected*")
-    assert "“detected” now has the time of event" in page.locator("#mark-confirmation").inner_text()
+    assert "“detected” now has the time of event" in page.locator("#confirmation").inner_text()
     assert page.locator("#timeline-body tr").first.locator(".chip-moment").inner_text() == "detected"
     assert show_incident(ctx, key).moments.detected is not None
     page.close()

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from cairn.domain.enums import IncidentKind, KeyMoment, parse_choice
 from cairn.domain.quick_entry import parse_quick_entry
@@ -189,13 +189,9 @@ async def timeline_import_form(
         return await run_in_threadpool(
             render_incident, request, ctx, templates, key, error=f"Nothing imported: {error.message}", status=error.status_code,
         )
-    notice = (
-        f"Imported {name} as {summary.source}: {summary.added} added, {summary.duplicates} already there, "
-        f"{summary.filtered} filtered, {summary.rejected} rejected."
-    )
-    if summary.proposals:
-        notice += " Proposed key moments: " + ", ".join(
-            f"{moment.value} {at:%Y-%m-%d %H:%M} UTC" for moment, (at, _why) in summary.proposals.items()
-        ) + " (mark them from the timeline)."
-    # Rendering the page reads the whole timeline: not on the event loop.
-    return await run_in_threadpool(render_incident, request, ctx, templates, key, notice=notice)
+    # POST, redirect, GET: a reload shows the summary again instead of importing again.
+    query = {"imported": summary.source, "file": name, "added": summary.added, "duplicates": summary.duplicates,
+             "filtered": summary.filtered, "rejected": summary.rejected}
+    proposed = [f"{moment.value}@{at:%Y-%m-%dT%H:%MZ}" for moment, (at, _why) in summary.proposals.items()]
+    target = request.url_for("incident_page", key=key).path + "?" + urlencode({**query, "proposed": proposed}, doseq=True)
+    return RedirectResponse(target + "#confirmation", status_code=303)

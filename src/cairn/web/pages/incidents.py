@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from math import ceil
 from typing import Annotated
 
@@ -87,6 +88,13 @@ def incident_page(
     request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
     marked: Annotated[str | None, Query(max_length=30)] = None,
     event: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    imported: Annotated[str | None, Query(max_length=30)] = None,
+    file: Annotated[str, Query(max_length=100)] = "",
+    added: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    duplicates: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    filtered: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    rejected: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    proposed: Annotated[list[str] | None, Query(max_length=10)] = None,
 ) -> HTMLResponse:
     """The page's content depends only on the incident's state and on whether the
     reader may write, so it is rendered once per state and reused; only the
@@ -102,8 +110,25 @@ def incident_page(
     body = body.replace(JOBS_PLACEHOLDER, import_jobs_html(request, ctx, templates, key))
     return templates.TemplateResponse(
         request, "incident.html",
-        {"page_title": title, "body": Markup(body.replace(CSRF_PLACEHOLDER, csrf)), "confirmation": _marked(marked, event)},
+        {"page_title": title, "body": Markup(body.replace(CSRF_PLACEHOLDER, csrf)), "confirmation": _marked(marked, event) or _imported(imported, file, (added, duplicates, filtered, rejected), proposed or [])},
     )
+
+
+_PROPOSAL = re.compile(r"^([a-z]+)@(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})Z$")
+
+
+def _imported(source: str | None, file: str, counts: tuple[int, int, int, int], proposed: list[str]) -> str | None:
+    """The summary after an import (the redirect carries it); unknown sources are ignored."""
+    if source not in IMPORT_SOURCES:
+        return None
+    added, duplicates, filtered, rejected = counts
+    text = (f"Imported {file or 'the file'} as {source}: {added} added, {duplicates} already there, "
+            f"{filtered} filtered, {rejected} rejected.")
+    moments = {m.value for m in KeyMoment}
+    shown = [f"{m[1]} {m[2]} {m[3]} UTC" for m in map(_PROPOSAL.match, proposed) if m and m[1] in moments]
+    if shown:
+        text += " Proposed key moments: " + ", ".join(shown) + " (mark them from the timeline)."
+    return text
 
 
 def _marked(moment: str | None, event: int | None) -> str | None:
