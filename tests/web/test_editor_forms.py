@@ -99,3 +99,14 @@ def test_without_a_configured_tracker_no_ticket_button_shows_and_a_forged_reques
     assert "ticket for A2" not in client.get(f"/incidents/{outage}/postmortem").text
     answer = client.post(f"/incidents/{outage}/postmortem/action-items/A2/ticket", data=form(client, tracker="github"))
     assert answer.status_code == 422 and "No ticket opened for A2: GitHub is not configured" in answer.text
+
+
+def test_errors_on_pages_name_fields_not_command_line_options(client: TestClient, outage: str) -> None:
+    answer = client.post(
+        f"/incidents/{outage}/postmortem/action-items",
+        data=form(client, title="Add jitter to retries", owner="member", due="2099-01-01"),
+    )
+    assert answer.status_code == 422
+    assert "give “impact” and “effort” (the priority follows from them) or “priority”" in answer.text
+    refused = client.post(f"/incidents/{outage}/postmortem/action-items/A2", data=form(client, status="won't do"))
+    assert "won&#39;t do needs a reason: add a note" in refused.text and "--note" not in refused.text

@@ -44,6 +44,7 @@ from cairn.services.templates import template_set
 from cairn.services.trackers import configured_trackers, open_ticket
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
+from cairn.web.errors import for_the_web
 from cairn.web.markdown import render_markdown
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -71,6 +72,7 @@ def render_editor(
     """The editor page; after a refused form, `values` holds what was typed in it
     (under the form's name) and `focus` names the part where the error shows."""
     doc = show_incident(ctx, key)
+    error = for_the_web(error) if error else None
     drafts = drafts or {}
     template = template_set(ctx.settings).choose(doc.severity, doc.teams)
 

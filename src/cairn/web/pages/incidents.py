@@ -26,6 +26,7 @@ from cairn.services.policy import duties_of
 from cairn.services.context import Context
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
+from cairn.web.errors import for_the_web
 from cairn.web.filters import ListQueryDep
 from cairn.web.markdown import render_with_findings
 
@@ -154,6 +155,7 @@ def render_incident(
 ) -> HTMLResponse:
     """The incident page, uncached: forms that fail show it again with their error."""
     csrf = getattr(request.state, "cairn_session").csrf_token
+    error = for_the_web(error) if error else None
     title, body = _content(request, ctx, templates, key, csrf=csrf, error=error, notice=notice, line=line)
     body = body.replace(JOBS_PLACEHOLDER, import_jobs_html(request, ctx, templates, key))
     return templates.TemplateResponse(request, "incident.html", {"page_title": title, "body": Markup(body)}, status_code=status)
