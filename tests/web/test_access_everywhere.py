@@ -53,6 +53,7 @@ FORM_FIELDS = {
     "factor_update": {"description": "peek", "category": "process", "role": "trigger"},
     "action_add": {"title": "peek", "owner": "outsider", "due": "2099-01-01", "priority": "P2"},
     "action_update": {"status": "done"},
+    "action_ticket": {"tracker": "github"},
     "review_request": {"reviewers": "outsider"},
     "review_decide": {"decision": "approve"},
     "review_publish": {"override": "because"},

@@ -80,7 +80,7 @@ def test_a_file_uploaded_on_the_incident_page_lands_on_the_timeline_once(client:
                 f"/incidents/{outage}/timeline/import", data={"csrf_token": client.csrf, "source": ""},
                 files={"file": (sample.name, file, "application/json")},
             )
-        assert answer.status_code == 200
+        assert answer.status_code == 200 and answer.history[0].status_code == 303  # a reload repeats nothing
         assert f"Imported {sample.name} as pagerduty" in answer.text
     added = len(show_incident(ctx, outage).timeline) - before
     assert added == len(json.loads(sample.read_text())["log_entries"])
@@ -178,3 +178,30 @@ def test_the_action_items_page_shows_mine_and_my_teams(as_user, ctx: Context) ->
     assert "Mine to do" in team and "A teammate&#39;s" in team and "Another team" not in team
     api = member.get("/api/v1/action-items", params={"my_teams": "true"}).json()
     assert sorted(i["title"] for i in api["items"]) == ["A teammate's", "Mine to do"]
+
+
+def test_the_quick_line_records_the_named_actor(client: TestClient, outage: str, ctx: Context) -> None:
+    client.post(f"/incidents/{outage}/events", data=form(client, line="@member #action restarted db-2"))
+    event = [e for e in show_incident(ctx, outage).timeline if e.text == "restarted db-2"][0]
+    assert (event.actor, event.kind) == ("member", "action")
+
+
+def test_marking_from_a_row_redirects_to_the_row_with_a_confirmation_and_the_row_shows_its_moment(client: TestClient, ctx: Context) -> None:
+    client.post("/new", data=form(client, title="Disk full", severity="SEV2", started="2026-11-01T10:00:00+00:00"))
+    client.post("/incidents/INC-1/events", data=form(client, line="2026-11-01T10:07:00+00:00 #alert disk 95%"))
+    event = show_incident(ctx, "INC-1").timeline[0]
+    answer = client.post("/incidents/INC-1/mark", data=form(client, mark=f"{event.id}:detected"), follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/incidents/INC-1?marked=detected&event={event.id}#event-{event.id}"
+    assert show_incident(ctx, "INC-1").moments.detected == event.at
+    page = client.get(answer.headers["location"]).text
+    assert f"now has the time of event #{event.id}" in page
+    assert '<span class="chip chip-moment" title="key moment: detected">detected</span>' in page
+    assert "aria-label=\"mark 10:07 &#39;disk 95%&#39; as detected\"" in page
+
+
+def test_a_malformed_mark_is_a_one_line_error(client: TestClient, outage: str) -> None:
+    answer = client.post(f"/incidents/{outage}/mark", data=form(client, mark="x:detected"))
+    assert answer.status_code == 422 and "does not name a timeline event" in answer.text
+    unknown = client.post(f"/incidents/{outage}/mark", data=form(client, mark="1:noticed"))
+    assert unknown.status_code == 422 and "unknown key moment" in unknown.text

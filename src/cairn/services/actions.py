@@ -28,7 +28,7 @@ from cairn.services.people import get_user, require_owner
 from cairn.services.revisions import after_change, current_text
 from cairn.services.notifications import notify_action_assigned
 from cairn.storage.db import retry_stale
-from cairn.storage.models import ActionItem, Incident, IncidentTeam, Participant, Postmortem, Team, TeamMember, User
+from cairn.storage.models import ActionItem, ContributingFactor, Incident, IncidentTeam, Participant, Postmortem, Team, TeamMember, User
 
 
 @dataclass(frozen=True)
@@ -114,11 +114,7 @@ def add_action_item(
         pm = incident.postmortem
         assert pm is not None
         before = current_text(ctx, incident)
-        wanted = {label.strip().upper() for label in factors or []}
-        linked = [f for f in pm.factors if f.label in wanted]
-        missing = wanted - {f.label for f in linked}
-        if missing:
-            raise InvalidInput(f"no contributing factor {sorted(missing)[0]} in {key_of(ctx, incident)}")
+        linked = _factors(ctx, incident, factors or [])
         now = now_utc()
         item = ActionItem(
             number=max((a.number for a in pm.action_items), default=0) + 1,
@@ -149,14 +145,29 @@ def update_action_item(
     due: str | None = None,
     priority: str | None = None,
     url: str | None = None,
+    title: str | None = None,
+    kind: str | None = None,
+    factors: list[str] | None = None,
     today: date | None = None,
 ) -> ActionRow:
+    """Change what is given; `factors` replaces the linked factors ([] unlinks all)."""
     today = today or now_utc().date()
+    clean_title = check_line(title, "title", 500) if title is not None else None
+    kind_value = parse_choice(ActionKind, kind, "action item kind").value if kind is not None else None
     with ctx.db.transaction() as session:
         incident = require_incident(session, ctx, key, full=True, write=True)
         item = require_item(ctx, incident, label)
         before = current_text(ctx, incident)
         changes: dict[str, str | None] = {}
+        if clean_title is not None:
+            item.title = clean_title
+            changes["title"] = clean_title
+        if kind_value is not None:
+            item.kind = kind_value
+            changes["kind"] = kind_value
+        if factors is not None:
+            item.factors = _factors(ctx, incident, factors)
+            changes["factors"] = ", ".join(f.label for f in item.factors) or "none"
         if owner is not None:
             before = item.owner_id
             item.owner = _owner(session, owner)
@@ -193,6 +204,17 @@ def update_action_item(
         session.flush()
         after_change(session, ctx, incident, before, current_text(ctx, incident))
         return _row(ctx, incident, item, item.owner.username if item.owner else None)
+
+
+def _factors(ctx: Context, incident: Incident, labels: list[str]) -> list[ContributingFactor]:
+    """The incident's factors named by label (F1, f2...); an unknown label is refused."""
+    pm = incident.postmortem
+    wanted = {label.strip().upper() for label in labels if label.strip()}
+    linked = [f for f in (pm.factors if pm else []) if f.label in wanted]
+    missing = wanted - {f.label for f in linked}
+    if missing:
+        raise InvalidInput(f"no contributing factor {sorted(missing)[0]} in {key_of(ctx, incident)}")
+    return linked
 
 
 def require_item(ctx: Context, incident: Incident, label: str) -> ActionItem:

@@ -26,6 +26,13 @@ from cairn.storage.models import ActionItem, Incident, Postmortem
 TRACKERS = ("jira", "github")
 
 
+def configured_trackers(settings) -> list[str]:  # type: ignore[no-untyped-def]
+    """The trackers whose settings are complete, so a page offers only tickets that can be opened."""
+    jira = settings.jira_url and settings.jira_user and settings.jira_token and settings.jira_project
+    github = settings.github_token and settings.github_repo
+    return [name for name, ready in (("jira", jira), ("github", github)) if ready]
+
+
 def client_for(ctx: Context, tracker: str):  # type: ignore[no-untyped-def]
     s = ctx.settings
     if tracker == "jira":

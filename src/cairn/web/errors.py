@@ -8,6 +8,7 @@ so clients never see a framework-specific error body.
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
@@ -18,6 +19,14 @@ from starlette.exceptions import HTTPException
 from cairn.errors import CairnError, StorageUnavailable
 
 log = logging.getLogger("cairn.web")
+
+_OPTION = re.compile(r"\s*\((--[a-z-]+)\)|--([a-z][a-z-]*)")
+
+
+def for_the_web(message: str) -> str:
+    """A service's message as a page shows it: a command-line option it names
+    (`--note`, `give --impact and --effort`) becomes the field it stands for."""
+    return _OPTION.sub(lambda m: "" if m.group(1) else f"“{m.group(2).replace('-', ' ')}”", message)
 
 
 def is_api(request: Request) -> bool:

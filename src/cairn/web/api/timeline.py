@@ -32,7 +32,7 @@ router = api_router(tags=["timeline"])
 
 class EventCreate(BaseModel):
     text: str | None = Field(default=None, max_length=20_000, description="what happened")
-    line: str | None = Field(default=None, max_length=20_000, description="instead of the fields: '[HH:MM] [#kind] text'")
+    line: str | None = Field(default=None, max_length=20_000, description="instead of the fields: '[HH:MM] [@actor] [#kind] text'")
     kind: str | None = Field(default=None, description="note when not given")
     at: str | None = Field(default=None, description="ISO time, or a time of day in the incident's zone; default now")
     actor: str | None = Field(default=None, max_length=200)
@@ -70,11 +70,12 @@ def event_add(key: str, body: EventCreate, ctx: ApiContextDep) -> dict[str, Any]
     if body.line is not None:
         entry = parse_quick_entry(body.line)
         text, kind, at = entry.text, entry.kind or body.kind or "note", entry.at or body.at
+        actor = entry.actor or body.actor
     elif body.text is not None:
-        text, kind, at = body.text, body.kind or "note", body.at
+        text, kind, at, actor = body.text, body.kind or "note", body.at, body.actor
     else:
         raise InvalidInput("give the event's text (or a one-line entry in line)")
-    logged = log_event(ctx, key, text, kind=kind, at=at, actor=body.actor, source=body.source, ref=body.ref, marks=body.marks)
+    logged = log_event(ctx, key, text, kind=kind, at=at, actor=actor, source=body.source, ref=body.ref, marks=body.marks)
     zone = show_incident(ctx, key).timezone
     return {"incident": logged.key, "created": logged.created, "event": event_data(logged.event, zone)}
 

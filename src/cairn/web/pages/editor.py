@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -39,8 +41,10 @@ from cairn.services.portable import redactions
 from cairn.services.lint import count_open_findings
 from cairn.services.review import review_state
 from cairn.services.templates import template_set
+from cairn.services.trackers import configured_trackers, open_ticket
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
+from cairn.web.errors import for_the_web
 from cairn.web.markdown import render_markdown
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -62,9 +66,13 @@ def render_editor(
     request: Request, ctx: Context, templates: Jinja2Templates, key: str, *,
     error: str | None = None, notice: str | None = None, status: int = 200,
     drafts: dict[str, str] | None = None, previews: dict[str, Any] | None = None,
-    conflict: dict[str, Any] | None = None, focus: str | None = None,
+    conflict: dict[str, Any] | None = None, focus: str | None = None, saved: str | None = None,
+    values: dict[str, Any] | None = None,
 ) -> HTMLResponse:
+    """The editor page; after a refused form, `values` holds what was typed in it
+    (under the form's name) and `focus` names the part where the error shows."""
     doc = show_incident(ctx, key)
+    error = for_the_web(error) if error else None
     drafts = drafts or {}
     template = template_set(ctx.settings).choose(doc.severity, doc.teams)
 
@@ -80,6 +88,7 @@ def render_editor(
         sections.append({
             "name": name, "title": title, "text": drafts.get(name, text), "base": fingerprint(text),
             "help": help_text, "prompts": prompts, "required": required, "preview": (previews or {}).get(name),
+            "pending": name in drafts and drafts[name] != text,
         })
     if conflict is not None:
         for section in sections:
@@ -100,6 +109,9 @@ def render_editor(
         "notice": notice,
         "conflict": conflict,
         "focus": focus,
+        "saved": saved,
+        "values": values or {},
+        "trackers": configured_trackers(ctx.settings),
         "template": template,
         "review": review_state(ctx, key),
         "checklist": checklist_for(ctx, doc, count_open_findings(ctx, key)),
@@ -115,10 +127,13 @@ def back(request: Request, key: str, anchor: str) -> RedirectResponse:
 
 
 @router.get("/incidents/{key}/postmortem", name="postmortem_editor")
-def editor(request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep) -> Response:
+def editor(
+    request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
+    saved: Annotated[str | None, Query(max_length=100, description="the section just saved, to say so beside it")] = None,
+) -> Response:
     show_incident(ctx, key)  # an incident one may not see is 404 before a viewer hears 403
     require_write(ctx)
-    return render_editor(request, ctx, templates, key)
+    return render_editor(request, ctx, templates, key, saved=saved)
 
 
 @router.post("/incidents/{key}/postmortem/sections/{name}", name="section_save")
@@ -139,7 +154,9 @@ def section_save(
         )
     except CairnError as error:
         return render_editor(request, ctx, templates, key, error=error.message, status=error.status_code, drafts={name: text}, focus=name)
-    return back(request, key, f"#section-{name}")
+    return RedirectResponse(
+        request.url_for("postmortem_editor", key=key).path + f"?saved={quote(name)}#section-{quote(name)}", status_code=303
+    )
 
 
 def _optional_int(value: str, what: str) -> int | None:
@@ -213,10 +230,17 @@ async def factor_add(
     role: Annotated[str, Form(max_length=30)],
     services: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
+    whys = await _whys(request)
     try:
-        add_factor(ctx, key, description=description, category=category, role=role, services=_services(services), whys=await _whys(request))
+        add_factor(ctx, key, description=description, category=category, role=role, services=_services(services), whys=whys)
     except CairnError as error:
-        return render_editor(request, ctx, templates, key, error=f"Factor not added: {error.message}", status=error.status_code, focus="factors")
+        rows = [{"question": q, "answer": a} for q, a in whys if q.strip() or a.strip()]
+        typed = {"description": description, "category": category, "role": role, "services": services,
+                 "whys": rows + [None] * max(0, WHY_ROWS - len(rows))}
+        return render_editor(
+            request, ctx, templates, key, error=f"Factor not added: {error.message}", status=error.status_code,
+            focus="factors", values={"factor": typed},
+        )
     return back(request, key, "#factors")
 
 
@@ -263,43 +287,79 @@ def action_add(
     kind: Annotated[str, Form(max_length=20)] = "prevent",
     impact: Annotated[str, Form(max_length=2)] = "",
     effort: Annotated[str, Form(max_length=2)] = "",
+    factors: Annotated[list[str] | None, Form(max_length=100)] = None,
 ) -> Response:
     try:
         add_action_item(
             ctx, key, title, owner=owner, due=due, kind=kind, priority=priority or None,
-            impact=_optional_int(impact, "impact"), effort=_optional_int(effort, "effort"),
+            impact=_optional_int(impact, "impact"), effort=_optional_int(effort, "effort"), factors=factors or [],
         )
     except CairnError as error:
-        return render_editor(request, ctx, templates, key, error=f"Action item not added: {error.message}", status=error.status_code, focus="action-items")
+        typed = {"title": title, "owner": owner, "due": due, "priority": priority, "kind": kind, "impact": impact,
+                 "effort": effort, "factors": factors or []}
+        return render_editor(
+            request, ctx, templates, key, error=f"Action item not added: {error.message}", status=error.status_code,
+            focus="action-items", values={"action": typed},
+        )
     return back(request, key, "#action-items")
 
 
 @router.post("/incidents/{key}/postmortem/action-items/{label}", name="action_update")
 def action_update(
     request: Request, key: str, label: str, ctx: PageContextDep, templates: TemplatesDep,
+    title: Annotated[str, Form(max_length=500)] = "",
+    kind: Annotated[str, Form(max_length=20)] = "",
     status: Annotated[str, Form(max_length=20)] = "",
     owner: Annotated[str, Form(max_length=100)] = "",
     due: Annotated[str, Form(max_length=30)] = "",
     priority: Annotated[str, Form(max_length=5)] = "",
     note: Annotated[str, Form(max_length=5000)] = "",
+    factors: Annotated[list[str] | None, Form(max_length=100)] = None,
+    factors_shown: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
+    """Save one row of the action items table: only what differs from the item is
+    sent to the service, so an unchanged row saves nothing. The factor boxes
+    come with `factors_shown`, so unticking every box unlinks them all."""
     doc = show_incident(ctx, key)
     item = next((a for a in doc.action_items if a.label == label.strip().upper()), None)
 
     def changed(value: str, current: object) -> str | None:
         return value if value.strip() and value != (current or "") else None
 
-    changes = {
+    linked = sorted({f.strip().upper() for f in factors or [] if f.strip()})
+    changes: dict[str, Any] = {
+        "title": changed(title, item.title if item else None),
+        "kind": changed(kind, item.kind if item else None),
         "status": changed(status, item.status if item else None),
         "owner": changed(owner, item.owner if item else None),
         "due": changed(due, item.due.isoformat() if item and item.due else None),
         "priority": changed(priority, item.priority if item else None),
         "note": changed(note, item.note if item else None),
+        "factors": linked if factors_shown and (item is None or linked != sorted(item.factors)) else None,
     }
-    if item is not None and not any(changes.values()):
-        return back(request, key, "#action-items")
+    if item is not None and not any(value is not None for value in changes.values()):
+        return back(request, key, f"#action-{item.label}")
     try:
         update_action_item(ctx, key, label, **changes)
     except CairnError as error:
-        return render_editor(request, ctx, templates, key, error=f"{label} not saved: {error.message}", status=error.status_code, focus="action-items")
-    return back(request, key, "#action-items")
+        return render_editor(
+            request, ctx, templates, key, error=f"{label.upper()} not saved: {error.message}", status=error.status_code,
+            focus="action-items",
+        )
+    return back(request, key, f"#action-{label.strip().upper()}")
+
+
+@router.post("/incidents/{key}/postmortem/action-items/{label}/ticket", name="action_ticket")
+def action_ticket(
+    request: Request, key: str, label: str, ctx: PageContextDep, templates: TemplatesDep,
+    tracker: Annotated[str, Form(max_length=20)],
+) -> Response:
+    """Open the item's Jira or GitHub issue (what `cairn actions ticket` does) and keep its link."""
+    try:
+        open_ticket(ctx, key, label, tracker)
+    except CairnError as error:
+        return render_editor(
+            request, ctx, templates, key, error=f"No ticket opened for {label.upper()}: {error.message}",
+            status=error.status_code, focus="action-items",
+        )
+    return back(request, key, f"#action-{label.strip().upper()}")

@@ -11,7 +11,9 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from cairn.domain.enums import IncidentKind
+from urllib.parse import quote, urlencode
+
+from cairn.domain.enums import IncidentKind, KeyMoment, parse_choice
 from cairn.domain.quick_entry import parse_quick_entry
 from cairn.errors import CairnError, InvalidInput
 from cairn.services.incidents import add_participant, change_status, open_incident, set_moment
@@ -85,10 +87,10 @@ def event_add(
     request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
     line: Annotated[str, Form(max_length=20_000)],
 ) -> Response:
-    """One line: `[HH:MM] [#kind] what happened`."""
+    """One line: `[HH:MM] [@actor] [#kind] what happened`."""
     try:
         entry = parse_quick_entry(line)
-        log_event(ctx, key, entry.text, kind=entry.kind or "note", at=entry.at)
+        log_event(ctx, key, entry.text, kind=entry.kind or "note", at=entry.at, actor=entry.actor)
     except CairnError as error:
         return render_incident(request, ctx, templates, key, error=f"Event not added: {error.message}", status=error.status_code, line=line)
     return back_to(request, key, "#add-event")
@@ -97,15 +99,28 @@ def event_add(
 @router.post("/incidents/{key}/mark", name="event_mark")
 def event_mark(
     request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
-    moment: Annotated[str, Form(max_length=30)],
-    event_id: Annotated[int, Form(ge=1)],
+    mark: Annotated[str, Form(max_length=50)] = "",
+    moment: Annotated[str, Form(max_length=30)] = "",
+    event_id: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
-    """Set a key moment to the time of a timeline event (the row's button carries its id)."""
+    """Set a key moment to the time of a timeline event. Each row's buttons carry
+    `mark=<event id>:<moment>`; scripts may send `moment` and `event_id` instead."""
     try:
-        set_moment(ctx, key, moment, event_id=event_id)
+        if mark:
+            number, _, moment = mark.partition(":")
+            if not number.isdigit() or not 1 <= int(number) < 2**31:
+                raise InvalidInput(f"'{mark}' does not name a timeline event and a key moment")
+            event_id = int(number)
+        if event_id is None or not moment:
+            raise InvalidInput("choose a timeline event and the key moment it marks")
+        which = parse_choice(KeyMoment, moment.strip(), "key moment").value
+        set_moment(ctx, key, which, event_id=event_id)
     except CairnError as error:
         return render_incident(request, ctx, templates, key, error=f"Not marked: {error.message}", status=error.status_code)
-    return back_to(request, key, "#timeline")
+    return RedirectResponse(
+        request.url_for("incident_page", key=key).path + f"?marked={quote(which)}&event={event_id}#event-{event_id}",
+        status_code=303,
+    )
 
 
 @router.post("/incidents/{key}/status", name="incident_status")
@@ -173,13 +188,9 @@ async def timeline_import_form(
         return await run_in_threadpool(
             render_incident, request, ctx, templates, key, error=f"Nothing imported: {error.message}", status=error.status_code,
         )
-    notice = (
-        f"Imported {name} as {summary.source}: {summary.added} added, {summary.duplicates} already there, "
-        f"{summary.filtered} filtered, {summary.rejected} rejected."
-    )
-    if summary.proposals:
-        notice += " Proposed key moments: " + ", ".join(
-            f"{moment.value} {at:%Y-%m-%d %H:%M} UTC" for moment, (at, _why) in summary.proposals.items()
-        ) + " (mark them from the timeline)."
-    # Rendering the page reads the whole timeline: not on the event loop.
-    return await run_in_threadpool(render_incident, request, ctx, templates, key, notice=notice)
+    # POST, redirect, GET: a reload shows the summary again instead of importing again.
+    query = {"imported": summary.source, "file": name, "added": summary.added, "duplicates": summary.duplicates,
+             "filtered": summary.filtered, "rejected": summary.rejected}
+    proposed = [f"{moment.value}@{at:%Y-%m-%dT%H:%MZ}" for moment, (at, _why) in summary.proposals.items()]
+    target = request.url_for("incident_page", key=key).path + "?" + urlencode({**query, "proposed": proposed}, doseq=True)
+    return RedirectResponse(target + "#confirmation", status_code=303)

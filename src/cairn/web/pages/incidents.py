@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from math import ceil
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from cairn.domain.document import PROSE_SECTIONS
 from cairn.domain.lifecycle import INCIDENT_TRANSITIONS
 from cairn.domain.enums import EventKind, IncidentKind, IncidentStatus, KeyMoment, ParticipantRole
 from cairn.domain.moments import durations
+from cairn.domain.times import require_zone
 from cairn.services.completeness import checklist_for
 from cairn.services.incidents import incident_page_stamp, list_incidents
 from cairn.formats.factor_graph import factor_graph_or_note
@@ -25,6 +27,7 @@ from cairn.services.context import Context
 from cairn.services.revisions import revision_history
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
+from cairn.web.errors import for_the_web
 from cairn.web.filters import ListQueryDep
 from cairn.web.markdown import render_with_findings
 from cairn.web.timeline_page import TimelineQuery, TimelineQueryDep, timeline_page
@@ -85,12 +88,21 @@ def incident_list(
 
 @router.get("/incidents/{key}", name="incident_page")
 def incident_page(
-    request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep, timeline: TimelineQueryDep
+    request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep, timeline: TimelineQueryDep,
+    marked: Annotated[str | None, Query(max_length=30)] = None,
+    event: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    imported: Annotated[str | None, Query(max_length=30)] = None,
+    file: Annotated[str, Query(max_length=100)] = "",
+    added: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    duplicates: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    filtered: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    rejected: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    proposed: Annotated[list[str] | None, Query(max_length=10)] = None,
 ) -> HTMLResponse:
     """The page's content depends only on the incident's state, on whether the
     reader may write and on the timeline page and filters asked for, so it is
     rendered once per state and reused; only the session's CSRF token is put in
-    per request."""
+    per request (and the one-off notices of a redirect)."""
     can_write = ctx.principal is None or ctx.principal.can_write
     cache = request.app.state.incident_pages
     stamp = (incident_page_stamp(ctx, key), can_write, timeline.key())
@@ -103,8 +115,34 @@ def incident_page(
     csrf = getattr(request.state, "cairn_session").csrf_token
     body = body.replace(JOBS_PLACEHOLDER, import_jobs_html(request, ctx, templates, key))
     return templates.TemplateResponse(
-        request, "incident.html", {"page_title": title, "body": Markup(body.replace(CSRF_PLACEHOLDER, csrf))}
+        request, "incident.html",
+        {"page_title": title, "body": Markup(body.replace(CSRF_PLACEHOLDER, csrf)), "confirmation": _marked(marked, event) or _imported(imported, file, (added, duplicates, filtered, rejected), proposed or [])},
     )
+
+
+_PROPOSAL = re.compile(r"^([a-z]+)@(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})Z$")
+
+
+def _imported(source: str | None, file: str, counts: tuple[int, int, int, int], proposed: list[str]) -> str | None:
+    """The summary after an import (the redirect carries it); unknown sources are ignored."""
+    if source not in IMPORT_SOURCES:
+        return None
+    added, duplicates, filtered, rejected = counts
+    text = (f"Imported {file or 'the file'} as {source}: {added} added, {duplicates} already there, "
+            f"{filtered} filtered, {rejected} rejected.")
+    moments = {m.value for m in KeyMoment}
+    shown = [f"{m[1]} {m[2]} {m[3]} UTC" for m in map(_PROPOSAL.match, proposed) if m and m[1] in moments]
+    if shown:
+        text += " Proposed key moments: " + ", ".join(shown) + " (mark them from the timeline)."
+    return text
+
+
+def _marked(moment: str | None, event: int | None) -> str | None:
+    """The confirmation after marking a key moment (the redirect names it), shown
+    apart from the cached content; anything but a known moment is ignored."""
+    if moment not in {m.value for m in KeyMoment} or event is None:
+        return None
+    return f"Marked: the key moment “{moment}” now has the time of event #{event} (shown on its row)."
 
 
 def import_jobs_html(request: Request, ctx: Context, templates: Jinja2Templates, key: str) -> str:
@@ -122,9 +160,23 @@ def render_incident(
 ) -> HTMLResponse:
     """The incident page, uncached: forms that fail show it again with their error."""
     csrf = getattr(request.state, "cairn_session").csrf_token
+    error = for_the_web(error) if error else None
     title, body = _content(request, ctx, templates, key, csrf=csrf, error=error, notice=notice, line=line)
     body = body.replace(JOBS_PLACEHOLDER, import_jobs_html(request, ctx, templates, key))
     return templates.TemplateResponse(request, "incident.html", {"page_title": title, "body": Markup(body)}, status_code=status)
+
+
+def moments_on_rows(doc) -> dict[int, list[str]]:  # type: ignore[no-untyped-def]
+    """Which key moments each timeline row carries: a moment marked from an event
+    takes its time, so the first event at a moment's time is the one shown."""
+    carries: dict[int, list[str]] = {}
+    for moment, value in doc.moments.items():
+        if value is None:
+            continue
+        event = next((e for e in doc.timeline if e.at == value and e.id is not None), None)
+        if event is not None:
+            carries.setdefault(event.id, []).append(moment.value)
+    return carries
 
 
 def _content(
@@ -141,6 +193,7 @@ def _content(
     prose = [(title, doc.postmortem.prose.get(name, ""), title.lower()) for name, title in PROSE_SECTIONS]
     prose += [(section.title, section.body, f"section '{section.title}'") for section in doc.postmortem.sections]
     impact = doc.postmortem.impact
+    zone = require_zone(doc.timezone)
     context = {
         "doc": doc,
         "durations": [(name, span, SPANS.get(name, "")) for name, span in durations(doc.moments).items()],
@@ -160,6 +213,8 @@ def _content(
         "last_event_id": max((event.id or 0 for event in doc.timeline), default=0),
         "can_write": ctx.principal is None or ctx.principal.can_write,
         "moments": [moment.value for moment in KeyMoment],
+        "carries": moments_on_rows(doc),
+        "clock": lambda at: at.astimezone(zone).strftime("%H:%M"),
         "event_kinds": [kind.value for kind in EventKind],
         "participant_roles": [role.value for role in ParticipantRole],
         "next_statuses": next_statuses(doc.status),

@@ -16,24 +16,44 @@
     return td;
   }
 
-  // The row's "Mark" button, as the server renders it: it submits the shared mark form.
-  function markButton(id) {
-    var button = document.createElement("button");
-    button.setAttribute("form", "mark-form");
-    button.name = "event_id";
-    button.value = id;
-    button.className = "quiet";
-    button.textContent = "Mark";
-    button.setAttribute("aria-label", "Mark event " + id + " as the chosen key moment");
+  function hhmm(iso) {
+    var match = /T(\d{2}:\d{2})/.exec(iso || "");
+    return match ? match[1] : "";
+  }
+
+  // The row's "Mark" menu, as the server renders it: one button per key moment,
+  // each submitting the shared mark form with "<event id>:<moment>".
+  function markMenu(table, event) {
+    var what = "mark " + ((event.local || "").split(" ")[1] || hhmm(event.at)) + " '" +
+      (event.text.length > 40 ? event.text.slice(0, 39) + "…" : event.text) + "'";
+    var details = document.createElement("details");
+    details.className = "mark-menu";
+    var summary = document.createElement("summary");
+    summary.textContent = "Mark";
+    summary.setAttribute("aria-label", what + " as a key moment");
+    var options = document.createElement("div");
+    options.className = "mark-options";
+    (table.dataset.moments || "").split(",").filter(Boolean).forEach(function (moment) {
+      var button = document.createElement("button");
+      button.setAttribute("form", "mark-form");
+      button.name = "mark";
+      button.value = event.id + ":" + moment;
+      button.className = "quiet";
+      button.textContent = moment;
+      button.setAttribute("aria-label", what + " as " + moment);
+      options.appendChild(button);
+    });
+    details.append(summary, options);
     var td = document.createElement("td");
     td.className = "t-mark";
-    td.appendChild(button);
+    td.appendChild(details);
     return td;
   }
 
   function eventRow(table, event) {
     var row = document.createElement("tr");
     row.className = "event event-" + slug(event.kind) + " event-new";
+    row.id = "event-" + event.id;
     row.dataset.id = event.id;
     row.dataset.at = event.at;
     var time = cell("t-time nowrap", "");
@@ -47,7 +67,7 @@
     badge.textContent = event.kind;
     kind.appendChild(badge);
     row.append(time, kind, cell("t-actor", event.actor), cell("event-text", event.text), cell("t-source muted", event.source));
-    if (table.dataset.mark) row.appendChild(markButton(event.id));
+    if (table.dataset.mark && document.getElementById("mark-form")) row.appendChild(markMenu(table, event));
     return row;
   }
 
@@ -93,6 +113,66 @@
     }
     window.setInterval(poll, 4000);
     document.addEventListener("visibilitychange", poll);
+    document.addEventListener("cairn:event-added", function () { busy = false; poll(); });
+  }
+
+  // The quick line posts in the background: the field is emptied and keeps the
+  // focus at once, so the next line can be typed while the last one is saved.
+  // Lines are sent one after another, in the order typed; one that fails comes
+  // back into the field (or stays in the message) with the server's reason.
+  function quickLine() {
+    var form = document.getElementById("add-event");
+    if (!form || !window.fetch || !window.FormData) return;
+    var field = form.querySelector("input[name=line]");
+    var status = document.getElementById("quick-status");
+    var queue = [];
+    var sending = false;
+    if (window.location.hash === "#add-event") field.focus();
+
+    function say(text, failed) {
+      status.textContent = text;
+      status.classList.toggle("flash-error", !!failed);
+    }
+
+    function next() {
+      if (sending || !queue.length) return;
+      sending = true;
+      var line = queue.shift();
+      var data = new FormData(form);
+      data.set("line", line);
+      fetch(form.action, { method: "POST", body: data, credentials: "same-origin", redirect: "manual" })
+        .then(function (response) {
+          // Success is the form's redirect back to the page (POST, redirect, GET).
+          if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
+            say(queue.length ? "Added; " + queue.length + " more to send…" : "Added: " + line, false);
+            document.dispatchEvent(new CustomEvent("cairn:event-added"));
+            return;
+          }
+          return response.text().then(function (html) {
+            var page = new DOMParser().parseFromString(html, "text/html");
+            var flash = page.querySelector(".flash-error");
+            throw new Error(flash ? flash.textContent.trim() : "Event not added (the server answered " + response.status + ").");
+          });
+        })
+        .catch(function (error) {
+          var reason = error && error.message && error.message.indexOf("Event not added") === 0 ? error.message
+            : "Event not added: the server could not be reached.";
+          if (!field.value) field.value = line;
+          say(reason + (field.value === line ? "" : " The line was: " + line), true);
+        })
+        .finally(function () { sending = false; next(); });
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var line = field.value.trim();
+      if (!line) return;
+      field.value = "";
+      field.focus();
+      queue.push(line);
+      say("Sending…", false);
+      next();
+    });
   }
 
   function livePreview() {
@@ -124,17 +204,203 @@
     });
   }
 
+  // The postmortem editor keeps each section's unsaved text in this browser
+  // (localStorage) until the server has it: a save of one section, a reload or a
+  // closed tab never loses another section's typing. Leaving with unsaved text
+  // asks first; "Save all" saves every changed section in turn, in place.
+  function editorDrafts() {
+    var forms = Array.prototype.slice.call(document.querySelectorAll("form[data-draft]"));
+    if (!forms.length) return;
+    var store = null;
+    try { store = window.localStorage; } catch (e) { store = null; }
+    var bar = document.getElementById("save-all-bar");
+    var allState = document.getElementById("save-all-state");
+    var leaving = false;
+
+    function parts(form) {
+      return { text: form.querySelector("textarea[name=text]"), base: form.querySelector("input[name=base]"),
+               state: form.querySelector(".save-state") };
+    }
+    function dirty(form) { return form.dataset.dirty === "1"; }
+    function setDirty(form, value, message) {
+      form.dataset.dirty = value ? "1" : "";
+      var p = parts(form);
+      p.state.textContent = message;
+      p.state.classList.toggle("unsaved", value);
+      p.state.classList.remove("flash-error");
+      if (forms.some(dirty)) bar.hidden = false;  // once shown, it stays to report
+    }
+    function keep(form) {
+      var p = parts(form);
+      if (store) {
+        try { store.setItem(form.dataset.draft, JSON.stringify({ text: p.text.value, base: p.base.value })); } catch (e) { /* full: the warning still guards */ }
+      }
+    }
+    function forget(form) { if (store) store.removeItem(form.dataset.draft); }
+
+    forms.forEach(function (form) {
+      var p = parts(form);
+      var saved = null;
+      try { saved = store && JSON.parse(store.getItem(form.dataset.draft) || "null"); } catch (e) { saved = null; }
+      if (form.dataset.pending) {
+        keep(form);  // the server sent the typed text back with an error: still unsaved
+        setDirty(form, true, "Not saved yet");
+      } else if (saved && saved.text !== p.text.value) {
+        p.text.value = saved.text;
+        p.base.value = saved.base;  // a save still notices someone else's newer text
+        setDirty(form, true, "Unsaved draft restored from this browser");
+        p.text.dispatchEvent(new Event("input"));
+      } else if (saved) {
+        forget(form);  // the server has it now
+      }
+      p.text.addEventListener("input", function () {
+        keep(form);
+        if (!dirty(form)) setDirty(form, true, "Not saved yet");
+      });
+      form.addEventListener("submit", function () { leaving = true; });
+    });
+
+    function fieldsChanged() {
+      return Array.prototype.some.call(document.querySelectorAll("main form:not([data-draft]) input, main form:not([data-draft]) textarea"), function (field) {
+        return field.type !== "hidden" && field.type !== "file" && field.value !== field.defaultValue && !field.form?.dataset.draft;
+      });
+    }
+    window.addEventListener("beforeunload", function (event) {
+      if (leaving || !(forms.some(dirty) || fieldsChanged())) return;
+      event.preventDefault();
+      event.returnValue = "";
+    });
+
+    function saveOne(form) {
+      var p = parts(form);
+      var sent = p.text.value;
+      p.state.textContent = "Saving…";
+      return fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+        .then(function (response) {
+          return response.text().then(function (html) {
+            var page = new DOMParser().parseFromString(html, "text/html");
+            if (response.ok) {
+              var fresh = page.querySelector('form[data-draft="' + form.dataset.draft + '"] input[name=base]');
+              if (fresh) p.base.value = fresh.value;
+              p.text.defaultValue = sent;
+              if (p.text.value === sent) { forget(form); setDirty(form, false, "Saved"); } else { keep(form); }
+              return true;
+            }
+            if (response.status === 409) {
+              // Someone else saved this section: the page with both versions is the way to merge.
+              leaving = true;
+              HTMLFormElement.prototype.submit.call(form);
+              return false;
+            }
+            var error = page.querySelector("#editor-error");
+            p.state.textContent = error ? error.textContent.trim() : "Not saved (the server answered " + response.status + ").";
+            p.state.classList.add("flash-error");
+            return false;
+          });
+        })
+        .catch(function () {
+          p.state.textContent = "Not saved: the server could not be reached. The text stays in this browser.";
+          p.state.classList.add("flash-error");
+          return false;
+        });
+    }
+
+    var button = document.getElementById("save-all");
+    button.addEventListener("click", function () {
+      var todo = forms.filter(dirty);
+      var done = 0;
+      button.disabled = true;
+      allState.textContent = "Saving…";
+      (function step() {
+        if (!todo.length) {
+          button.disabled = false;
+          allState.textContent = done === 1 ? "Saved 1 section." : "Saved " + done + " sections.";
+          return;
+        }
+        saveOne(todo.shift()).then(function (ok) {
+          if (!ok) { button.disabled = false; allState.textContent = "Stopped: a section was not saved (see its message)."; return; }
+          done++;
+          step();
+        });
+      })();
+    });
+  }
+
+  // Blameless-language findings under each section while writing: the text is
+  // sent to the lint API a moment after typing stops; only the newest answer shows.
+  function inlineLint() {
+    var forms = document.querySelectorAll("form[data-lint]");
+    if (!forms.length || !window.fetch) return;
+    forms.forEach(function (form) {
+      var area = form.querySelector("textarea[name=text]");
+      var box = document.getElementById("lint-" + form.dataset.section);
+      var timer = null;
+      var sent = 0;
+      function show(findings) {
+        box.replaceChildren();
+        if (!findings.length) return;
+        var head = document.createElement("p");
+        head.className = "lint-inline-head";
+        head.textContent = findings.length === 1 ? "1 wording to reconsider:" : findings.length + " wordings to reconsider:";
+        var list = document.createElement("ul");
+        findings.forEach(function (finding) {
+          var item = document.createElement("li");
+          var quote = document.createElement("q");
+          quote.textContent = finding.excerpt;
+          var where = document.createElement("span");
+          where.className = "muted";
+          where.textContent = " line " + finding.line + ": ";
+          item.append(quote, where, document.createTextNode(finding.message + (finding.suggestion ? " Try: " + finding.suggestion : "")));
+          list.appendChild(item);
+        });
+        box.append(head, list);
+      }
+      function check() {
+        var mine = ++sent;
+        if (!area.value.trim()) { show([]); return; }
+        fetch(form.dataset.lint, {
+          method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+          body: JSON.stringify({ text: area.value })
+        })
+          .then(function (response) { return response.ok ? response.json() : null; })
+          .then(function (data) { if (data && mine === sent) show(data.findings); })
+          .catch(function () {});
+      }
+      area.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(check, 600);
+      });
+      if (area.value.trim()) check();
+    });
+  }
+
+  // Typing in any field, editable text or a menu never triggers a shortcut.
+  function typing(target) {
+    if (!target || !target.closest) return false;
+    return !!target.closest("input, textarea, select, [contenteditable=''], [contenteditable=true], [role=textbox]");
+  }
+
   // "e" jumps to the add-event line, as long as one is not already typing.
   function shortcuts() {
     var line = document.querySelector("#add-event input[name=line]");
     if (!line) return;
     document.addEventListener("keydown", function (event) {
-      var tag = (event.target.tagName || "").toLowerCase();
-      if (event.key === "e" && !event.ctrlKey && !event.metaKey && !event.altKey && !/^(input|textarea|select)$/.test(tag)) {
+      if (event.defaultPrevented || event.isComposing || typing(event.target) || typing(document.activeElement)) return;
+      if (event.key === "e" && !event.ctrlKey && !event.metaKey && !event.altKey) {
         event.preventDefault();
         line.focus();
       }
     });
+  }
+
+  // Buttons that remove something ask first (data-confirm holds the question).
+  function confirmations() {
+    document.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      var question = (button && button.dataset.confirm) || event.target.dataset.confirm;
+      if (question && !window.confirm(question)) event.preventDefault();
+    }, true);
   }
 
   // Background imports: follow each running job's progress; when one ends,
@@ -171,8 +437,12 @@
     }, 1500);
   }
 
+  confirmations();
   liveTimeline();
+  quickLine();
   importJobs();
   livePreview();
+  editorDrafts();
+  inlineLint();
   shortcuts();
 })();

@@ -1,7 +1,7 @@
 """Notifications: the inbox and outbox, their deliveries, preferences and subscriptions.
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-01 10:20:00
 """
 
