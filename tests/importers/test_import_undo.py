@@ -58,10 +58,10 @@ def test_an_import_that_adds_events_is_recorded_with_its_source_file_person_time
     longer = tmp_path / "longer" / "app.log"  # the same lines, one more, and one without a timestamp
     longer.parent.mkdir()
     longer.write_text(LOG + "2026-11-23 14:50:00 INFO checkout: pool resized\nnot a log line\n")
-    summary = import_timeline(ctx, incident, longer, file_name="checkout.log")
+    summary = import_timeline(ctx, incident, longer)
     recorded = list_imports(ctx, incident)[0]
     assert recorded.id == summary.import_id
-    assert (recorded.source, recorded.file_name, recorded.actor) == ("log", "checkout.log", "tester")
+    assert (recorded.source, recorded.file_name, recorded.actor) == ("log", "app.log", "tester")
     assert (recorded.added, recorded.duplicates, recorded.rejected, recorded.events) == (1, 3, 1, 1)
     assert recorded.filtered == summary.filtered == 0
     assert recorded.created_at.tzinfo is not None and not recorded.undone
@@ -70,9 +70,9 @@ def test_an_import_that_adds_events_is_recorded_with_its_source_file_person_time
     assert carried == summary.import_id
 
 
-def test_without_a_given_name_the_import_is_recorded_under_the_path_as_typed(ctx, incident, app_log):
+def test_an_import_is_recorded_under_the_files_name_not_its_folder(ctx, incident, app_log):
     import_timeline(ctx, incident, app_log)
-    assert list_imports(ctx, incident)[0].file_name == str(app_log)
+    assert list_imports(ctx, incident)[0].file_name == "app.log"
 
 
 def test_an_import_that_adds_nothing_leaves_no_record(ctx, incident, app_log):
@@ -127,7 +127,7 @@ def test_an_undo_is_audited_and_changes_the_incidents_version(ctx, incident, app
     assert show_incident(ctx, incident).version == version + 1
     last = incident_history(ctx, incident)[-1]
     assert (last.action, last.actor) == ("timeline.import_undone", "tester")
-    assert last.detail == {"import": import_id, "source": "log", "file": str(app_log), "removed": 3}
+    assert last.detail == {"import": import_id, "source": "log", "file": "app.log", "removed": 3}
 
 
 def test_undoing_an_import_twice_is_a_conflict_and_changes_nothing(ctx, incident, app_log):

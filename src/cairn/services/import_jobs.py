@@ -189,7 +189,6 @@ def run_import_job(ctx: Context, job_id: int, path: Path) -> JobView:
         summary = import_timeline(
             acting, key, path, source=options.get("source"), since=options.get("since"), until=options.get("until"),
             level=options.get("level"), log_format=options.get("format"), channel=options.get("channel"), progress=progress,
-            file_name=file_name,
         )
     except CairnError as error:
         return _finish(ctx, job_id, key, error=error.message.replace(str(path), file_name))

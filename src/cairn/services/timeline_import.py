@@ -80,12 +80,9 @@ def import_timeline(
     channel: str | None = None,
     progress: Progress = lambda _done: None,
     gap_threshold: timedelta = timedelta(minutes=20),
-    file_name: str | None = None,
 ) -> ImportSummary:
     """Import `path`. Give ready `options`, or the user's words (since, until in
     the --at forms, read in `tz` or the incident's zone; level, format, channel).
-    `file_name` is the name the user knows the file by (an upload's own name,
-    not the server's temporary path); the import is recorded under it.
 
     Three steps, so that the database's one writer (SQLite) is held only
     briefly: a short read of what the import needs; reading and checking the
@@ -118,7 +115,7 @@ def import_timeline(
         summary = ImportSummary(key=key_of(ctx, incident), source=importer.name)
     with Staging() as staging:
         firsts = staging.take(importer.read(path, opts, progress), summary)
-        _write_staged(ctx, key, staging, summary, firsts, importer.name, file_name or str(path))
+        _write_staged(ctx, key, staging, summary, firsts, importer.name, path.name)
     with ctx.db.transaction() as session:  # read only: the gap scan waits for no writer
         incident = require_incident(session, ctx, key)
         times = _event_times(session, incident.id)

@@ -119,7 +119,7 @@ async def timeline_import(
         # Off the event loop: parsing a large file must not hold up other requests.
         summary = await run_in_threadpool(
             import_timeline, ctx, key, path, source=source, since=since, until=until,
-            level=level, log_format=format, channel=channel, file_name=path.name,
+            level=level, log_format=format, channel=channel,
         )
         return summary_data(summary, path, path.name)
 

@@ -169,7 +169,7 @@ async def timeline_import_form(
             if size > ctx.settings.import_background_bytes:
                 await run_in_threadpool(start_job, request, ctx, key, path, {"source": source or None})
                 return back_to(request, key, "#imports")
-            summary = await run_in_threadpool(import_timeline, ctx, key, path, source=source or None, file_name=name)
+            summary = await run_in_threadpool(import_timeline, ctx, key, path, source=source or None)
     except CairnError as error:
         return await run_in_threadpool(
             render_incident, request, ctx, templates, key, error=f"Nothing imported: {error.message}", status=error.status_code,

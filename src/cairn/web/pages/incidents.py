@@ -147,6 +147,7 @@ def _content(
         "checklist": checklist_for(ctx, doc, len(review.findings)),
         "quantified": any(value is not None for value in vars(impact).values()),
         "history": list(reversed(view.history))[:HISTORY_SHOWN],
+        "imports": view.imports,
         "last_event_id": max((event.id or 0 for event in doc.timeline), default=0),
         "can_write": ctx.principal is None or ctx.principal.can_write,
         "moments": [moment.value for moment in KeyMoment],
