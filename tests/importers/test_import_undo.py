@@ -216,3 +216,16 @@ def test_the_import_id_is_carried_on_the_batched_insert_path_too(ctx, incident, 
     with ctx.db.transaction() as session:
         carried = list(session.scalars(select(TimelineEvent.import_id).order_by(TimelineEvent.id)))
     assert carried == [None, batch_id, batch_id, batch_id]
+
+
+def test_on_sqlite_an_import_stays_one_insert_select_from_the_staging_file(ctx, incident, app_log, monkeypatch):
+    """Recording the import must not begin the transaction before the staging file is attached."""
+    if ctx.db.dialect != "sqlite":
+        pytest.skip("the attached staging file is SQLite's path")
+    from cairn.services import timeline_import
+
+    statements: list[str] = []
+    real = timeline_import._attach
+    monkeypatch.setattr(timeline_import, "_attach", lambda *args: statements.append("attach") or real(*args))
+    summary = import_timeline(ctx, incident, app_log)
+    assert statements == ["attach"] and summary.added == 3
