@@ -19,10 +19,11 @@ from cairn.services.context import Context
 from cairn.services.editing import add_factor
 from cairn.services.incidents import open_incident, show_incident
 from cairn.services.timeline import log_event
+from cairn.services.timeline_import import import_timeline
 from cairn.web.app import create_app
 from tests.web.test_access import SECRET_TITLE, acting
 
-PATH_VALUES = {"moment": "detected", "name": "summary", "finding_id": "blame-1", "fmt": "markdown", "number": "1"}
+PATH_VALUES = {"moment": "detected", "name": "summary", "finding_id": "blame-1", "fmt": "markdown", "number": "1", "import_id": "1"}
 LABELS = {"factor": "F1", "action": "A1"}
 
 # JSON bodies that would succeed for someone allowed to write, so the route's
@@ -145,10 +146,13 @@ def concrete(path: str, key: str) -> str:
 
 
 @pytest.fixture
-def secret(ctx: Context, people: None) -> str:
+def secret(ctx: Context, people: None, tmp_path) -> str:  # type: ignore[no-untyped-def]
     member = acting(ctx, "member")
     key = open_incident(member, SECRET_TITLE, severity="SEV1", visibility="restricted").key
     log_event(member, key, "rotated the payroll keys", kind="action")
+    payroll_log = tmp_path / "payroll.log"
+    payroll_log.write_text("2026-11-23T14:00:00Z ERROR payroll bucket listed publicly\n")
+    assert import_timeline(member, key, payroll_log).import_id == 1  # the import the outsider's undo would name
     add_factor(member, key, description="payroll bucket policy allowed public reads", category="configuration", role="trigger")
     add_action_item(member, key, "Rotate the payroll bucket keys", owner="member", due="2099-01-01", priority="P1")
     return key

@@ -12,7 +12,14 @@ from cairn.domain.limits import INT_MAX
 
 def import_timeline(
     key: str = typer.Argument(..., help="Incident key, e.g. INC-1."),
-    path: Path = typer.Argument(..., help="File (or Slack export folder / zip) to import."),
+    path: Optional[Path] = typer.Argument(
+        None, metavar="[PATH | IMPORT_ID]", help="File (or Slack export folder / zip) to import; with --undo, the import's id.",
+        show_default=False,
+    ),
+    list_imports: bool = typer.Option(False, "--list", help="List the incident's imports: id, when, source, file, who, counts."),
+    undo: bool = typer.Option(
+        False, "--undo", help="Remove exactly the events import IMPORT_ID added (ids from --list); the file can then be imported again.",
+    ),
     source: Optional[str] = typer.Option(None, "--source", help="slack, pagerduty, alertmanager, grafana, opsgenie, github or log; detected when not given."),
     since: Optional[str] = typer.Option(None, "--since", help="Keep records at or after this time (same forms as --at)."),
     until: Optional[str] = typer.Option(None, "--until", help="Keep records before this time."),
@@ -23,8 +30,19 @@ def import_timeline(
     gap: int = typer.Option(20, "--gap", min=1, max=INT_MAX, help="Point out quiet gaps longer than this many minutes."),
     accept_moments: bool = typer.Option(False, "--accept-moments", help="Record the proposed key moments without asking."),
 ) -> None:
-    """Import a file into an incident's timeline; importing it again changes nothing."""
+    """Import a file into an incident's timeline; importing it again changes nothing.
+
+    `--list KEY` shows the imports; `--undo KEY IMPORT_ID` removes that import's events.
+    """
     from datetime import timedelta
+
+    if list_imports or undo:
+        _manage(key, path, list_imports, undo)
+        return
+    if path is None:
+        from cairn.errors import InvalidInput
+
+        raise InvalidInput("give the file to import, or --list KEY / --undo KEY IMPORT_ID")
 
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -52,6 +70,7 @@ def import_timeline(
     typer.echo(
         f"{summary.key} from {summary.source}: {summary.added} added, {summary.duplicates} duplicates skipped, "
         f"{summary.filtered} filtered, {summary.rejected} rejected"
+        + (f" (import {summary.import_id}; undo with --undo {summary.key} {summary.import_id})" if summary.import_id else "")
     )
     for rejected in summary.rejections:
         typer.echo(f"  rejected {rejected.where}: {rejected.reason}")
@@ -68,6 +87,42 @@ def import_timeline(
             for moment, (at, _text) in summary.proposals.items():
                 set_moment(ctx, key, moment.value, at=at)
             typer.echo("key moments recorded")
+
+
+def _manage(key: str, argument: Path | None, list_imports: bool, undo: bool) -> None:
+    """`--list KEY` and `--undo KEY IMPORT_ID`."""
+    from cairn.cli.state import context
+    from cairn.domain.times import format_local, require_zone
+    from cairn.errors import InvalidInput
+    from cairn.services.import_history import list_imports as imports_of, undo_import
+    from cairn.services.incidents import show_incident
+
+    if list_imports and undo:
+        raise InvalidInput("give --list or --undo, not both")
+    ctx = context()
+    if undo:
+        if argument is None:
+            raise InvalidInput("--undo needs the import's id: cairn import-timeline --undo KEY IMPORT_ID (ids from --list)")
+        text = str(argument).strip()
+        if not text.isdigit() or not 1 <= int(text) <= INT_MAX:
+            raise InvalidInput(f"import id {text!r} is not a whole number from 1 to {INT_MAX} (ids from --list)")
+        undone = undo_import(ctx, key, int(text))
+        typer.echo(f"{undone.incident}: undid import {undone.id} ({undone.file_name}): {undone.removed} events removed")
+        return
+    if argument is not None:
+        raise InvalidInput("--list takes only the incident key")
+    records = imports_of(ctx, key)
+    zone = require_zone(show_incident(ctx, key).timezone)
+    if not records:
+        typer.echo(f"no imports recorded for {key.strip().upper()}")
+        return
+    for item in records:
+        counts = f"{item.added} added, {item.duplicates} duplicates, {item.filtered} filtered, {item.rejected} rejected"
+        if item.undone:
+            state = f"undone {format_local(item.undone_at, zone)} by {item.undone_by or '?'}: {item.removed} removed"
+        else:
+            state = f"{item.events} on the timeline"
+        typer.echo(f"{item.id}\t{format_local(item.created_at, zone)}\t{item.source}\t{item.file_name}\t{item.actor or '?'}\t{counts}\t{state}")
 
 
 def _interactive() -> bool:

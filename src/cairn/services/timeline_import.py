@@ -37,6 +37,7 @@ from cairn.services.context import Context
 from cairn.services.convert import moments_of
 from cairn.services.incidents import key_of, require_incident, touch
 from cairn.storage.db import retry_stale
+from cairn.storage.models import TimelineImport
 
 BATCH = 2000
 REJECTED_KEPT = 200  # reasons listed in the summary; the count is always exact
@@ -62,6 +63,7 @@ class ImportSummary:
     rejections: list[Rejected] = field(default_factory=list)
     proposals: dict[KeyMoment, tuple[datetime, str]] = field(default_factory=dict)
     gaps: list[Gap] = field(default_factory=list)
+    import_id: int | None = None  # the recorded import, to list or undo; None when nothing was added
 
 
 def import_timeline(
@@ -114,7 +116,7 @@ def import_timeline(
         summary = ImportSummary(key=key_of(ctx, incident), source=importer.name)
     with Staging() as staging:
         firsts = staging.take(refuse_nul(importer.read(path, opts, progress)), summary)
-        _write_staged(ctx, key, staging, summary, firsts, importer.name, path)
+        _write_staged(ctx, key, staging, summary, firsts, importer.name, path.name)
     with ctx.db.transaction() as session:  # read only: the gap scan waits for no writer
         incident = require_incident(session, ctx, key)
         times = _event_times(session, incident.id)
@@ -123,28 +125,41 @@ def import_timeline(
 
 
 @retry_stale
-def _write_staged(ctx: Context, key: str, staging: "Staging", summary: ImportSummary, firsts, source: str, path: Path) -> None:  # type: ignore[no-untyped-def]
+def _write_staged(ctx: Context, key: str, staging: "Staging", summary: ImportSummary, firsts, source: str, file_name: str) -> None:  # type: ignore[no-untyped-def]
     """The one short write transaction of an import, retried on its own when a
     concurrent change to the incident wins the version compare-and-swap (a
-    responder logging an event meanwhile): the staged file is not read again."""
+    responder logging an event meanwhile): the staged file is not read again.
+
+    The import is recorded in the same transaction, and every event it adds
+    carries the record's id, so that it can be undone. An import that added
+    nothing leaves no record: it changed nothing, so there is nothing to undo.
+    """
     added, duplicates = summary.added, summary.duplicates
     try:
         with ctx.db.transaction() as session:
             incident = require_incident(session, ctx, key, write=True)  # still there, still writable
-            insert_staged(session, incident, staging, summary)
+            batch = TimelineImport(
+                incident_id=incident.id, source=source[:30], file_name=file_name[:200], actor=ctx.actor,
+                created_at=now_utc(), added=0, duplicates=0, filtered=summary.filtered, rejected=summary.rejected,
+            )
+            insert_staged(session, incident, staging, summary, batch)
             current = moments_of(incident)
             summary.proposals = {m: v for m, v in firsts.items() if current.get(m) != v[0]}
             if summary.added:
+                batch.added, batch.duplicates = summary.added, summary.duplicates
                 touch(incident)
                 record(
                     session,
                     ctx.actor,
                     "timeline.imported",
                     incident,
-                    {"source": source, "file": path.name, "added": summary.added, "duplicates": summary.duplicates},
+                    {"import": batch.id, "source": source, "file": batch.file_name, "added": summary.added, "duplicates": summary.duplicates},
                 )
+                summary.import_id = batch.id
+            else:
+                session.delete(batch)
     except BaseException:
-        summary.added, summary.duplicates = added, duplicates  # rolled back: the counts too
+        summary.added, summary.duplicates, summary.import_id = added, duplicates, None  # rolled back: the counts too
         raise
 
 
@@ -160,6 +175,7 @@ def summary_data(summary: ImportSummary, path: Path, label: str) -> dict[str, An
     file are named by `label`, the name the user knows, not the server's path."""
     return {
         "incident": summary.key,
+        "import": summary.import_id,
         "source": summary.source,
         "added": summary.added,
         "duplicates": summary.duplicates,
@@ -250,50 +266,60 @@ class Staging:
             yield from chunk
 
 
-def insert_staged(session, incident, staging: Staging, summary: ImportSummary) -> None:  # type: ignore[no-untyped-def]
-    """Insert the staged rows; rows already on the timeline (same source and
-    reference) are left to the unique constraint and counted as duplicates.
+def insert_staged(session, incident, staging: Staging, summary: ImportSummary, batch: TimelineImport) -> None:  # type: ignore[no-untyped-def]
+    """Insert the staged rows, each carrying the id of `batch`, the import's
+    record (added to the session here); rows already on the timeline (same
+    source and reference) are left to the unique constraint and counted as
+    duplicates, and keep the import that first added them.
 
     On SQLite this is one INSERT ... SELECT from the attached staging file, so
     the writer's lock is held for the database's own work only, not for a
     Python loop; elsewhere (and should the connection already be in a
-    transaction, where SQLite cannot attach) batched executemany.
+    transaction, where SQLite cannot attach) batched executemany. The staging
+    file is attached before the record is written: once a write has begun
+    the transaction, SQLite can no longer attach.
     """
     connection = session.connection()
     sqlite = connection.dialect.name == "sqlite"
     created = _db_time(now_utc(), sqlite)
+    attached = False
     if sqlite:
         raw = connection.connection.driver_connection
         if not raw.in_transaction:
             _attach(connection.engine, raw, staging.path)
-            inserted = connection.exec_driver_sql(_INSERT_STAGED_SQL, (incident.id, created)).rowcount
-            summary.added += inserted
-            summary.duplicates += staging.count - inserted
-            return
-    sql = _INSERT_SQL.format(placeholder="?" if connection.dialect.paramstyle == "qmark" else "%s")
+            attached = True
+    session.add(batch)
+    session.flush()  # the record's id, for its events
+    import_id = batch.id
+    if attached:
+        inserted = connection.exec_driver_sql(_INSERT_STAGED_SQL, (incident.id, created, import_id)).rowcount
+        summary.added += inserted
+        summary.duplicates += staging.count - inserted
+        return
+    sql = _INSERT_IMPORTED_SQL.format(placeholder="?" if connection.dialect.paramstyle == "qmark" else "%s")
     incident_id = incident.id
     fromiso = datetime.fromisoformat
-    batch: list[tuple] = []
+    rows: list[tuple] = []
 
     def flush() -> None:
-        if batch:
+        if rows:
             # Plain executemany: the ORM's per-row work costs more than the database write.
-            inserted = connection.exec_driver_sql(sql, batch).rowcount
+            inserted = connection.exec_driver_sql(sql, rows).rowcount
             summary.added += inserted
-            summary.duplicates += len(batch) - inserted
-            batch.clear()
+            summary.duplicates += len(rows) - inserted
+            rows.clear()
 
     for at, kind, actor, text, source, ref in staging.rows():
-        batch.append((incident_id, at if sqlite else fromiso(f"{at}+00:00"), kind, actor, text, source, ref, created))
-        if len(batch) >= BATCH:
+        rows.append((incident_id, at if sqlite else fromiso(f"{at}+00:00"), kind, actor, text, source, ref, created, import_id))
+        if len(rows) >= BATCH:
             flush()
     flush()
 
 
 STAGING_SCHEMA = "cairn_staging"
 _INSERT_STAGED_SQL = (
-    "INSERT INTO main.timeline_events (incident_id, at, kind, actor, text, source, source_ref, created_at) "
-    f"SELECT ?, at, kind, actor, text, source, ref, ? FROM {STAGING_SCHEMA}.rows ORDER BY rowid "
+    "INSERT INTO main.timeline_events (incident_id, at, kind, actor, text, source, source_ref, created_at, import_id) "
+    f"SELECT ?, at, kind, actor, text, source, ref, ?, ? FROM {STAGING_SCHEMA}.rows ORDER BY rowid "
     "ON CONFLICT (incident_id, source, source_ref) DO NOTHING"
 )
 
@@ -376,6 +402,11 @@ _INSERT_SQL = (
     "INSERT INTO timeline_events (incident_id, at, kind, actor, text, source, source_ref, created_at) "
     "VALUES ({placeholder}, {placeholder}, {placeholder}, {placeholder}, {placeholder}, {placeholder}, {placeholder}, {placeholder}) "
     "ON CONFLICT (incident_id, source, source_ref) DO NOTHING"
+)
+_INSERT_IMPORTED_SQL = (
+    "INSERT INTO timeline_events (incident_id, at, kind, actor, text, source, source_ref, created_at, import_id) "
+    "VALUES ({placeholder}, {placeholder}, {placeholder}, {placeholder}, {placeholder}, {placeholder}, {placeholder}, "
+    "{placeholder}, {placeholder}) ON CONFLICT (incident_id, source, source_ref) DO NOTHING"
 )
 
 

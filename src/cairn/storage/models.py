@@ -151,6 +151,8 @@ class TimelineEvent(Base):
     source: Mapped[str] = mapped_column(String(30), default="manual")
     source_ref: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The file import that added the event (None: added by a person or a hook), so an undo removes exactly its events.
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("timeline_imports.id", ondelete="SET NULL"), index=True)
 
     incident: Mapped[Incident] = relationship(back_populates="events")
 
@@ -533,3 +535,28 @@ class Subscription(Base):
     name: Mapped[str] = mapped_column(String(100))
 
     __table_args__ = (UniqueConstraint("user_id", "target", "name", name="uq_subscriptions_target"),)
+
+
+class TimelineImport(Base):
+    """One file imported into a timeline, kept so that it can be listed and undone.
+
+    Only imports that added events are recorded (one that added nothing
+    changed nothing). An undo removes the events that carry its id and keeps
+    this row, marked undone, so the list shows what happened to it.
+    """
+
+    __tablename__ = "timeline_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(30))
+    file_name: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    filtered: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    undone_by: Mapped[str | None] = mapped_column(String(100))
+    removed: Mapped[int | None] = mapped_column(Integer)

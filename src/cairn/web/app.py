@@ -30,6 +30,7 @@ from cairn.web.api import hooks as api_hooks
 from cairn.web.api import lint as api_lint
 from cairn.web.api import timeline as api_timeline
 from cairn.web.api import jobs as api_jobs
+from cairn.web.api import imports as api_imports
 from cairn.web.api import mywork as api_mywork
 from cairn.web.pages import account as page_account
 from cairn.web.pages import actions as page_actions
@@ -37,6 +38,7 @@ from cairn.web.pages import docs as page_docs
 from cairn.web.pages import editor as page_editor
 from cairn.web.pages import exports as page_exports
 from cairn.web.pages import incident_forms as page_incident_forms
+from cairn.web.pages import imports as page_imports
 from cairn.web.pages import review as page_review
 from cairn.web.pages import incidents as page_incidents
 from cairn.web.pages import mywork as page_mywork
@@ -84,6 +86,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(api_hooks.router)
     app.include_router(api_timeline.router)
     app.include_router(api_jobs.router)
+    app.include_router(api_imports.router)
     app.include_router(api_actions.router)
     app.include_router(api_exports.router)
     # Pages after the API: routes are matched in order, and API calls are the hot path.
@@ -91,6 +94,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(page_docs.router)
     app.include_router(page_incidents.router)
     app.include_router(page_incident_forms.router)
+    app.include_router(page_imports.router)
     app.include_router(page_editor.router)
     app.include_router(page_review.router)
     app.include_router(page_actions.router)

@@ -210,6 +210,7 @@ def _content(
         "history": list(reversed(view.history))[:HISTORY_SHOWN],
         "tl": timeline_page(doc.timeline, timeline),
         "tq": timeline,
+        "imports": view.imports,
         "last_event_id": max((event.id or 0 for event in doc.timeline), default=0),
         "can_write": ctx.principal is None or ctx.principal.can_write,
         "moments": [moment.value for moment in KeyMoment],
