@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cairn.services.editing import save_section
 from cairn.services.incidents import add_participant
 from cairn.services.people import create_user
 from cairn.services.portable import import_document
 from cairn.services.review import decide, publish, request_review
 from tests.services.test_completeness import COMPLETE
+from tests.owners import known_owners
+
+
+@pytest.fixture(autouse=True)
+def _owner_account(ctx) -> None:  # type: ignore[no-untyped-def]
+    known_owners(ctx, "alice")  # owns the action item of the documents these tests import
 
 
 def test_the_cli_lists_prints_and_diffs_revisions(cli, ctx) -> None:

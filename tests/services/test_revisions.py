@@ -13,6 +13,7 @@ from cairn.services.people import create_user
 from cairn.services.portable import import_document
 from cairn.services.review import decide, publish, request_review, review_state
 from cairn.services.revisions import on_review_returned, remove_review_listener, revision_diff, revision_history
+from tests.owners import known_owners
 from tests.services.test_completeness import COMPLETE
 
 
@@ -20,6 +21,7 @@ from tests.services.test_completeness import COMPLETE
 def people(ctx):  # type: ignore[no-untyped-def]
     for name in ("rita", "sam", "olga"):
         create_user(ctx, name)
+    known_owners(ctx, "alice")  # owns COMPLETE's action item
 
 
 def _approved(ctx, key: str, *names: str) -> None:  # type: ignore[no-untyped-def]

@@ -14,6 +14,12 @@ from cairn.services.portable import import_document
 from cairn.services.review import decide, publish, request_review
 from tests.services.test_completeness import COMPLETE
 from tests.web.personas import signed_in
+from tests.owners import known_owners
+
+
+@pytest.fixture(autouse=True)
+def _owner_account(ctx) -> None:  # type: ignore[no-untyped-def]
+    known_owners(ctx, "alice")  # owns the action item of the documents these tests import
 
 pytestmark = pytest.mark.browser
 
