@@ -22,7 +22,7 @@ from cairn.services.timeline import log_event
 from cairn.web.app import create_app
 from tests.web.test_access import SECRET_TITLE, acting
 
-PATH_VALUES = {"moment": "detected", "name": "summary", "finding_id": "blame-1", "fmt": "markdown"}
+PATH_VALUES = {"event_id": "1", "moment": "detected", "name": "summary", "finding_id": "blame-1", "fmt": "markdown"}
 LABELS = {"factor": "F1", "action": "A1"}
 
 # JSON bodies that would succeed for someone allowed to write, so the route's
@@ -43,6 +43,8 @@ API_BODIES = {
     "api_publish": {"override": "because"},
     "api_review_comment": {"section": "summary", "body": "peek"},
     "api_event_add": {"text": "peek", "kind": "note"},
+    "api_event_edit": {"text": "peek"},
+    "api_incident_update": {"severity": "SEV4"},
 }
 FORM_FIELDS = {
     "event_add": {"line": "peek"},
