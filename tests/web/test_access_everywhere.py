@@ -48,6 +48,8 @@ API_BODIES = {
 }
 FORM_FIELDS = {
     "event_add": {"line": "peek"},
+    "event_edit": {"text": "peek"},
+    "incident_edit": {"title": "peek", "severity": "SEV4"},
     "incident_status": {"status": "resolved"},
     "participant_add": {"user": "outsider", "role": "responder"},
     "section_save": {"text": "peeked"},

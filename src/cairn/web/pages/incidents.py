@@ -15,7 +15,7 @@ from cairn.domain.lifecycle import INCIDENT_TRANSITIONS
 from cairn.domain.enums import EventKind, IncidentKind, IncidentStatus, KeyMoment, ParticipantRole
 from cairn.domain.moments import durations
 from cairn.services.completeness import checklist_for
-from cairn.services.incidents import incident_page_stamp, list_incidents
+from cairn.services.incidents import incident_page_stamp, list_incidents, show_incident
 from cairn.formats.factor_graph import factor_graph_or_note
 from cairn.formats.timeline_svg import timeline_svg
 from cairn.services.incident_view import incident_view
@@ -34,6 +34,8 @@ PAGE_SIZE = 25
 CSRF_PLACEHOLDER = "@@cairn-csrf-token@@"
 # Stands in for the incident's import jobs, which change without changing the incident.
 JOBS_PLACEHOLDER = "@@cairn-import-jobs@@"
+# Stands in for the deleted events, shown per request and to admins only.
+DELETED_PLACEHOLDER = "@@cairn-deleted-events@@"
 HISTORY_SHOWN = 200
 SORT_LABELS = {"newest": "Newest first", "oldest": "Oldest first", "updated": "Recently changed", "severity": "Most severe", "key": "Key"}
 IMPORT_SOURCES = ["slack", "pagerduty", "alertmanager", "grafana", "opsgenie", "github", "log"]
@@ -95,8 +97,24 @@ def incident_page(request: Request, key: str, ctx: PageContextDep, templates: Te
     title, body = cached
     csrf = getattr(request.state, "cairn_session").csrf_token
     body = body.replace(JOBS_PLACEHOLDER, import_jobs_html(request, ctx, templates, key))
+    body = body.replace(DELETED_PLACEHOLDER, deleted_events_html(request, ctx, templates, key, CSRF_PLACEHOLDER))
     return templates.TemplateResponse(
         request, "incident.html", {"page_title": title, "body": Markup(body.replace(CSRF_PLACEHOLDER, csrf))}
+    )
+
+
+def deleted_events_html(request: Request, ctx: Context, templates: Jinja2Templates, key: str, csrf: str) -> str:
+    """Deleted events with a restore button, for admins only (everyone else never sees them)."""
+    from cairn.services.timeline import deleted_events
+
+    if ctx.principal is not None and not ctx.principal.is_admin:
+        return ""
+    tombs = deleted_events(ctx, key)
+    if not tombs:
+        return ""
+    zone = show_incident(ctx, key).timezone
+    return templates.env.get_template("deleted_events.html").render(
+        {"tombs": tombs, "key": key.strip().upper(), "zone": zone, "csrf_token": csrf, "request": request}
     )
 
 
@@ -117,7 +135,22 @@ def render_incident(
     csrf = getattr(request.state, "cairn_session").csrf_token
     title, body = _content(request, ctx, templates, key, csrf=csrf, error=error, notice=notice, line=line)
     body = body.replace(JOBS_PLACEHOLDER, import_jobs_html(request, ctx, templates, key))
+    body = body.replace(DELETED_PLACEHOLDER, deleted_events_html(request, ctx, templates, key, csrf))
     return templates.TemplateResponse(request, "incident.html", {"page_title": title, "body": Markup(body)}, status_code=status)
+
+
+def proposed_times(doc) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """What the mitigate and resolve forms propose: the time of the latest mitigation or
+    resolution event people logged (not Cairn's own status notes), in the incident's zone."""
+    from cairn.domain.times import require_zone
+
+    zone = require_zone(doc.timezone)
+    found: dict[str, str] = {}
+    for status, kind in (("mitigated", "mitigation"), ("resolved", "resolution")):
+        times = [e.at for e in doc.timeline if e.kind == kind and e.source != "cairn"]
+        if times:
+            found[status] = max(times).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+    return found
 
 
 def _content(
@@ -153,6 +186,9 @@ def _content(
         "event_kinds": [kind.value for kind in EventKind],
         "participant_roles": [role.value for role in ParticipantRole],
         "next_statuses": next_statuses(doc.status),
+        "proposed_times": proposed_times(doc),
+        "severities": ctx.settings.severities,
+        "incident_kinds": [kind.value for kind in IncidentKind],
         "sources": IMPORT_SOURCES,
         "error": error,
         "notice": notice,
