@@ -80,6 +80,7 @@ def test_the_resolve_form_proposes_the_latest_resolution_event_and_a_bad_order_n
     assert 'value="2026-11-23 15:02:00"' in page
     refused = client.post(f"/incidents/{key}/status", data=form(client, status="resolved", at="2026-11-23 12:00"))
     assert refused.status_code == 422 and "correct the resolved time" in refused.text
+    assert 'href="#moment-resolved"' in refused.text and 'id="moment-resolved"' in refused.text
     client.post(f"/incidents/{key}/status", data=form(client, status="resolved", at="2026-11-23 15:02:00"))
     assert show_incident(ctx, key).moments.resolved.isoformat() == "2026-11-23T14:02:00+00:00"
 

@@ -84,9 +84,9 @@ def new_incident(
     return back_to(request, doc.key)
 
 
-def _order_link(error: CairnError) -> str:
-    """An impossible order names the moment to correct; the page links to the key moments."""
-    return " (see Key moments)" if isinstance(error, OrderError) else ""
+def _moment_to_fix(error: CairnError) -> str | None:
+    """An impossible order names the moment to correct: the page links to its row."""
+    return error.moment.value if isinstance(error, OrderError) else None
 
 
 @router.post("/incidents/{key}/edit", name="incident_edit")
@@ -123,7 +123,9 @@ def event_edit(
     try:
         edit_event(ctx, key, event_id, text=text, at=at.strip() or None, kind=kind, actor=actor)
     except CairnError as error:
-        return render_incident(request, ctx, templates, key, error=f"Event not saved: {error.message}", status=error.status_code)
+        return render_incident(
+            request, ctx, templates, key, error=f"Event not saved: {error.message}", status=error.status_code, error_moment=_moment_to_fix(error)
+        )
     return back_to(request, key, "#timeline")
 
 
@@ -173,7 +175,9 @@ def event_mark(
     try:
         set_moment(ctx, key, moment, event_id=event_id)
     except CairnError as error:
-        return render_incident(request, ctx, templates, key, error=f"Not marked: {error.message}", status=error.status_code)
+        return render_incident(
+            request, ctx, templates, key, error=f"Not marked: {error.message}", status=error.status_code, error_moment=_moment_to_fix(error)
+        )
     return back_to(request, key, "#timeline")
 
 
@@ -186,7 +190,7 @@ def incident_status(
     try:
         change_status(ctx, key, status, at=at.strip() or None)
     except CairnError as error:
-        return render_incident(request, ctx, templates, key, error=error.message + _order_link(error), status=error.status_code)
+        return render_incident(request, ctx, templates, key, error=error.message, status=error.status_code, error_moment=_moment_to_fix(error))
     return back_to(request, key)
 
 

@@ -129,11 +129,12 @@ def import_jobs_html(request: Request, ctx: Context, templates: Jinja2Templates,
 
 def render_incident(
     request: Request, ctx: Context, templates: Jinja2Templates, key: str, *,
-    error: str | None = None, notice: str | None = None, status: int = 200, line: str = "",
+    error: str | None = None, notice: str | None = None, status: int = 200, line: str = "", error_moment: str | None = None,
 ) -> HTMLResponse:
-    """The incident page, uncached: forms that fail show it again with their error."""
+    """The incident page, uncached: forms that fail show it again with their error
+    (an impossible order of moments links to the moment to correct)."""
     csrf = getattr(request.state, "cairn_session").csrf_token
-    title, body = _content(request, ctx, templates, key, csrf=csrf, error=error, notice=notice, line=line)
+    title, body = _content(request, ctx, templates, key, csrf=csrf, error=error, notice=notice, line=line, error_moment=error_moment)
     body = body.replace(JOBS_PLACEHOLDER, import_jobs_html(request, ctx, templates, key))
     body = body.replace(DELETED_PLACEHOLDER, deleted_events_html(request, ctx, templates, key, csrf))
     return templates.TemplateResponse(request, "incident.html", {"page_title": title, "body": Markup(body)}, status_code=status)
@@ -155,7 +156,7 @@ def proposed_times(doc) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 def _content(
     request: Request, ctx: Context, templates: Jinja2Templates, key: str, *, csrf: str,
-    error: str | None = None, notice: str | None = None, line: str = "",
+    error: str | None = None, notice: str | None = None, line: str = "", error_moment: str | None = None,
 ) -> tuple[str, str]:
     """(title, HTML) of the page's main content."""
     view = incident_view(ctx, key)
@@ -191,6 +192,7 @@ def _content(
         "incident_kinds": [kind.value for kind in IncidentKind],
         "sources": IMPORT_SOURCES,
         "error": error,
+        "error_moment": error_moment,
         "notice": notice,
         "line": line,
         "request": request,
