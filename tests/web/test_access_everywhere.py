@@ -23,7 +23,7 @@ from cairn.services.timeline_import import import_timeline
 from cairn.web.app import create_app
 from tests.web.test_access import SECRET_TITLE, acting
 
-PATH_VALUES = {"moment": "detected", "name": "summary", "finding_id": "blame-1", "fmt": "markdown", "number": "1", "import_id": "1"}
+PATH_VALUES = {"event_id": "1", "moment": "detected", "name": "summary", "finding_id": "blame-1", "fmt": "markdown", "number": "1", "import_id": "1"}
 LABELS = {"factor": "F1", "action": "A1"}
 
 # JSON bodies that would succeed for someone allowed to write, so the route's
@@ -44,9 +44,13 @@ API_BODIES = {
     "api_publish": {"override": "because"},
     "api_review_comment": {"section": "summary", "body": "peek"},
     "api_event_add": {"text": "peek", "kind": "note"},
+    "api_event_edit": {"text": "peek"},
+    "api_incident_update": {"severity": "SEV4"},
 }
 FORM_FIELDS = {
     "event_add": {"line": "peek"},
+    "event_edit": {"text": "peek"},
+    "incident_edit": {"title": "peek", "severity": "SEV4"},
     "incident_status": {"status": "resolved"},
     "participant_add": {"user": "outsider", "role": "responder"},
     "section_save": {"text": "peeked"},

@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from cairn.errors import CairnError
-from cairn.cli import actions, db, demo, incident, lint, mine, portable, postmortem, remind, serve, templates, timeline, timeline_import, tokens, users
+from cairn.cli import actions, changes, db, demo, incident, lint, mine, portable, postmortem, remind, serve, templates, timeline, timeline_import, tokens, users
 
 
 
@@ -32,7 +32,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+incident.app.command("update")(changes.update)
 app.add_typer(incident.app, name="incident")
+app.add_typer(changes.event_app, name="event")
 app.add_typer(postmortem.app, name="postmortem")
 app.add_typer(actions.app, name="actions")
 app.add_typer(db.app, name="db")

@@ -84,12 +84,23 @@ def durations_seconds(moments: KeyMoments) -> dict[str, float | None]:
     }
 
 
-def check_order(moments: KeyMoments, zone: ZoneInfo) -> None:
-    """Refuse impossible orders, naming both moments and their times."""
+class OrderError(InvalidInput):
+    """An impossible order of key moments; `moment` is the one to correct, so a page can link to it."""
+
+    def __init__(self, message: str, moment: KeyMoment) -> None:
+        super().__init__(message)
+        self.moment = moment
+
+
+def check_order(moments: KeyMoments, zone: ZoneInfo, *, changed: KeyMoment | None = None) -> None:
+    """Refuse impossible orders, naming both moments, their times, and the one to
+    correct: the moment just changed when there is one, else the later one."""
     for earlier, later in ORDER_RULES:
         first, second = moments.get(earlier), moments.get(later)
         if first is not None and second is not None and second < first:
-            raise InvalidInput(
+            fix = earlier if changed == earlier else later
+            raise OrderError(
                 f"{later.value} ({format_local(second, zone)}) cannot be before "
-                f"{earlier.value} ({format_local(first, zone)})"
+                f"{earlier.value} ({format_local(first, zone)}): correct the {fix.value} time",
+                fix,
             )

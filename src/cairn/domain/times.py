@@ -1,7 +1,9 @@
 """Reading and showing times: stored in UTC, entered and read in a zone.
 
 `--at` accepts ISO 8601 with an offset, a date and time without offset (read
-in the incident's zone) or a bare time of day (today in that zone).
+in the incident's zone), a bare time of day (today in that zone), or a time
+relative to now: `-15m`, `2h ago`, `90s ago`, `yesterday 14:05`, `now`.
+This module is the one place that reads them.
 """
 
 from __future__ import annotations
@@ -15,7 +17,12 @@ from cairn.errors import InvalidInput
 UTC = timezone.utc
 
 _TIME_OF_DAY = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
-_EXAMPLES = "2026-11-23T14:05+01:00, 2026-11-23 14:05 or 14:05"
+_RELATIVE = re.compile(r"^(?:-\s*(\d+)\s*([smhd])|(\d+)\s*([smhd])\s+ago)$", re.IGNORECASE)
+_YESTERDAY = re.compile(r"^yesterday\s+(\d{1,2}:\d{2}(?::\d{2})?)$", re.IGNORECASE)
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_EXAMPLES = "2026-11-23T14:05+01:00, 2026-11-23 14:05, 14:05, -15m, 2h ago or yesterday 14:05"
+
+CLOCK_SKEW = timedelta(minutes=1)
 
 
 EARLIEST_YEAR = 1970
@@ -82,14 +89,18 @@ def _parse_when(text: str, zone: ZoneInfo, now: datetime | None) -> datetime:
         raise InvalidInput(f"empty time: expected {_EXAMPLES}")
     if raw.lower() == "now":
         return now.astimezone(UTC)
-    match = _TIME_OF_DAY.match(raw)
-    if match:
-        hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
-        if hour > 23 or minute > 59 or second > 59:
-            raise InvalidInput(f"malformed time {text!r}: hour 0-23, minutes and seconds 0-59")
-        today = now.astimezone(zone).date()
-        wall = datetime.combine(today, time(hour, minute, second))
-        return localize(wall, zone).astimezone(UTC)
+    relative = _RELATIVE.match(raw)
+    if relative:
+        amount = int(relative[1] or relative[3])
+        unit = (relative[2] or relative[4]).lower()
+        if amount > 366 * 86400 // _UNIT_SECONDS[unit]:
+            raise InvalidInput(f"time {text!r} is more than a year ago")
+        return now.astimezone(UTC) - timedelta(seconds=amount * _UNIT_SECONDS[unit])
+    yesterday = _YESTERDAY.match(raw)
+    if yesterday:
+        return _time_of_day(yesterday[1], text, zone, now, days_back=1)
+    if _TIME_OF_DAY.match(raw):
+        return _time_of_day(raw, text, zone, now)
     candidate = raw.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} \d", raw) else raw
     if candidate.endswith(("Z", "z")):
         candidate = candidate[:-1] + "+00:00"
@@ -103,6 +114,28 @@ def _parse_when(text: str, zone: ZoneInfo, now: datetime | None) -> datetime:
     if parsed.tzinfo is None:
         return localize(parsed, zone).astimezone(UTC)
     return parsed.astimezone(UTC)
+
+
+def _time_of_day(clock: str, text: str, zone: ZoneInfo, now: datetime, *, days_back: int = 0) -> datetime:
+    match = _TIME_OF_DAY.match(clock)
+    assert match is not None
+    hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise InvalidInput(f"malformed time {text!r}: hour 0-23, minutes and seconds 0-59")
+    day = now.astimezone(zone).date() - timedelta(days=days_back)
+    return localize(datetime.combine(day, time(hour, minute, second)), zone).astimezone(UTC)
+
+
+def refuse_future(moment: datetime, what: str, zone: ZoneInfo, *, now: datetime | None = None) -> datetime:
+    """Refuse a time later than now (beyond a minute of clock skew): nothing
+    recorded about an incident can have happened yet, and a typo such as
+    a wrong day would otherwise skew every duration."""
+    now = now or now_utc()
+    if moment > now + CLOCK_SKEW:
+        raise InvalidInput(
+            f"{what} ({format_local(moment, zone)}) is in the future: it is now {format_local(now, zone)}"
+        )
+    return moment
 
 
 def parse_date(text: str) -> date:

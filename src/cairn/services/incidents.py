@@ -24,7 +24,7 @@ from cairn.domain.keys import format_key, parse_key
 from cairn.domain.lifecycle import check_change_time, require_incident_transition, status_for_moments
 from cairn.domain.moments import KeyMoments, check_order, durations_seconds
 from cairn.domain.names import check_labels, check_line, check_severity
-from cairn.domain.times import ensure_utc, now_utc, parse_when, require_zone
+from cairn.domain.times import ensure_utc, now_utc, parse_when, refuse_future, require_zone
 from cairn.errors import Conflict, InvalidInput, NotFound, StaleWrite
 from cairn.services.access import can_see, require_write, viewer_params, visible_clause, visible_to_viewer
 from cairn.services.audit import record
@@ -47,6 +47,9 @@ from cairn.storage.models import (
 
 When = str | datetime | None
 
+# The kind of the timeline event a status change writes.
+STATUS_EVENT_KINDS = {IncidentStatus.MITIGATED: "mitigation", IncidentStatus.RESOLVED: "resolution"}
+
 
 def _full() -> list:
     return [
@@ -61,12 +64,17 @@ def _full() -> list:
     ]
 
 
-def resolve_when(value: When, zone: ZoneInfo, *, default_now: bool = True) -> datetime | None:
+def resolve_when(value: When, zone: ZoneInfo, *, default_now: bool = True, what: str = "the time") -> datetime | None:
+    """A time typed or given by a caller, refused when it lies in the future."""
     if value is None:
         return now_utc() if default_now else None
-    if isinstance(value, datetime):
-        return ensure_utc(value)
-    return parse_when(value, zone)
+    moment = ensure_utc(value) if isinstance(value, datetime) else parse_when(value, zone)
+    try:
+        return refuse_future(moment, what, zone)
+    except InvalidInput as error:
+        if isinstance(value, str) and ":" in value and len(value.strip()) <= 8:
+            raise InvalidInput(f"{error}; for a time of day before midnight, write 'yesterday {value.strip()}'") from None
+        raise
 
 
 def get_incident(session: Session, ctx: Context, key: str, *, full: bool = False) -> Incident | None:
@@ -174,8 +182,8 @@ def open_incident(
     tag_names = check_labels(tags or [], "tag")
     # Opened "now" without times: impact started and was noticed now. With an
     # explicit start (opened after the fact) detection stays unknown until set.
-    started_at = resolve_when(started, zone)
-    detected_at = resolve_when(detected, zone, default_now=False)
+    started_at = resolve_when(started, zone, what="the start")
+    detected_at = resolve_when(detected, zone, default_now=False, what="the detection")
     if started is None and detected is None:
         detected_at = started_at
     moments = KeyMoments(started=started_at, detected=detected_at)
@@ -280,7 +288,7 @@ def set_moment(ctx: Context, key: str, moment: str, *, at: When = None, event_id
                 raise NotFound(f"no timeline event {event_id} in {key_of(ctx, incident)}")
             value = event.at
         else:
-            value = resolve_when(at, zone)
+            value = resolve_when(at, zone, what=f"the {which.value} moment")
         apply_moment(session, ctx, incident, which, value)
         return to_doc(_reload(session, incident), ctx.settings.key_prefix)
 
@@ -288,7 +296,7 @@ def set_moment(ctx: Context, key: str, moment: str, *, at: When = None, event_id
 def apply_moment(session: Session, ctx: Context, incident: Incident, which: KeyMoment, value: datetime | None) -> None:
     zone = require_zone(incident.timezone)
     moments = moments_of(incident).with_moment(which, value)
-    check_order(moments, zone)
+    check_order(moments, zone, changed=which)
     store_moments(incident, moments)
     incident.status = status_for_moments(IncidentStatus(incident.status), moments).value
     if which == KeyMoment.RESOLVED and value is None and incident.status in ("resolved", "closed"):
@@ -305,6 +313,107 @@ def apply_moment(session: Session, ctx: Context, incident: Incident, which: KeyM
     )
 
 
+def note_on_timeline(session: Session, ctx: Context, incident: Incident, kind: str, text: str, at: datetime | None = None) -> None:
+    """A change the review will ask about ("severity SEV3 → SEV1"), written as a timeline event
+    by whoever made it, so it reads in order with what the responders logged."""
+    session.add(
+        TimelineEvent(
+            incident_id=incident.id, at=at or now_utc(), kind=kind, actor=ctx.actor or None,
+            text=text, source="cairn", source_ref=None, created_at=now_utc(),
+        )
+    )
+
+
+def _severity_rank(value: str, severities: list[str]) -> int:
+    return severities.index(value) if value in severities else len(severities)
+
+
+@retry_stale
+def update_incident(
+    ctx: Context,
+    key: str,
+    *,
+    title: str | None = None,
+    severity: str | None = None,
+    kind: str | None = None,
+    services: list[str] | None = None,
+    teams: list[str] | None = None,
+    tags: list[str] | None = None,
+    timezone: str | None = None,
+    visibility: str | None = None,
+) -> IncidentDoc:
+    """Change what was recorded when the incident was opened; None leaves a field as it is.
+
+    A severity change is also written on the timeline, since reviews ask when an
+    incident was escalated. Making it restricted keeps everyone who must see it:
+    the owners of its action items (see `admit_owner`) and the user making the change.
+    """
+    settings = ctx.settings
+    changes: dict[str, object] = {}
+    clean = {
+        "title": check_line(title, "title", limit=300) if title is not None else None,
+        "severity": check_severity(severity, settings.severities) if severity is not None else None,
+        "kind": parse_choice(IncidentKind, kind, "incident kind").value if kind is not None else None,
+        "timezone": require_zone(timezone.strip()).key if timezone is not None else None,
+        "visibility": parse_choice(Visibility, visibility, "visibility").value if visibility is not None else None,
+    }
+    labels = {
+        "services": check_labels(services, "service") if services is not None else None,
+        "tags": check_labels(tags, "tag") if tags is not None else None,
+        "teams": check_labels(teams, "team") if teams is not None else None,
+    }
+    with ctx.db.transaction() as session:
+        incident = require_incident(session, ctx, key, full=True, write=True)
+        before_severity = incident.severity
+        for field, value in clean.items():
+            if value is not None and getattr(incident, field) != value:
+                changes[field] = {"from": getattr(incident, field), "to": value}
+                setattr(incident, field, value)
+        services_now, tags_now = [s.name for s in incident.services], [t.name for t in incident.tags]
+        new_services = labels["services"] if labels["services"] is not None else services_now
+        new_tags = labels["tags"] if labels["tags"] is not None else tags_now
+        if new_services != services_now or new_tags != tags_now:
+            for name, old, new in (("services", services_now, new_services), ("tags", tags_now, new_tags)):
+                if old != new:
+                    changes[name] = {"from": old, "to": new}
+            incident.services.clear()
+            incident.tags.clear()
+            session.flush()
+            set_labels(incident, IncidentDoc(title=incident.title, severity=incident.severity, services=new_services, tags=new_tags))
+        teams_now = [link.team.name for link in incident.team_links]
+        if labels["teams"] is not None and labels["teams"] != teams_now:
+            changes["teams"] = {"from": teams_now, "to": labels["teams"]}
+            incident.team_links.clear()
+            session.flush()
+            incident.team_links = [
+                IncidentTeam(team_id=ensure_team(session, name).id, position=i) for i, name in enumerate(labels["teams"])
+            ]
+        if not changes:
+            return to_doc(incident, settings.key_prefix)
+        if "visibility" in changes and incident.visibility == Visibility.RESTRICTED.value:
+            _keep_visible_when_restricted(session, ctx, incident)
+        if "severity" in changes:
+            raised = _severity_rank(incident.severity, settings.severities) < _severity_rank(before_severity, settings.severities)
+            note_on_timeline(
+                session, ctx, incident, "escalation" if raised else "note", f"severity {before_severity} → {incident.severity}"
+            )
+        touch(incident)
+        record(session, ctx.actor, "incident.updated", incident, changes)
+        return to_doc(_reload(session, incident), settings.key_prefix)
+
+
+def _keep_visible_when_restricted(session: Session, ctx: Context, incident: Incident) -> None:
+    from cairn.services.access import admit_owner
+
+    if incident.postmortem is not None:
+        for item in incident.postmortem.action_items:
+            if item.owner is not None:
+                admit_owner(incident, item.owner)
+    changer_id = ctx.principal.user_id if ctx.principal is not None else _local_user_id(session, ctx.actor)
+    if changer_id is not None and not any(p.user_id == changer_id for p in incident.participants):
+        incident.participants.append(Participant(user_id=changer_id, role="responder"))
+
+
 @retry_stale
 def change_status(ctx: Context, key: str, target: str, *, at: When = None) -> IncidentDoc:
     """Mitigate, resolve, close or reopen, recording the matching moment."""
@@ -315,7 +424,7 @@ def change_status(ctx: Context, key: str, target: str, *, at: When = None) -> In
         require_incident_transition(current, status, key_of(ctx, incident))
         zone = require_zone(incident.timezone)
         moments = moments_of(incident)
-        when = resolve_when(at, zone)
+        when = resolve_when(at, zone, what=f"the {status.value} time")
         check_change_time(current, status, moments, incident.closed_at, when, zone)
         if status == IncidentStatus.MITIGATED:
             moments = moments.with_moment(KeyMoment.MITIGATED, when)
@@ -327,10 +436,11 @@ def change_status(ctx: Context, key: str, target: str, *, at: When = None) -> In
             moments = moments.with_moment(KeyMoment.RESOLVED, None)
             if current == IncidentStatus.MITIGATED:
                 moments = moments.with_moment(KeyMoment.MITIGATED, None)
-        check_order(moments, zone)
+        check_order(moments, zone, changed=KeyMoment.MITIGATED if status == IncidentStatus.MITIGATED else KeyMoment.RESOLVED)
         store_moments(incident, moments)
         incident.status = status.value
         incident.closed_at = when if status == IncidentStatus.CLOSED else None
+        note_on_timeline(session, ctx, incident, STATUS_EVENT_KINDS.get(status, "note"), f"status {current.value} → {status.value}", when)
         touch(incident)
         record(session, ctx.actor, f"incident.{status.value}", incident, {"at": when.isoformat() if when else None})
         return to_doc(_reload(session, incident), ctx.settings.key_prefix)

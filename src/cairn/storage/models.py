@@ -560,3 +560,27 @@ class TimelineImport(Base):
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     undone_by: Mapped[str | None] = mapped_column(String(100))
     removed: Mapped[int | None] = mapped_column(Integer)
+
+
+class EventTombstone(Base):
+    """A deleted timeline event, kept whole so an admin can see and restore it.
+
+    The event's own row is gone, so every read, export, count and live page
+    leaves it out without a filter to forget; `event_id` is the number people
+    knew it by, and a restore brings it back under that number when it is free.
+    """
+
+    __tablename__ = "event_tombstones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(30))
+    actor: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(30))
+    source_ref: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deleted_by: Mapped[str | None] = mapped_column(String(200))

@@ -29,6 +29,14 @@ def local_time(moment: datetime | None, zone_name: str, seconds: bool = False) -
     return format_local(moment, require_zone(zone_name), seconds=seconds)
 
 
+def local_input(moment: datetime | None, zone_name: str) -> str:
+    """A time as a form field holds it: wall clock in the incident's zone, which `parse_when` reads back."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(require_zone(zone_name))
+    return local.strftime("%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")
+
+
 def iso(moment: datetime | None) -> str:
     return moment.isoformat() if moment else ""
 
@@ -97,6 +105,7 @@ def build_templates(settings: Settings) -> Jinja2Templates:
     )
     env.filters.update(
         local=local_time,
+        local_input=local_input,
         iso=iso,
         duration=duration,
         slug=slug,

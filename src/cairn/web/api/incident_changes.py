@@ -1,4 +1,4 @@
-"""Changing incidents over the API: open, status, key moments, participants, history."""
+"""Changing incidents over the API: open, update, status, key moments, participants, history."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from cairn.domain.moments import durations_seconds
 from cairn.formats.data import incident_to_data
 from cairn.services.audit import incident_history
-from cairn.services.incidents import add_participant, change_status, open_incident, set_moment
+from cairn.services.incidents import add_participant, change_status, open_incident, set_moment, update_incident
 from cairn.web.api.reads import HistoryList, IncidentRead
 from cairn.web.api.schemas import Id, api_router
 from cairn.web.auth import ApiContextDep
@@ -28,6 +28,19 @@ class IncidentCreate(BaseModel):
     visibility: str = "internal"
     started: str | None = Field(default=None, description="when the impact started; default now")
     detected: str | None = None
+
+
+class IncidentUpdate(BaseModel):
+    """A partial change: fields left out stay as they are; a list given replaces the old one."""
+
+    title: str | None = Field(default=None, max_length=1000)
+    severity: str | None = Field(default=None, max_length=50)
+    kind: str | None = Field(default=None, max_length=50, description="incident or near miss")
+    services: list[str] | None = Field(default=None, max_length=100)
+    teams: list[str] | None = Field(default=None, max_length=100)
+    tags: list[str] | None = Field(default=None, max_length=100)
+    timezone: str | None = Field(default=None, max_length=64, description="IANA zone, e.g. Europe/Berlin")
+    visibility: str | None = Field(default=None, max_length=20, description="internal or restricted")
 
 
 class StatusUpdate(BaseModel):
@@ -60,6 +73,12 @@ def incident_open(body: IncidentCreate, ctx: ApiContextDep) -> dict[str, Any]:
         tags=body.tags, timezone=body.timezone, visibility=body.visibility, started=body.started, detected=body.detected,
     )
     return incident_data(doc)
+
+
+@router.patch("/incidents/{key}", name="api_incident_update", response_model=IncidentRead)
+def incident_update(key: str, body: IncidentUpdate, ctx: ApiContextDep) -> dict[str, Any]:
+    """Change what was recorded when the incident was opened; a severity change is also logged on the timeline."""
+    return incident_data(update_incident(ctx, key, **body.model_dump()))
 
 
 @router.post("/incidents/{key}/status", name="api_incident_status", response_model=IncidentRead)

@@ -142,6 +142,17 @@ class TimelineRead(ReadModel):
     items: list[EventRead]
 
 
+class DeletedEventRead(ReadModel):
+    event: EventRead
+    deleted_at: str
+    deleted_by: str | None
+
+
+class DeletedEventList(ReadModel):
+    total: int
+    items: list[DeletedEventRead]
+
+
 class EventLogged(ReadModel):
     incident: str
     created: bool = Field(description="false when an event with the same source and ref was there already")

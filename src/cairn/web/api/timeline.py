@@ -19,11 +19,11 @@ from cairn.domain.times import format_local, require_zone
 
 from cairn.errors import InvalidInput
 from cairn.services.incidents import show_incident
-from cairn.services.timeline import events_after, log_event
+from cairn.services.timeline import delete_event, deleted_events, edit_event, events_after, log_event, restore_event
 from cairn.services.timeline_import import import_timeline, require_importable, summary_data
 from cairn.services.access import require_write
-from cairn.web.api.reads import EventLogged, TimelineRead
-from cairn.web.api.schemas import INT_MAX, api_router
+from cairn.web.api.reads import DeletedEventList, EventLogged, EventRead, TimelineRead
+from cairn.web.api.schemas import INT_MAX, Id, api_router
 from cairn.web.auth import ApiContextDep
 from cairn.web.uploads import start_job, upload_folder, upload_name
 
@@ -78,6 +78,50 @@ def event_add(key: str, body: EventCreate, ctx: ApiContextDep) -> dict[str, Any]
     logged = log_event(ctx, key, text, kind=kind, at=at, actor=actor, source=body.source, ref=body.ref, marks=body.marks)
     zone = show_incident(ctx, key).timezone
     return {"incident": logged.key, "created": logged.created, "event": event_data(logged.event, zone)}
+
+class EventUpdate(BaseModel):
+    """A correction: fields left out stay as they are; an empty actor clears it."""
+
+    text: str | None = Field(default=None, max_length=20_000)
+    at: str | None = Field(default=None, max_length=100, description="ISO time, time of day, or relative ('-15m', '2h ago')")
+    kind: str | None = Field(default=None, max_length=30)
+    actor: str | None = Field(default=None, max_length=200)
+
+
+@router.patch("/incidents/{key}/timeline/{event_id}", name="api_event_edit", response_model=EventRead)
+def event_edit(key: str, event_id: Id, body: EventUpdate, ctx: ApiContextDep) -> dict[str, Any]:
+    """Correct a logged event's text, time, kind or actor; the history keeps the old values."""
+    event = edit_event(ctx, key, event_id, text=body.text, at=body.at, kind=body.kind, actor=body.actor)
+    return event_data(event, show_incident(ctx, key).timezone)
+
+
+@router.delete("/incidents/{key}/timeline/{event_id}", name="api_event_delete", response_model=EventRead)
+def event_delete(key: str, event_id: Id, ctx: ApiContextDep) -> dict[str, Any]:
+    """Delete an event: it leaves every read and export, and an admin can restore it. Answers with what was deleted."""
+    event = delete_event(ctx, key, event_id)
+    return event_data(event, show_incident(ctx, key).timezone)
+
+
+@router.get("/incidents/{key}/timeline-deleted", name="api_events_deleted", response_model=DeletedEventList)
+def events_deleted(key: str, ctx: ApiContextDep) -> dict[str, Any]:
+    """Deleted events of the incident, newest deletion first (admins only)."""
+    tombs = deleted_events(ctx, key)
+    zone = show_incident(ctx, key).timezone
+    return {
+        "total": len(tombs),
+        "items": [
+            {"event": event_data(t.event, zone), "deleted_at": t.deleted_at.isoformat(), "deleted_by": t.deleted_by}
+            for t in tombs
+        ],
+    }
+
+
+@router.post("/incidents/{key}/timeline-deleted/{event_id}/restore", name="api_event_restore", response_model=EventRead)
+def event_restore(key: str, event_id: Id, ctx: ApiContextDep) -> dict[str, Any]:
+    """Put a deleted event back on the timeline (admins only)."""
+    event = restore_event(ctx, key, event_id)
+    return event_data(event, show_incident(ctx, key).timezone)
+
 
 MAX_UPLOAD = 512 * 1024 * 1024
 

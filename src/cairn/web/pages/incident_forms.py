@@ -1,5 +1,5 @@
-"""The incident page's forms: open an incident, log an event, mark a moment,
-change the status, add a participant, dismiss a language finding, import a
+"""The incident page's forms: open an incident, edit its details, log, edit,
+delete and restore an event, mark a moment, change the status, add a participant, dismiss a language finding, import a
 timeline file. Each posts back here and redirects to the page (POST, then
 redirect, then GET), or shows the page again with the error."""
 
@@ -7,18 +7,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Path as PathParam, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from urllib.parse import quote, urlencode
 
 from cairn.domain.enums import IncidentKind, KeyMoment, parse_choice
+from cairn.domain.limits import INT_MAX
 from cairn.domain.quick_entry import parse_quick_entry
 from cairn.errors import CairnError, InvalidInput
-from cairn.services.incidents import add_participant, change_status, open_incident, set_moment
+from cairn.domain.moments import OrderError
+from cairn.services.incidents import add_participant, change_status, open_incident, set_moment, update_incident
 from cairn.services.lint import dismiss_finding
-from cairn.services.timeline import log_event
+from cairn.services.timeline import delete_event, edit_event, log_event, restore_event
 from cairn.services.timeline_import import import_timeline
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
@@ -64,15 +66,16 @@ def new_incident(
     kind: Annotated[str, Form(max_length=30)] = "incident",
     services: Annotated[str, Form(max_length=2000)] = "",
     teams: Annotated[str, Form(max_length=2000)] = "",
+    tags: Annotated[str, Form(max_length=2000)] = "",
     timezone: Annotated[str, Form(max_length=64)] = "",
     restricted: Annotated[bool, Form()] = False,
     started: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    values = {"title": title, "severity": severity, "kind": kind, "services": services, "teams": teams,
+    values = {"title": title, "severity": severity, "kind": kind, "services": services, "teams": teams, "tags": tags,
               "timezone": timezone, "restricted": restricted, "started": started}
     try:
         doc = open_incident(
-            ctx, title, severity=severity, kind=kind, services=_split(services), teams=_split(teams),
+            ctx, title, severity=severity, kind=kind, services=_split(services), teams=_split(teams), tags=_split(tags),
             timezone=timezone.strip() or None, visibility="restricted" if restricted else "internal",
             started=started.strip() or None,
         )
@@ -80,6 +83,73 @@ def new_incident(
         return _new_form(request, ctx, templates, error=error.message, values=values, status=error.status_code)
     assert doc.key is not None
     return back_to(request, doc.key)
+
+
+def _moment_to_fix(error: CairnError) -> str | None:
+    """An impossible order names the moment to correct: the page links to its row."""
+    return error.moment.value if isinstance(error, OrderError) else None
+
+
+@router.post("/incidents/{key}/edit", name="incident_edit")
+def incident_edit(
+    request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
+    title: Annotated[str, Form(max_length=1000)],
+    severity: Annotated[str, Form(max_length=50)],
+    kind: Annotated[str, Form(max_length=30)] = "incident",
+    services: Annotated[str, Form(max_length=2000)] = "",
+    teams: Annotated[str, Form(max_length=2000)] = "",
+    tags: Annotated[str, Form(max_length=2000)] = "",
+    timezone: Annotated[str, Form(max_length=64)] = "",
+    restricted: Annotated[bool, Form()] = False,
+) -> Response:
+    """Change the incident's details; empty lists clear, an empty zone keeps the old one."""
+    try:
+        update_incident(
+            ctx, key, title=title, severity=severity, kind=kind, services=_split(services), teams=_split(teams),
+            tags=_split(tags), timezone=timezone.strip() or None, visibility="restricted" if restricted else "internal",
+        )
+    except CairnError as error:
+        return render_incident(request, ctx, templates, key, error=f"Not saved: {error.message}", status=error.status_code)
+    return back_to(request, key)
+
+
+@router.post("/incidents/{key}/events/{event_id}/edit", name="event_edit")
+def event_edit(
+    request: Request, key: str, event_id: Annotated[int, PathParam(ge=1, le=INT_MAX)], ctx: PageContextDep, templates: TemplatesDep,
+    text: Annotated[str, Form(max_length=20_000)],
+    at: Annotated[str, Form(max_length=100)] = "",
+    kind: Annotated[str, Form(max_length=30)] = "note",
+    actor: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    try:
+        edit_event(ctx, key, event_id, text=text, at=at.strip() or None, kind=kind, actor=actor)
+    except CairnError as error:
+        return render_incident(
+            request, ctx, templates, key, error=f"Event not saved: {error.message}", status=error.status_code, error_moment=_moment_to_fix(error)
+        )
+    return back_to(request, key, "#timeline")
+
+
+@router.post("/incidents/{key}/events/{event_id}/delete", name="event_delete")
+def event_delete(
+    request: Request, key: str, event_id: Annotated[int, PathParam(ge=1, le=INT_MAX)], ctx: PageContextDep, templates: TemplatesDep,
+) -> Response:
+    try:
+        delete_event(ctx, key, event_id)
+    except CairnError as error:
+        return render_incident(request, ctx, templates, key, error=f"Event not deleted: {error.message}", status=error.status_code)
+    return back_to(request, key, "#timeline")
+
+
+@router.post("/incidents/{key}/events/{event_id}/restore", name="event_restore")
+def event_restore(
+    request: Request, key: str, event_id: Annotated[int, PathParam(ge=1, le=INT_MAX)], ctx: PageContextDep, templates: TemplatesDep,
+) -> Response:
+    try:
+        restore_event(ctx, key, event_id)
+    except CairnError as error:
+        return render_incident(request, ctx, templates, key, error=f"Not restored: {error.message}", status=error.status_code)
+    return back_to(request, key, "#timeline")
 
 
 @router.post("/incidents/{key}/events", name="event_add")
@@ -116,7 +186,9 @@ def event_mark(
         which = parse_choice(KeyMoment, moment.strip(), "key moment").value
         set_moment(ctx, key, which, event_id=event_id)
     except CairnError as error:
-        return render_incident(request, ctx, templates, key, error=f"Not marked: {error.message}", status=error.status_code)
+        return render_incident(
+            request, ctx, templates, key, error=f"Not marked: {error.message}", status=error.status_code, error_moment=_moment_to_fix(error)
+        )
     return RedirectResponse(
         request.url_for("incident_page", key=key).path + f"?marked={quote(which)}&event={event_id}#event-{event_id}",
         status_code=303,
@@ -132,7 +204,7 @@ def incident_status(
     try:
         change_status(ctx, key, status, at=at.strip() or None)
     except CairnError as error:
-        return render_incident(request, ctx, templates, key, error=error.message, status=error.status_code)
+        return render_incident(request, ctx, templates, key, error=error.message, status=error.status_code, error_moment=_moment_to_fix(error))
     return back_to(request, key)
 
 

@@ -17,7 +17,7 @@ from cairn.domain.enums import EventKind, IncidentKind, IncidentStatus, KeyMomen
 from cairn.domain.moments import durations
 from cairn.domain.times import require_zone
 from cairn.services.completeness import checklist_for
-from cairn.services.incidents import incident_page_stamp, list_incidents
+from cairn.services.incidents import incident_page_stamp, list_incidents, show_incident
 from cairn.formats.factor_graph import factor_graph_or_note
 from cairn.formats.timeline_svg import timeline_svg
 from cairn.services.incident_view import incident_view
@@ -39,6 +39,8 @@ PAGE_SIZE = 25
 CSRF_PLACEHOLDER = "@@cairn-csrf-token@@"
 # Stands in for the incident's import jobs, which change without changing the incident.
 JOBS_PLACEHOLDER = "@@cairn-import-jobs@@"
+# Stands in for the deleted events, shown per request and to admins only.
+DELETED_PLACEHOLDER = "@@cairn-deleted-events@@"
 HISTORY_SHOWN = 200
 SORT_LABELS = {"newest": "Newest first", "oldest": "Oldest first", "updated": "Recently changed", "severity": "Most severe", "key": "Key"}
 IMPORT_SOURCES = ["slack", "pagerduty", "alertmanager", "grafana", "opsgenie", "github", "log"]
@@ -114,6 +116,7 @@ def incident_page(
     title, body = cached
     csrf = getattr(request.state, "cairn_session").csrf_token
     body = body.replace(JOBS_PLACEHOLDER, import_jobs_html(request, ctx, templates, key))
+    body = body.replace(DELETED_PLACEHOLDER, deleted_events_html(request, ctx, templates, key, CSRF_PLACEHOLDER))
     return templates.TemplateResponse(
         request, "incident.html",
         {"page_title": title, "body": Markup(body.replace(CSRF_PLACEHOLDER, csrf)), "confirmation": _marked(marked, event) or _imported(imported, file, (added, duplicates, filtered, rejected), proposed or [])},
@@ -145,6 +148,21 @@ def _marked(moment: str | None, event: int | None) -> str | None:
     return f"Marked: the key moment “{moment}” now has the time of event #{event} (shown on its row)."
 
 
+def deleted_events_html(request: Request, ctx: Context, templates: Jinja2Templates, key: str, csrf: str) -> str:
+    """Deleted events with a restore button, for admins only (everyone else never sees them)."""
+    from cairn.services.timeline import deleted_events
+
+    if ctx.principal is not None and not ctx.principal.is_admin:
+        return ""
+    tombs = deleted_events(ctx, key)
+    if not tombs:
+        return ""
+    zone = show_incident(ctx, key).timezone
+    return templates.env.get_template("deleted_events.html").render(
+        {"tombs": tombs, "key": key.strip().upper(), "zone": zone, "csrf_token": csrf, "request": request}
+    )
+
+
 def import_jobs_html(request: Request, ctx: Context, templates: Jinja2Templates, key: str) -> str:
     """The incident's recent background imports with their progress, rendered per
     request: a job's progress is not part of the incident's cached state."""
@@ -156,13 +174,15 @@ def import_jobs_html(request: Request, ctx: Context, templates: Jinja2Templates,
 
 def render_incident(
     request: Request, ctx: Context, templates: Jinja2Templates, key: str, *,
-    error: str | None = None, notice: str | None = None, status: int = 200, line: str = "",
+    error: str | None = None, notice: str | None = None, status: int = 200, line: str = "", error_moment: str | None = None,
 ) -> HTMLResponse:
-    """The incident page, uncached: forms that fail show it again with their error."""
+    """The incident page, uncached: forms that fail show it again with their error
+    (an impossible order of moments links to the moment to correct)."""
     csrf = getattr(request.state, "cairn_session").csrf_token
     error = for_the_web(error) if error else None
-    title, body = _content(request, ctx, templates, key, csrf=csrf, error=error, notice=notice, line=line)
+    title, body = _content(request, ctx, templates, key, csrf=csrf, error=error, notice=notice, line=line, error_moment=error_moment)
     body = body.replace(JOBS_PLACEHOLDER, import_jobs_html(request, ctx, templates, key))
+    body = body.replace(DELETED_PLACEHOLDER, deleted_events_html(request, ctx, templates, key, csrf))
     return templates.TemplateResponse(request, "incident.html", {"page_title": title, "body": Markup(body)}, status_code=status)
 
 
@@ -179,9 +199,24 @@ def moments_on_rows(doc) -> dict[int, list[str]]:  # type: ignore[no-untyped-def
     return carries
 
 
+def proposed_times(doc) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """What the mitigate and resolve forms propose: the time of the latest mitigation or
+    resolution event people logged (not Cairn's own status notes), in the incident's zone."""
+    from cairn.domain.times import require_zone
+
+    zone = require_zone(doc.timezone)
+    found: dict[str, str] = {}
+    for status, kind in (("mitigated", "mitigation"), ("resolved", "resolution")):
+        times = [e.at for e in doc.timeline if e.kind == kind and e.source != "cairn"]
+        if times:
+            found[status] = max(times).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+    return found
+
+
 def _content(
     request: Request, ctx: Context, templates: Jinja2Templates, key: str, *, csrf: str,
     error: str | None = None, notice: str | None = None, line: str = "", timeline: TimelineQuery = TimelineQuery(),
+    error_moment: str | None = None,
 ) -> tuple[str, str]:
     """(title, HTML) of the page's main content."""
     view = incident_view(ctx, key)
@@ -219,8 +254,12 @@ def _content(
         "event_kinds": [kind.value for kind in EventKind],
         "participant_roles": [role.value for role in ParticipantRole],
         "next_statuses": next_statuses(doc.status),
+        "proposed_times": proposed_times(doc),
+        "severities": ctx.settings.severities,
+        "incident_kinds": [kind.value for kind in IncidentKind],
         "sources": IMPORT_SOURCES,
         "error": error,
+        "error_moment": error_moment,
         "notice": notice,
         "line": line,
         "request": request,
