@@ -107,6 +107,7 @@ def test_errors_on_pages_name_fields_not_command_line_options(client: TestClient
         data=form(client, title="Add jitter to retries", owner="member", due="2099-01-01"),
     )
     assert answer.status_code == 422
-    assert "give “impact” and “effort” (the priority follows from them) or “priority”" in answer.text
+    assert "give an impact and an effort (the priority follows from them) or a priority" in answer.text
+    assert "--impact" not in answer.text
     refused = client.post(f"/incidents/{outage}/postmortem/action-items/A2", data=form(client, status="won't do"))
     assert "won&#39;t do needs a reason: add a note" in refused.text and "--note" not in refused.text

@@ -423,9 +423,8 @@ def change_status(ctx: Context, key: str, target: str, *, at: When = None) -> In
         current = IncidentStatus(incident.status)
         require_incident_transition(current, status, key_of(ctx, incident))
         zone = require_zone(incident.timezone)
-        moments = moments_of(incident)
+        before = moments = moments_of(incident)
         when = resolve_when(at, zone, what=f"the {status.value} time")
-        check_change_time(current, status, moments, incident.closed_at, when, zone)
         if status == IncidentStatus.MITIGATED:
             moments = moments.with_moment(KeyMoment.MITIGATED, when)
         elif status == IncidentStatus.RESOLVED and current != IncidentStatus.CLOSED:
@@ -437,6 +436,7 @@ def change_status(ctx: Context, key: str, target: str, *, at: When = None) -> In
             if current == IncidentStatus.MITIGATED:
                 moments = moments.with_moment(KeyMoment.MITIGATED, None)
         check_order(moments, zone, changed=KeyMoment.MITIGATED if status == IncidentStatus.MITIGATED else KeyMoment.RESOLVED)
+        check_change_time(current, status, before, incident.closed_at, when, zone)  # closing, reopening: what moments miss
         store_moments(incident, moments)
         incident.status = status.value
         incident.closed_at = when if status == IncidentStatus.CLOSED else None
