@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
-import json
 from datetime import date, datetime, timezone
-from http.server import BaseHTTPRequestHandler
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from cairn.analysis.reminders import owed_stage
@@ -19,56 +14,16 @@ from cairn.services.incidents import open_incident
 from cairn.services.people import create_user
 from cairn.services.reminders import run_reminders
 from cairn.storage.models import Team, User
+from tests.followup.channels import Hooks, smtp_inbox
 from tests.followup.fake_http import serving
 
 UTC = timezone.utc
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp():
-    import socket
-
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
-
-
-class Hooks:
-    """A local HTTP server that records JSON posts and can fail on purpose."""
-
-    def __init__(self) -> None:
-        self.received: list[dict] = []
-        self.fail_next: list[int] = []
-        hooks = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                status = hooks.fail_next.pop(0) if hooks.fail_next else 200
-                if status == 200:
-                    hooks.received.append(body)
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.handler = Handler
+    with smtp_inbox() as running:
+        yield running
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, select, update
 
@@ -22,8 +21,7 @@ from cairn.services.reminders import run_reminders
 from cairn.services.tokens import create_token
 from cairn.storage.models import ActionItem, Incident, Participant, Team, User
 from cairn.web.app import create_app
-from tests.followup.fake_http import serving
-from tests.followup.test_reminders import Hooks, Inbox
+from tests.followup.channels import team_channels
 from tests.web.test_access import SECRET_TITLE, acting
 
 
@@ -131,25 +129,8 @@ def test_a_restricted_document_lists_its_item_owners_as_participants(ctx: Contex
 
 @pytest.fixture
 def mail_and_hooks(ctx: Context, tmp_path, people: None):  # type: ignore[no-untyped-def]
-    import socket
-
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    hooks = Hooks()
-    try:
-        with serving(hooks.handler) as server:
-            url = f"http://127.0.0.1:{server.server_port}/hook"
-            config = tmp_path / "notify.toml"
-            config.write_text(f'[teams.payments]\nemail = true\nslack_webhook = "{url}"\nwebhook = "{url}"\n')
-            settings = ctx.settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port, "notify_config": config})
-            yield Context(settings=settings, db=ctx.db, actor="tester"), inbox, hooks
-    finally:
-        controller.stop()
+    with team_channels(ctx, tmp_path) as running:
+        yield running
 
 
 def test_reminders_name_a_restricted_incident_only_to_recipients_who_may_see_it(mail_and_hooks) -> None:  # type: ignore[no-untyped-def]

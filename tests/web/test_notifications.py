@@ -4,12 +4,10 @@ they may see."""
 
 from __future__ import annotations
 
-import socket
 from datetime import date, datetime, timezone
 
 import pytest
-from aiosmtpd.controller import Controller
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from cairn.services.actions import add_action_item, update_action_item
 from cairn.services.context import Context
@@ -17,9 +15,8 @@ from cairn.services.editing import save_section
 from cairn.services.incidents import add_participant, change_status, open_incident
 from cairn.services.notifications import inbox, mark_read, run_notifications, save_settings, unread_count
 from cairn.services.review import comment, decide, request_review
-from cairn.storage.models import Incident, Notification
-from tests.followup.fake_http import serving
-from tests.followup.test_reminders import Hooks, Inbox
+from cairn.storage.models import Incident, Notification, Participant, User
+from tests.followup.channels import team_channels
 from tests.web.test_access import SECRET_TITLE, acting
 
 NOW = datetime(2026, 3, 20, 10, 0, tzinfo=timezone.utc)
@@ -31,24 +28,8 @@ def texts(ctx: Context, username: str) -> list[str]:
 
 @pytest.fixture
 def channels(ctx: Context, tmp_path, people: None):  # type: ignore[no-untyped-def]
-    """A context whose settings reach a real SMTP server and the payments team's Slack and webhook."""
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    mail = Inbox()
-    controller = Controller(mail, hostname="127.0.0.1", port=port)
-    controller.start()
-    hooks = Hooks()
-    try:
-        with serving(hooks.handler) as server:
-            url = f"http://127.0.0.1:{server.server_port}/hook"
-            config = tmp_path / "notify.toml"
-            config.write_text(f'[teams.payments]\nemail = true\nslack_webhook = "{url}"\nwebhook = "{url}"\n')
-            settings = ctx.settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port, "notify_config": config})
-            yield Context(settings=settings, db=ctx.db, actor="tester"), mail, hooks
-    finally:
-        controller.stop()
+    with team_channels(ctx, tmp_path) as running:
+        yield running
 
 
 def _owned(ctx: Context, *, restricted: bool = False) -> str:
@@ -168,7 +149,11 @@ def test_an_incident_made_restricted_later_vanishes_from_the_inbox_of_whoever_ma
     assert unread_count(acting(ctx, "outsider")) == 1 and len(texts(ctx, "outsider")) == 1
     with ctx.db.transaction() as session:
         session.execute(update(Incident).values(visibility="restricted"))
-    assert texts(ctx, "outsider") == []
+    assert len(texts(ctx, "outsider")) == 1  # named reviewer: a participant, still allowed to see it
+    with ctx.db.transaction() as session:  # taken off the incident
+        outsider = session.scalar(select(User.id).where(User.username == "outsider"))
+        session.execute(delete(Participant).where(Participant.user_id == outsider))
+    assert texts(ctx, "outsider") == [] and unread_count(acting(ctx, "outsider")) == 0
 
 
 def test_marking_read_one_or_all_lowers_the_unread_count(ctx: Context, people: None) -> None:

@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from cairn.domain.enums import IncidentStatus, PostmortemStatus
+from cairn.domain.enums import IncidentStatus, ParticipantRole, PostmortemStatus
 from cairn.domain.keys import format_key
 from cairn.domain.times import now_utc
 from cairn.errors import InvalidInput
@@ -92,6 +92,8 @@ def my_work(ctx: Context, *, today: date | None = None) -> MyWork:
         for incident, role in session.execute(
             select(Incident, Participant.role).join(Participant, Participant.incident_id == Incident.id)
             .where(Participant.user_id == user_id, visible_clause(ctx),
+                   # Reviewers and action owners are participants too, but their work has its own list.
+                   Participant.role.not_in([ParticipantRole.REVIEWER.value, ParticipantRole.ACTION_OWNER.value]),
                    Incident.status.in_([IncidentStatus.OPEN.value, IncidentStatus.MITIGATED.value]))
             .order_by(Incident.number.desc(), Participant.id)
         ):

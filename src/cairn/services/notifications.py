@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -249,21 +249,28 @@ def inbox(ctx: Context) -> list[NotificationView]:
         return [NotificationView(n.id, n.kind, n.text, n.link, n.created_at, n.read_at is not None) for n in _visible_rows(session, user)]
 
 
+def _unread_seen(user_id: int):  # type: ignore[no-untyped-def]
+    """Unread in-app notifications of `user_id` about what they may still see: the
+    count must not reveal an incident made restricted since (services/access.py)."""
+    from cairn.services.access import visible_to_viewer
+
+    admin = select(User.id).where(User.id == user_id, User.role == "admin").exists()
+    seen = or_(Notification.incident_id.is_(None), admin,
+               Notification.incident_id.in_(select(Incident.id).where(visible_to_viewer(user_id))))
+    return (Notification.user_id == user_id, Notification.in_app.is_(True), Notification.read_at.is_(None), seen)
+
+
 def unread_count(ctx: Context) -> int:
     """For the header on every page: one small query."""
     if ctx.principal is None:
         return 0
     with ctx.db.transaction() as session:
-        return session.scalar(
-            select(func.count(Notification.id)).where(
-                Notification.user_id == ctx.principal.user_id, Notification.in_app.is_(True), Notification.read_at.is_(None))
-        ) or 0
+        return session.scalar(select(func.count(Notification.id)).where(*_unread_seen(ctx.principal.user_id))) or 0
 
 
 def header_facts(ctx: Context, user_id: int) -> tuple[int, str]:
     """The unread count and the person's time zone, for the header of every page: one query."""
-    unread = (select(func.count(Notification.id)).where(
-        Notification.user_id == user_id, Notification.in_app.is_(True), Notification.read_at.is_(None)).scalar_subquery())
+    unread = select(func.count(Notification.id)).where(*_unread_seen(user_id)).scalar_subquery()
     row = ctx.db.read_row(select(unread, User.timezone).where(User.id == user_id))
     if row is None:
         return 0, ctx.settings.timezone
