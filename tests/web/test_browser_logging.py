@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from cairn.services.context import Context
 from cairn.services.incidents import open_incident, show_incident
@@ -35,7 +36,7 @@ def test_four_lines_typed_back_to_back_are_all_saved_and_focus_stays_in_the_fiel
     field.click()
     loads.clear()
     page.keyboard.type("\n".join(LINES) + "\n")  # no pause between lines
-    page.wait_for_function("document.querySelectorAll('#timeline-body tr').length === 4", timeout=15000)
+    expect(page.locator("#timeline-body tr")).to_have_count(4, timeout=15000)  # no eval: the page's CSP forbids it
     assert loads == []  # no reload
     assert field.evaluate("node => node === document.activeElement")
     assert field.input_value() == ""
