@@ -77,11 +77,16 @@ def resolve_when(value: When, zone: ZoneInfo, *, default_now: bool = True, what:
         raise
 
 
-def get_incident(session: Session, ctx: Context, key: str, *, full: bool = False) -> Incident | None:
+def get_incident(session: Session, ctx: Context, key: str, *, full: bool = False, lock: bool = False) -> Incident | None:
     number = parse_key(key, ctx.settings.key_prefix)
     query = select(Incident).where(Incident.number == number)
     if full:
         query = query.options(*_full())
+    if lock:
+        # PostgreSQL: writers of one incident queue on its row instead of racing
+        # to the version compare-and-swap and retrying; SQLite has one writer anyway
+        # (its dialect renders no FOR UPDATE). The compare-and-swap still guards every write.
+        query = query.with_for_update(of=Incident)
     return session.scalar(query)
 
 
@@ -90,7 +95,7 @@ def require_incident(session: Session, ctx: Context, key: str, *, full: bool = F
 
     An incident the user may not see is "not found", exactly like a missing one.
     """
-    incident = get_incident(session, ctx, key, full=full)
+    incident = get_incident(session, ctx, key, full=full, lock=write)
     if incident is None or not can_see(ctx, incident):
         raise NotFound(f"no incident {format_key(ctx.settings.key_prefix, parse_key(key, ctx.settings.key_prefix))}")
     if write:
