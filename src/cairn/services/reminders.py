@@ -68,6 +68,7 @@ def run_reminders(ctx: Context, *, now: datetime | None = None, retries: int = 3
             .where(ActionItem.status.in_([ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value]))
             .where(ActionItem.due_date.is_not(None), ActionItem.owner_id.is_not(None))
             .options(selectinload(Incident.team_links), selectinload(Incident.participants))
+            .order_by(Incident.number, ActionItem.number)  # digests list items in a stable order
         ).all()
         leads = _team_leads(session)
         owner_teams = _owner_teams(session)
