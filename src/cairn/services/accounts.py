@@ -8,6 +8,7 @@ use; changing a password or a role ends every sign-in of that user.
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -163,8 +164,8 @@ def _check_attempts(ctx: Context, name: str) -> None:
             .order_by(AuditEvent.at.desc()).limit(MAX_FAILURES)
         ))
     if len(failures) >= MAX_FAILURES:
-        seconds = int((failures[-1] + FAILURE_WINDOW - now_utc()).total_seconds()) + 1
-        wait = max(1, seconds // 60 + 1)
+        seconds = max(1, math.ceil((failures[-1] + FAILURE_WINDOW - now_utc()).total_seconds()))
+        wait = math.ceil(seconds / 60)  # whole minutes, rounded up: never tell someone to come back too early
         raise TooManyAttempts(
             f"too many wrong passwords for {name}: try again in {wait} minute{'s' if wait != 1 else ''}",
             retry_after_seconds=seconds,
