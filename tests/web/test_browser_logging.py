@@ -92,3 +92,46 @@ def test_a_key_moment_is_marked_on_its_row_confirmed_and_shown_there(browser: An
     assert page.locator("#timeline-body tr").first.locator(".chip-moment").inner_text() == "detected"
     assert show_incident(ctx, key).moments.detected is not None
     page.close()
+
+
+def test_a_row_the_live_feed_adds_has_an_edit_control_that_saves(browser: Any, base_url: str, ctx: Context, people: None) -> None:
+    key = open_incident(ctx, "Checkout slow", severity="SEV2", timezone="Europe/Berlin", started="2026-11-01T10:00:00+01:00").key
+    page = signed_in(browser, base_url)
+    page.goto(f"{base_url}/incidents/{key}")
+    added = log_event(ctx, key, "restarted db-2 from the console", kind="action", at="2026-11-01 10:05:30", actor="member").event
+    row = page.locator(f"#event-{added.id}")
+    row.wait_for(timeout=15000)  # brought by the feed, not by a reload
+    change = row.locator("details.event-change")
+    change.locator(":scope > summary").click()
+    assert change.locator(":scope > summary").get_attribute("aria-label") == f"Edit or delete event {added.id}"
+    assert change.locator("input[name=at]").input_value() == "2026-11-01 10:05:30"
+    assert change.locator("select[name=kind]").input_value() == "action"
+    assert change.locator("input[name=actor]").input_value() == "member"
+    change.locator("input[name=text]").fill("restarted db-3 from the console")
+    change.get_by_role("button", name="Save event").click()
+    page.wait_for_load_state()
+    page.locator("#timeline-body").get_by_text("restarted db-3 from the console").wait_for()
+    [event] = show_incident(ctx, key).timeline
+    assert (event.id, event.text, event.kind, event.actor) == (added.id, "restarted db-3 from the console", "action", "member")
+    page.close()
+
+
+def test_a_pdf_download_says_it_is_being_prepared_and_hands_over_the_file(
+    browser: Any, base_url: str, ctx: Context, people: None, tmp_path: Any
+) -> None:
+    pytest.importorskip("weasyprint")
+    key = open_incident(ctx, "Checkout slow", severity="SEV2", timezone="UTC", started="2026-11-01T10:00:00+00:00").key
+    log_event(ctx, key, "p99 latency alert", kind="alert", at="2026-11-01 10:01")
+    page = signed_in(browser, base_url)
+    page.goto(f"{base_url}/incidents/{key}")
+    link = page.locator('a[data-format="pdf"]').first
+    with page.expect_download(timeout=60000) as download_info:
+        link.click()
+        expect(page.locator(".export-status").first).to_contain_text("PDF")
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    saved = tmp_path / "out.pdf"
+    download.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF")
+    expect(page.locator(".export-status").first).to_contain_text("PDF ready")
+    page.close()

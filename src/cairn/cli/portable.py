@@ -7,6 +7,18 @@ from pathlib import Path
 import typer
 
 
+def _working(what: str | None):  # type: ignore[no-untyped-def]
+    """A spinner on a terminal's stderr while work that takes seconds runs (nothing when piped)."""
+    import contextlib
+    import sys
+
+    if what is None or not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    from rich.console import Console
+
+    return Console(stderr=True).status(f"{what}…")
+
+
 def export(
     key: str = typer.Argument(..., help="Incident key, e.g. INC-1."),
     format: str = typer.Option("markdown", "--format", "-f", help="markdown, json, html (standalone and printable, with the charts) or pdf."),
@@ -31,10 +43,11 @@ def export(
         return
     fmt = normal_format(format)
     wanted = diagrams if diagrams is not None else not (fmt == "markdown" and output is None)
-    result = export_file(
-        context(), key, fmt, public=public, diagrams=wanted,
-        stem=output.stem if output is not None else None, diagrams_beside=output is not None,
-    )
+    with _working(f"printing {key} to PDF" if fmt == "pdf" else None):
+        result = export_file(
+            context(), key, fmt, public=public, diagrams=wanted,
+            stem=output.stem if output is not None else None, diagrams_beside=output is not None,
+        )
     if output is None:
         import sys
 

@@ -14,6 +14,7 @@ from cairn.domain.executive import executive_summary
 from cairn.domain.moments import durations
 from cairn.domain.times import format_duration, format_local, require_zone
 from cairn.formats.factor_graph import factor_graph_or_note
+from cairn.formats.printed_timeline import PrintedTimeline, printed_timeline
 from cairn.formats.timeline_svg import timeline_svg
 
 # The file's own policy, for when it is opened from disk or mailed around:
@@ -24,7 +25,8 @@ FILE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 TEMPLATE = Path(__file__).resolve().parent.parent / "web" / "templates" / "export.html"
 
 
-def render_html(doc: IncidentDoc) -> str:
+def render_html(doc: IncidentDoc, *, printed: bool = False) -> str:
+    """The standalone page; `printed` (for the PDF) folds long runs of log lines."""
     from cairn.web.markdown import render_markdown_offline
 
     zone = require_zone(doc.timezone)
@@ -42,6 +44,7 @@ def render_html(doc: IncidentDoc) -> str:
         sections=[(title, body) for title, body in sections if body.strip()],
         durations=[(name, format_duration(span)) for name, span in durations(doc.moments).items() if span is not None],
         chart=Markup(timeline_svg(doc)),
+        timeline=printed_timeline(doc.timeline) if printed else PrintedTimeline(list(doc.timeline), 0),
         factor_graph=Markup(graph) if graph else None,
         graph_note=note,
     )

@@ -38,4 +38,4 @@ def render_pdf(doc: IncidentDoc) -> bytes:
         raise PdfUnavailable(f"PDF export needs WeasyPrint and Pango (apt-get install libpango-1.0-0 libpangoft2-1.0-0): {error}") from None
     import weasyprint.urls
 
-    return weasyprint.HTML(string=render_html(doc), url_fetcher=_fetcher(weasyprint)).write_pdf()
+    return weasyprint.HTML(string=render_html(doc, printed=True), url_fetcher=_fetcher(weasyprint)).write_pdf()

@@ -72,9 +72,9 @@ def _binned(doc: IncidentDoc, kinds: list[str], start: datetime, span: float, zo
     events fell there: the element count stays bounded however long the log."""
     counts: dict[tuple[int, int], int] = {}
     lane_of = {kind: index for index, kind in enumerate(kinds)}
+    origin, scale = start.timestamp(), BINS / span
     for event in doc.timeline:
-        column = min(BINS - 1, int(BINS * (event.at - start).total_seconds() / span))
-        cell = (lane_of[event.kind], column)
+        cell = (lane_of[event.kind], min(BINS - 1, int((event.at.timestamp() - origin) * scale)))
         counts[cell] = counts.get(cell, 0) + 1
     most = max(counts.values())
     width = (WIDTH - LEFT - RIGHT) / BINS

@@ -7,6 +7,7 @@ the identity of events, factors and action items that did not change.
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cairn.services.access import admit_owner
@@ -74,7 +75,19 @@ def event_doc(event: TimelineEvent) -> EventDoc:
     )
 
 
-def to_doc(incident: Incident, prefix: str) -> IncidentDoc:
+def event_docs(session: Session, incident_id: int) -> list[EventDoc]:
+    """The incident's timeline in order, read as plain rows: for thousands of
+    events this is several times faster than loading them as mapped objects."""
+    table = TimelineEvent.__table__.c  # the table's columns: a Core query, no ORM row processing
+    rows = session.execute(
+        select(table.at, table.kind, table.text, table.actor, table.source, table.source_ref, table.id)
+        .where(table.incident_id == incident_id).order_by(table.at, table.id)
+    )
+    return [EventDoc(*row) for row in rows.all()]  # columns in EventDoc's field order
+
+
+def to_doc(incident: Incident, prefix: str, *, events: list[EventDoc] | None = None) -> IncidentDoc:
+    """The incident as a document; `events` when the timeline was read apart (`event_docs`)."""
     pm = incident.postmortem
     postmortem = PostmortemDoc()
     factors: list[FactorDoc] = []
@@ -139,7 +152,7 @@ def to_doc(incident: Incident, prefix: str) -> IncidentDoc:
         tags=[t.name for t in incident.tags],
         moments=moments_of(incident),
         participants=[ParticipantDoc(p.user.username, p.role) for p in incident.participants],
-        timeline=[event_doc(e) for e in incident.events],
+        timeline=[event_doc(e) for e in incident.events] if events is None else events,
         factors=factors,
         action_items=items,
         postmortem=postmortem,

@@ -51,12 +51,12 @@ When = str | datetime | None
 STATUS_EVENT_KINDS = {IncidentStatus.MITIGATED: "mitigation", IncidentStatus.RESOLVED: "resolution"}
 
 
-def _full() -> list:
+def _full(events: bool = True) -> list:
     return [
         selectinload(Incident.services),
         selectinload(Incident.tags),
         selectinload(Incident.team_links),
-        selectinload(Incident.events),
+        *([selectinload(Incident.events)] if events else []),
         selectinload(Incident.participants),
         selectinload(Incident.postmortem).selectinload(Postmortem.sections),
         selectinload(Incident.postmortem).selectinload(Postmortem.factors).selectinload(ContributingFactor.whys),
@@ -77,11 +77,15 @@ def resolve_when(value: When, zone: ZoneInfo, *, default_now: bool = True, what:
         raise
 
 
-def get_incident(session: Session, ctx: Context, key: str, *, full: bool = False, lock: bool = False) -> Incident | None:
+def get_incident(
+    session: Session, ctx: Context, key: str, *, full: bool = False, lock: bool = False, events: bool = True,
+) -> Incident | None:
+    """The incident row; `full` loads what its document needs (with `events=False`,
+    all but the timeline, which a reader of thousands of events loads by `event_docs`)."""
     number = parse_key(key, ctx.settings.key_prefix)
     query = select(Incident).where(Incident.number == number)
     if full:
-        query = query.options(*_full())
+        query = query.options(*_full(events))
     if lock:
         # PostgreSQL: writers of one incident queue on its row instead of racing
         # to the version compare-and-swap and retrying; SQLite has one writer anyway
@@ -90,12 +94,14 @@ def get_incident(session: Session, ctx: Context, key: str, *, full: bool = False
     return session.scalar(query)
 
 
-def require_incident(session: Session, ctx: Context, key: str, *, full: bool = False, write: bool = False) -> Incident:
+def require_incident(
+    session: Session, ctx: Context, key: str, *, full: bool = False, write: bool = False, events: bool = True,
+) -> Incident:
     """The incident, if the acting user may see it (and, with `write`, change it).
 
     An incident the user may not see is "not found", exactly like a missing one.
     """
-    incident = get_incident(session, ctx, key, full=full, lock=write)
+    incident = get_incident(session, ctx, key, full=full, lock=write, events=events)
     if incident is None or not can_see(ctx, incident):
         raise NotFound(f"no incident {format_key(ctx.settings.key_prefix, parse_key(key, ctx.settings.key_prefix))}")
     if write:

@@ -48,7 +48,12 @@ def base_config(ctx: Context) -> LintConfig:
     return load_config(ctx.settings.lint_config)
 
 
-def doc_fields(doc: IncidentDoc) -> list[tuple[str, str, tuple]]:
+def event_location(event) -> str:  # type: ignore[no-untyped-def]
+    # By time, not storage id: the same label (and finding id) in exported files.
+    return f"timeline {event.at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+
+
+def doc_fields(doc: IncidentDoc, *, timeline: bool = True) -> list[tuple[str, str, tuple]]:
     """(location, text, document path) of every text a person wrote."""
     fields: list[tuple[str, str, tuple]] = [("title", doc.title, ("title",))]
     for name, title in PROSE_SECTIONS:
@@ -66,18 +71,21 @@ def doc_fields(doc: IncidentDoc) -> list[tuple[str, str, tuple]]:
         fields.append((f"action {label}", item.title, ("action_items", index, "title")))
         if item.note:
             fields.append((f"action {label} note", item.note, ("action_items", index, "note")))
-    for index, event in enumerate(doc.timeline):
+    for index, event in enumerate(doc.timeline if timeline else ()):
         if event.source == "manual":
-            # By time, not storage id: the same label (and finding id) in exported files.
-            label = f"timeline {event.at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
-            fields.append((label, event.text, ("timeline", index, "text")))
+            fields.append((event_location(event), event.text, ("timeline", index, "text")))
     return [(location, text, path) for location, text, path in fields if text]
 
 
 def lint_doc(doc: IncidentDoc, config: LintConfig) -> list[Finding]:
     findings: list[Finding] = []
-    for location, text, _path in doc_fields(doc):
+    for location, text, _path in doc_fields(doc, timeline=False):
         findings.extend(lint_text(text, config, location=location))
+    for event in doc.timeline:
+        # Thousands of events on a big incident: most have no finding, so their
+        # label is written only for those that do.
+        if event.source == "manual" and event.text and lint_text(event.text, config):
+            findings.extend(lint_text(event.text, config, location=event_location(event)))
     return findings
 
 

@@ -27,6 +27,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cairn.domain.document import IncidentDoc
 from cairn.domain.enums import PostmortemStatus
 from cairn.domain.revision import diff_lines, digest, revision_text
 from cairn.domain.times import now_utc
@@ -167,12 +168,13 @@ def _view(row: PostmortemRevision) -> RevisionView:
     return RevisionView(row.number, row.published_at, row.published_by, list(row.approved_by or []), row.text)
 
 
-def _history(session: Session, ctx: Context, incident: Incident) -> History:
+def history_of(session: Session, ctx: Context, incident: Incident, doc: IncidentDoc) -> History:
+    """The revision history of a loaded incident whose document is `doc`."""
     from cairn.services.incidents import key_of
 
     pm = incident.postmortem
     rows = session.scalars(select(PostmortemRevision).where(PostmortemRevision.postmortem_id == pm.id).order_by(PostmortemRevision.number)).all()
-    text = current_text(ctx, incident)
+    text = revision_text(doc)
     views = [_view(row) for row in rows]
     if not views and pm.status == PostmortemStatus.PUBLISHED.value:
         # Published before revisions were kept: the current text is revision 1.
@@ -186,7 +188,9 @@ def revision_history(ctx: Context, key: str) -> History:
     from cairn.services.incidents import require_incident
 
     with ctx.db.transaction() as session:
-        return _history(session, ctx, require_incident(session, ctx, key, full=True))
+        # The reviewed text has no timeline: thousands of events need not be loaded.
+        incident = require_incident(session, ctx, key, full=True, events=False)
+        return history_of(session, ctx, incident, to_doc(incident, ctx.settings.key_prefix, events=[]))
 
 
 def pick(history: History, number: int) -> RevisionView:

@@ -7,7 +7,6 @@ latest page unless asked), and the filters narrow what is paged through.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from math import ceil
@@ -16,16 +15,10 @@ from typing import Annotated
 from fastapi import Depends, Query
 
 from cairn.domain.document import EventDoc
+from cairn.domain.log_levels import event_level
 
 PAGE_SIZE = 100
 MAX_PAGE = 1_000_000
-# Log importers write a line's level as a leading "[LEVEL]" (importers/logfile.py).
-LEVEL_PREFIX = re.compile(r"^\[([A-Z]{3,9})\] ")
-
-
-def event_level(event: EventDoc) -> str | None:
-    match = LEVEL_PREFIX.match(event.text)
-    return match.group(1).lower() if match else None
 
 
 @dataclass(frozen=True)
@@ -102,11 +95,17 @@ def timeline_page(events: list[EventDoc], query: TimelineQuery, size: int = PAGE
     pages = max(1, ceil(len(kept) / size))
     page = pages if query.page is None else min(query.page, pages)
     start = (page - 1) * size
-    levels = Counter(level for level in map(event_level, events) if level)
+    kinds: Counter[str] = Counter()
+    sources: Counter[str] = Counter()
+    levels: Counter[str] = Counter()
+    for event in events:  # one pass: an incident may hold tens of thousands of lines
+        kinds[event.kind] += 1
+        sources[event.source] += 1
+        if event.text.startswith("["):
+            level = event_level(event)
+            if level:
+                levels[level] += 1
     return TimelinePage(
         events=kept[start:start + size], total=len(events), matching=len(kept), page=page, pages=pages,
-        first=start + 1,
-        kinds=sorted(Counter(event.kind for event in events).items()),
-        sources=sorted(Counter(event.source for event in events).items()),
-        levels=sorted(levels.items()),
+        first=start + 1, kinds=sorted(kinds.items()), sources=sorted(sources.items()), levels=sorted(levels.items()),
     )

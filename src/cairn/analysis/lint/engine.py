@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from dataclasses import replace
+from functools import lru_cache
 
 from cairn.analysis.lint.config import LintConfig
 from cairn.analysis.lint.findings import Finding
@@ -32,9 +34,28 @@ class _Taken:
         self.all.append((category, start, end))
 
 
+MEMO_SIZE = 50_000  # texts; an incident page re-reads every event's text on each change
+
+
 def lint_text(text: str, config: LintConfig | None = None, *, location: str = "") -> list[Finding]:
-    """Findings in `text`, in reading order, at most one per category and span."""
-    config = config or LintConfig()
+    """Findings in `text`, in reading order, at most one per category and span.
+
+    The rules are a pure function of the text and the configuration, so results
+    are remembered: a page of an incident with thousands of events then lints
+    only the texts that changed since the last reader, not all of them again.
+    """
+    found = _memo(text, config or LintConfig())
+    if not location:
+        return list(found)
+    return [replace(finding, location=location) for finding in found]
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _memo(text: str, config: LintConfig) -> tuple[Finding, ...]:
+    return tuple(_lint(text, config))
+
+
+def _lint(text: str, config: LintConfig) -> list[Finding]:
     prepared = LintText(text)
     allowed = [phrase.lower() for phrase in config.allow]
     findings: list[Finding] = []
@@ -71,7 +92,6 @@ def lint_text(text: str, config: LintConfig | None = None, *, location: str = ""
                     excerpt=excerpt,
                     message=f"{rule.title}: {rule.explanation}",
                     suggestion=rule.suggestion,
-                    location=location,
                     sentence=sentence,
                     rewrite=rule.rewrite(sentence, excerpt) if rule.rewrite else None,
                 )

@@ -24,7 +24,6 @@ from cairn.services.incident_view import incident_view
 from cairn.services.import_jobs import jobs_of
 from cairn.services.policy import duties_of
 from cairn.services.context import Context
-from cairn.services.revisions import revision_history
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
 from cairn.web.errors import for_the_web
@@ -189,13 +188,15 @@ def render_incident(
 def moments_on_rows(doc) -> dict[int, list[str]]:  # type: ignore[no-untyped-def]
     """Which key moments each timeline row carries: a moment marked from an event
     takes its time, so the first event at a moment's time is the one shown."""
+    wanted = {value for _moment, value in doc.moments.items() if value is not None}
+    first_at: dict = {}
+    for event in doc.timeline:
+        if event.at in wanted and event.id is not None:
+            first_at.setdefault(event.at, event.id)
     carries: dict[int, list[str]] = {}
     for moment, value in doc.moments.items():
-        if value is None:
-            continue
-        event = next((e for e in doc.timeline if e.at == value and e.id is not None), None)
-        if event is not None:
-            carries.setdefault(event.id, []).append(moment.value)
+        if value in first_at:
+            carries.setdefault(first_at[value], []).append(moment.value)
     return carries
 
 
@@ -239,7 +240,7 @@ def _content(
         ],
         "unwritten": [title for title, body, _location in prose if not body.strip()],
         "review": review,
-        "revisions": revision_history(ctx, key),
+        "revisions": view.revisions,
         "checklist": checklist_for(ctx, doc, len(review.findings)),
         "quantified": any(value is not None for value in vars(impact).values()),
         "history": list(reversed(view.history))[:HISTORY_SHOWN],

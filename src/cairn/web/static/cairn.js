@@ -67,8 +67,41 @@
     badge.textContent = event.kind;
     kind.appendChild(badge);
     row.append(time, kind, cell("t-actor", event.actor), cell("event-text", event.text), cell("t-source muted", event.source));
-    if (table.dataset.mark && document.getElementById("mark-form")) row.appendChild(markMenu(table, event));
+    if (table.dataset.mark && document.getElementById("mark-form")) {
+      var mark = markMenu(table, event);
+      var change = changeControl(event);
+      if (change) mark.appendChild(change);
+      row.appendChild(mark);
+    }
     return row;
+  }
+
+  // The row's Edit control, from the page's template, as the server renders it
+  // for rows it sends: the event's own form addresses and current values.
+  function changeControl(event) {
+    var template = document.getElementById("event-change-template");
+    if (!template) return null;
+    var details = template.content.firstElementChild.cloneNode(true);
+    details.id = "event-" + event.id + "-change";
+    details.querySelector("summary").setAttribute("aria-label", "Edit or delete event " + event.id);
+    details.querySelectorAll("form[data-action]").forEach(function (form) {
+      form.action = form.dataset.action.replace(/\/events\/0\//, "/events/" + event.id + "/");
+    });
+    var local = (event.at || "").slice(0, 19).replace("T", " ");
+    details.querySelector('input[name="at"]').value = /:00$/.test(local) ? local.slice(0, 16) : local;
+    details.querySelector('select[name="kind"]').value = event.kind;
+    details.querySelector('input[name="actor"]').value = event.actor || "";
+    var text = details.querySelector('input[name="text"]');
+    if (event.text.indexOf("\n") >= 0) {  // an input would drop the line breaks
+      var area = document.createElement("textarea");
+      area.name = "text"; area.rows = 3; area.required = true;
+      area.value = event.text;
+      text.replaceWith(area);
+    } else {
+      text.value = event.text;
+    }
+    details.querySelector(".danger").textContent = "Yes, delete event " + event.id;
+    return details;
   }
 
   // Rows stay in time order, even for an event logged after the fact.
@@ -437,7 +470,65 @@
     }, 1500);
   }
 
+  // A PDF of a big incident takes seconds to print: the link says it is being
+  // prepared (with the time spent so far) and hands the file over when it is ready.
+  function pdfDownloads() {
+    if (!window.fetch || !window.URL || !URL.createObjectURL) return;
+    document.addEventListener("click", function (click) {
+      var link = click.target.closest && click.target.closest('a[data-format="pdf"]');
+      if (!link || click.defaultPrevented || click.button !== 0 || click.ctrlKey || click.metaKey || click.shiftKey) return;
+      click.preventDefault();
+      if (link.dataset.busy) return;
+      link.dataset.busy = "1";
+      link.setAttribute("aria-busy", "true");
+      var status = link.parentNode.querySelector(".export-status");
+      if (!status) {
+        status = document.createElement("span");
+        status.className = "export-status";
+        status.setAttribute("role", "status");
+        link.after(status);
+      }
+      var began = Date.now();
+      function tell() {
+        status.textContent = " Preparing the PDF… " + Math.round((Date.now() - began) / 1000) + " s";
+      }
+      tell();
+      var timer = window.setInterval(tell, 1000);
+      fetch(link.href, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) {
+            return response.text().then(function (body) {
+              var page = new DOMParser().parseFromString(body, "text/html");
+              var reason = page.querySelector(".flash-error, main p");
+              throw new Error(reason ? reason.textContent.trim() : "the server answered " + response.status);
+            });
+          }
+          var disposition = response.headers.get("Content-Disposition") || "";
+          var named = /filename="?([^";]+)"?/.exec(disposition);
+          return response.blob().then(function (blob) { return { blob: blob, name: named ? named[1] : "postmortem.pdf" }; });
+        })
+        .then(function (file) {
+          var url = URL.createObjectURL(file.blob);
+          var save = document.createElement("a");
+          save.href = url;
+          save.download = file.name;
+          document.body.appendChild(save);
+          save.click();
+          save.remove();
+          window.setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+          status.textContent = " PDF ready (" + Math.round((Date.now() - began) / 1000) + " s).";
+        })
+        .catch(function (error) { status.textContent = " The PDF could not be made: " + error.message; })
+        .finally(function () {
+          window.clearInterval(timer);
+          delete link.dataset.busy;
+          link.removeAttribute("aria-busy");
+        });
+    });
+  }
+
   confirmations();
+  pdfDownloads();
   liveTimeline();
   quickLine();
   importJobs();
