@@ -1,45 +1,97 @@
-"""The incident page reads a big timeline apart from the rest of the incident and
-remembers lint results per text; both must give exactly what the plain reads give."""
+"""The incident page asks the database for its timeline (a page of events, the
+filter counts, the chart, moments on rows, the review of typed text) instead of
+loading every event; each answer must equal what the whole timeline gives."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
 
 from cairn.analysis.lint.config import LintConfig
 from cairn.analysis.lint.engine import lint_text
-from cairn.services.convert import event_docs, to_doc
+from cairn.domain.log_levels import event_level
+from cairn.formats.timeline_svg import BIN_ABOVE, timeline_svg
 from cairn.services.incident_view import incident_view
-from cairn.services.incidents import open_incident, require_incident, show_incident
+from cairn.services.incidents import open_incident, show_incident
 from cairn.services.lint import lint_incident
+from cairn.services.portable import import_document
 from cairn.services.revisions import revision_history
 from cairn.services.timeline import log_event
+from cairn.services.timeline_reads import TimelineFilter
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from big_incident import document  # noqa: E402  the bench's own incident
 
 
-def _incident_with_events(ctx):  # type: ignore[no-untyped-def]
-    open_incident(ctx, "Checkout API returns 502", severity="SEV2", timezone="Europe/Berlin", started="2026-11-23T13:50+01:00")
+def _small(ctx) -> str:  # type: ignore[no-untyped-def]
+    key = open_incident(ctx, "Checkout API returns 502", severity="SEV2", timezone="Europe/Berlin", started="2026-11-23T13:50+01:00").key
     # Two events at the same minute, logged in reverse: the id breaks the tie.
-    log_event(ctx, "INC-1", "second at 14:05", kind="note", at="2026-11-23 14:05")
-    log_event(ctx, "INC-1", "the on-call engineer carelessly restarted db-2", kind="action", at="2026-11-23 14:05", actor="alice")
-    log_event(ctx, "INC-1", "[ERROR] pool exhausted", kind="note", at="2026-11-23 14:01", source="log", ref="l1")
-    log_event(ctx, "INC-1", "p99 alert", kind="alert", at="2026-11-23 13:55")
+    log_event(ctx, key, "second at 14:05", kind="note", at="2026-11-23 14:05")
+    log_event(ctx, key, "the on-call engineer carelessly restarted db-2", kind="action", at="2026-11-23 14:05", actor="alice")
+    log_event(ctx, key, "[ERROR] pool exhausted at 100%", kind="note", at="2026-11-23 14:01", source="log", ref="l1")
+    log_event(ctx, key, "[WARN] pool_size near limit", kind="note", at="2026-11-23 14:00", source="log", ref="l2")
+    log_event(ctx, key, "p99 alert", kind="alert", at="2026-11-23 13:55", marks="detected")
+    log_event(ctx, key, "rolled back", kind="mitigation", at="2026-11-23 14:20", actor="Bob")
+    return key
 
 
-def test_the_timeline_read_apart_equals_the_timeline_of_the_loaded_incident(ctx):
-    _incident_with_events(ctx)
-    with ctx.db.transaction() as session:
-        incident = require_incident(session, ctx, "INC-1", full=True)
-        loaded = to_doc(incident, ctx.settings.key_prefix)
-        apart = event_docs(session, incident.id)
-    assert apart == loaded.timeline
-    assert [event.text for event in apart][:2] == ["p99 alert", "[ERROR] pool exhausted"]
-    assert incident_view(ctx, "INC-1").doc == show_incident(ctx, "INC-1")
+def _matching(events, wanted: TimelineFilter):  # type: ignore[no-untyped-def]
+    """The filters' meaning, written plainly over the whole timeline."""
+    return [
+        e for e in events
+        if (not wanted.kind or e.kind == wanted.kind) and (not wanted.source or e.source == wanted.source)
+        and (not wanted.level or event_level(e) == wanted.level)
+        and (not wanted.text or wanted.text.lower() in f"{e.text} {e.actor or ''}".lower())
+    ]
 
 
-def test_the_page_review_and_revision_history_match_the_separate_reads(ctx):
-    _incident_with_events(ctx)
-    view = incident_view(ctx, "INC-1")
-    assert [f.id for f in view.review.findings] == [f.id for f in lint_incident(ctx, "INC-1").findings]
-    assert any(f.location.startswith("timeline 2026-11-23 13:05:00 UTC") for f in view.review.findings)
-    assert view.revisions == revision_history(ctx, "INC-1")
+@pytest.mark.parametrize("wanted", [
+    TimelineFilter(), TimelineFilter(kind="note"), TimelineFilter(source="log"), TimelineFilter(level="error"),
+    TimelineFilter(level="warn"), TimelineFilter(level="no such"), TimelineFilter(text="BOB"), TimelineFilter(text="100%"),
+    TimelineFilter(text="pool_"), TimelineFilter(text="pool%"), TimelineFilter(kind="note", text="14:05"),
+])
+def test_a_page_of_the_timeline_holds_exactly_the_events_the_filters_keep(ctx, wanted: TimelineFilter) -> None:
+    key = _small(ctx)
+    events = show_incident(ctx, key).timeline
+    kept = _matching(events, wanted)
+    for page in (None, 1, 2, 3):
+        window = incident_view(ctx, key, wanted, page, size=2).timeline
+        assert window is not None and window.total == len(events) and window.matching == len(kept)
+        number = window.pages if page is None else min(page, window.pages)
+        assert window.events == kept[(number - 1) * 2: number * 2]
+        assert window.first == (number - 1) * 2 + 1
 
 
-def test_remembered_lint_results_carry_the_location_they_are_asked_for(ctx):
+def test_the_counts_moments_and_proposed_times_equal_those_of_the_whole_timeline(ctx) -> None:
+    key = _small(ctx)
+    doc = show_incident(ctx, key)
+    view = incident_view(ctx, key)
+    window = view.timeline
+    assert window is not None and view.doc.timeline == []  # nothing may read a timeline that is not there
+    assert window.kinds == sorted(Counter(e.kind for e in doc.timeline).items())
+    assert window.sources == sorted(Counter(e.source for e in doc.timeline).items())
+    assert window.levels == [("error", 1), ("warn", 1)]
+    assert window.last_id == max(e.id for e in doc.timeline)
+    alert = next(e for e in doc.timeline if e.text == "p99 alert")
+    assert view.carries == {alert.id: ["detected"]}
+    assert view.proposed == {"mitigated": next(e.at for e in doc.timeline if e.text == "rolled back")}
+    assert [f.id for f in view.review.findings] == [f.id for f in lint_incident(ctx, key).findings]
+    assert any(f.location == "timeline 2026-11-23 13:05:00 UTC" for f in view.review.findings)
+    assert view.revisions == revision_history(ctx, key)
+
+
+@pytest.mark.parametrize("events", [40, BIN_ABOVE + 200])
+def test_the_chart_from_the_database_is_the_chart_of_the_whole_timeline(ctx, events: int) -> None:
+    key = import_document(ctx, document(events), source="big.md").key
+    whole = show_incident(ctx, key)
+    view = incident_view(ctx, key)
+    assert timeline_svg(view.doc, view.chart) == timeline_svg(whole)
+
+
+def test_remembered_lint_results_carry_the_location_they_are_asked_for() -> None:
     text = "The engineer carelessly pushed the change."
     first = lint_text(text, location="summary")
     second = lint_text(text, location="timeline 2026-11-23 13:05:00 UTC")
@@ -50,7 +102,7 @@ def test_remembered_lint_results_carry_the_location_they_are_asked_for(ctx):
     assert first[0].id != second[0].id  # the id includes the field
 
 
-def test_remembered_lint_results_follow_the_configuration(ctx):
+def test_remembered_lint_results_follow_the_configuration() -> None:
     text = "The engineer carelessly pushed the change."
     found = lint_text(text)
     rule = found[0].rule

@@ -45,12 +45,13 @@ COVERED = {"summary", "impact", "resolution", "went_well", "went_wrong"}
 
 def checklist(
     doc: IncidentDoc, *, severities: list[str], open_lint_findings: int = 0,
-    required_sections: list[tuple[str, str]] | None = None,
+    required_sections: list[tuple[str, str]] | None = None, event_kinds: set[str] | None = None,
 ) -> Checklist:
-    """The checks; `required_sections` are the template's (id, title) pairs marked required."""
+    """The checks; `required_sections` are the template's (id, title) pairs marked required;
+    `event_kinds` the kinds on the timeline when `doc.timeline` was not loaded."""
     pm = doc.postmortem
     prose = pm.prose
-    kinds = {event.kind for event in doc.timeline}
+    kinds = {event.kind for event in doc.timeline} if event_kinds is None else event_kinds
     impact = pm.impact
     high = doc.severity in severities[:HIGH_SEVERITY_COUNT]
     items = doc.action_items

@@ -8,6 +8,7 @@ so they are quoted material, not the postmortem's own words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -48,9 +49,9 @@ def base_config(ctx: Context) -> LintConfig:
     return load_config(ctx.settings.lint_config)
 
 
-def event_location(event) -> str:  # type: ignore[no-untyped-def]
+def location_at(at: datetime) -> str:
     # By time, not storage id: the same label (and finding id) in exported files.
-    return f"timeline {event.at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+    return f"timeline {at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
 
 
 def doc_fields(doc: IncidentDoc, *, timeline: bool = True) -> list[tuple[str, str, tuple]]:
@@ -73,19 +74,30 @@ def doc_fields(doc: IncidentDoc, *, timeline: bool = True) -> list[tuple[str, st
             fields.append((f"action {label} note", item.note, ("action_items", index, "note")))
     for index, event in enumerate(doc.timeline if timeline else ()):
         if event.source == "manual":
-            fields.append((event_location(event), event.text, ("timeline", index, "text")))
+            fields.append((location_at(event.at), event.text, ("timeline", index, "text")))
     return [(location, text, path) for location, text, path in fields if text]
 
 
-def lint_doc(doc: IncidentDoc, config: LintConfig) -> list[Finding]:
+TypedEvents = tuple[list[tuple[int, str]], Callable[[list[int]], dict[int, datetime]]]
+
+
+def lint_doc(doc: IncidentDoc, config: LintConfig, *, typed: TypedEvents | None = None) -> list[Finding]:
+    """Findings in every text of `doc`. `typed`: the timeline's typed texts read
+    apart, as (id, text) pairs and a function giving the times of some ids, for a
+    timeline too long to load (`doc.timeline` is then not read)."""
     findings: list[Finding] = []
     for location, text, _path in doc_fields(doc, timeline=False):
         findings.extend(lint_text(text, config, location=location))
-    for event in doc.timeline:
-        # Thousands of events on a big incident: most have no finding, so their
-        # label is written only for those that do.
-        if event.source == "manual" and event.text and lint_text(event.text, config):
-            findings.extend(lint_text(event.text, config, location=event_location(event)))
+    if typed is None:
+        events = [(index, event.text) for index, event in enumerate(doc.timeline) if event.source == "manual"]
+        typed = (events, lambda indexes: {index: doc.timeline[index].at for index in indexes})
+    texts, times_of = typed
+    # Thousands of events on a big incident: most have no finding, and only
+    # those that do need their time (for the finding's label).
+    flagged = [(key, text) for key, text in texts if text and lint_text(text, config)]
+    times = times_of([key for key, _text in flagged])
+    for key, text in flagged:
+        findings.extend(lint_text(text, config, location=location_at(times[key])))
     return findings
 
 
@@ -107,8 +119,11 @@ def lint_incident(ctx: Context, key: str, *, config: LintConfig | None = None) -
         return review_loaded(session, ctx, incident, to_doc(incident, ctx.settings.key_prefix), config=config)
 
 
-def review_loaded(session, ctx: Context, incident, doc: IncidentDoc, *, config: LintConfig | None = None) -> IncidentLint:  # type: ignore[no-untyped-def]
-    """The review of an incident already loaded in `session` (and its document)."""
+def review_loaded(  # type: ignore[no-untyped-def]
+    session, ctx: Context, incident, doc: IncidentDoc, *, config: LintConfig | None = None, typed: TypedEvents | None = None,
+) -> IncidentLint:
+    """The review of an incident already loaded in `session` (and its document;
+    `typed` as for `lint_doc`)."""
     team = doc.teams[0] if doc.teams else None
     effective = (config or base_config(ctx)).for_team(team).with_people(_people(session, incident, doc))
     dismissals = {
@@ -116,7 +131,7 @@ def review_loaded(session, ctx: Context, incident, doc: IncidentDoc, *, config: 
         for d in session.scalars(select(LintDismissal).where(LintDismissal.incident_id == incident.id))
     }
     findings, dismissed = [], []
-    for finding in lint_doc(doc, effective):
+    for finding in lint_doc(doc, effective, typed=typed):
         stored = dismissals.get(finding.id)
         if stored is None:
             findings.append(finding)

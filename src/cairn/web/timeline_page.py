@@ -1,23 +1,19 @@
-"""One page of an incident's timeline, filtered by kind, source, level and text.
+"""The incident page's timeline controls: filters by kind, source, level and
+text, and which page of the matching events to show.
 
 An incident with thousands of imported log lines would otherwise render every
-line above the postmortem; the page shows PAGE_SIZE events at a time (the
-latest page unless asked), and the filters narrow what is paged through.
+line above the postmortem; the page shows a page of events at a time (the
+latest page unless asked; `services.incident_view`), and the filters narrow
+what is paged through.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
-from math import ceil
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Query
 
-from cairn.domain.document import EventDoc
-from cairn.domain.log_levels import event_level
-
-PAGE_SIZE = 100
 MAX_PAGE = 1_000_000
 
 
@@ -35,14 +31,6 @@ class TimelineQuery:
 
     def key(self) -> tuple:
         return (self.kind, self.source, self.level, self.text.lower(), self.page)
-
-    def matches(self, event: EventDoc) -> bool:
-        return (
-            (not self.kind or event.kind == self.kind)
-            and (not self.source or event.source == self.source)
-            and (not self.level or event_level(event) == self.level)
-            and (not self.text or self.text.lower() in f"{event.text} {event.actor or ''}".lower())
-        )
 
     def link(self, page: int) -> str:
         """The query string of another page of the same filtered view."""
@@ -65,47 +53,3 @@ def timeline_query(
 
 
 TimelineQueryDep = Annotated[TimelineQuery, Depends(timeline_query)]
-
-
-@dataclass
-class TimelinePage:
-    events: list[EventDoc]
-    total: int  # events in the incident
-    matching: int  # events the filters keep
-    page: int
-    pages: int
-    first: int  # 1-based position of the page's first event among the matching ones
-    kinds: list[tuple[str, int]] = field(default_factory=list)
-    sources: list[tuple[str, int]] = field(default_factory=list)
-    levels: list[tuple[str, int]] = field(default_factory=list)
-
-    @property
-    def is_latest(self) -> bool:
-        return self.page == self.pages
-
-    @property
-    def paged(self) -> bool:
-        return self.pages > 1
-
-
-def timeline_page(events: list[EventDoc], query: TimelineQuery, size: int = PAGE_SIZE) -> TimelinePage:
-    """The page of `events` (in time order) that `query` asks for, with the counts
-    by kind, source and level that the filter controls offer."""
-    kept = [event for event in events if query.matches(event)] if query.filtered else events
-    pages = max(1, ceil(len(kept) / size))
-    page = pages if query.page is None else min(query.page, pages)
-    start = (page - 1) * size
-    kinds: Counter[str] = Counter()
-    sources: Counter[str] = Counter()
-    levels: Counter[str] = Counter()
-    for event in events:  # one pass: an incident may hold tens of thousands of lines
-        kinds[event.kind] += 1
-        sources[event.source] += 1
-        if event.text.startswith("["):
-            level = event_level(event)
-            if level:
-                levels[level] += 1
-    return TimelinePage(
-        events=kept[start:start + size], total=len(events), matching=len(kept), page=page, pages=pages,
-        first=start + 1, kinds=sorted(kinds.items()), sources=sorted(sources.items()), levels=sorted(levels.items()),
-    )

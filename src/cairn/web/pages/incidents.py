@@ -20,7 +20,8 @@ from cairn.services.completeness import checklist_for
 from cairn.services.incidents import incident_page_stamp, list_incidents, show_incident
 from cairn.formats.factor_graph import factor_graph_or_note
 from cairn.formats.timeline_svg import timeline_svg
-from cairn.services.incident_view import incident_view
+from cairn.services.incident_view import IncidentView, incident_view
+from cairn.services.timeline_reads import TimelineFilter
 from cairn.services.import_jobs import jobs_of
 from cairn.services.policy import duties_of
 from cairn.services.context import Context
@@ -29,7 +30,7 @@ from cairn.web.deps import TemplatesDep
 from cairn.web.errors import for_the_web
 from cairn.web.filters import ListQueryDep
 from cairn.web.markdown import render_with_findings
-from cairn.web.timeline_page import TimelineQuery, TimelineQueryDep, timeline_page
+from cairn.web.timeline_page import TimelineQuery, TimelineQueryDep
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -185,33 +186,11 @@ def render_incident(
     return templates.TemplateResponse(request, "incident.html", {"page_title": title, "body": Markup(body)}, status_code=status)
 
 
-def moments_on_rows(doc) -> dict[int, list[str]]:  # type: ignore[no-untyped-def]
-    """Which key moments each timeline row carries: a moment marked from an event
-    takes its time, so the first event at a moment's time is the one shown."""
-    wanted = {value for _moment, value in doc.moments.items() if value is not None}
-    first_at: dict = {}
-    for event in doc.timeline:
-        if event.at in wanted and event.id is not None:
-            first_at.setdefault(event.at, event.id)
-    carries: dict[int, list[str]] = {}
-    for moment, value in doc.moments.items():
-        if value in first_at:
-            carries.setdefault(first_at[value], []).append(moment.value)
-    return carries
-
-
-def proposed_times(doc) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def proposed_times(view: IncidentView, zone_name: str) -> dict[str, str]:
     """What the mitigate and resolve forms propose: the time of the latest mitigation or
     resolution event people logged (not Cairn's own status notes), in the incident's zone."""
-    from cairn.domain.times import require_zone
-
-    zone = require_zone(doc.timezone)
-    found: dict[str, str] = {}
-    for status, kind in (("mitigated", "mitigation"), ("resolved", "resolution")):
-        times = [e.at for e in doc.timeline if e.kind == kind and e.source != "cairn"]
-        if times:
-            found[status] = max(times).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
-    return found
+    zone = require_zone(zone_name)
+    return {status: at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") for status, at in view.proposed.items()}
 
 
 def _content(
@@ -220,8 +199,10 @@ def _content(
     error_moment: str | None = None,
 ) -> tuple[str, str]:
     """(title, HTML) of the page's main content."""
-    view = incident_view(ctx, key)
-    doc, review = view.doc, view.review
+    wanted = TimelineFilter(timeline.kind, timeline.source, timeline.level, timeline.text)
+    view = incident_view(ctx, key, wanted, timeline.page)
+    doc, review, tl = view.doc, view.review, view.timeline
+    assert tl is not None
     by_location: dict[str, list] = {}
     for finding in review.findings:
         by_location.setdefault(finding.location, []).append(finding)
@@ -241,21 +222,21 @@ def _content(
         "unwritten": [title for title, body, _location in prose if not body.strip()],
         "review": review,
         "revisions": view.revisions,
-        "checklist": checklist_for(ctx, doc, len(review.findings)),
+        "checklist": checklist_for(ctx, doc, len(review.findings), event_kinds={kind for kind, _count in tl.kinds}),
         "quantified": any(value is not None for value in vars(impact).values()),
         "history": list(reversed(view.history))[:HISTORY_SHOWN],
-        "tl": timeline_page(doc.timeline, timeline),
+        "tl": tl,
         "tq": timeline,
         "imports": view.imports,
-        "last_event_id": max((event.id or 0 for event in doc.timeline), default=0),
+        "last_event_id": tl.last_id,
         "can_write": ctx.principal is None or ctx.principal.can_write,
         "moments": [moment.value for moment in KeyMoment],
-        "carries": moments_on_rows(doc),
+        "carries": view.carries,
         "clock": lambda at: at.astimezone(zone).strftime("%H:%M"),
         "event_kinds": [kind.value for kind in EventKind],
         "participant_roles": [role.value for role in ParticipantRole],
         "next_statuses": next_statuses(doc.status),
-        "proposed_times": proposed_times(doc),
+        "proposed_times": proposed_times(view, doc.timezone),
         "severities": ctx.settings.severities,
         "incident_kinds": [kind.value for kind in IncidentKind],
         "sources": IMPORT_SOURCES,
@@ -265,7 +246,7 @@ def _content(
         "line": line,
         "request": request,
         "csrf_token": csrf,
-        "chart": Markup(timeline_svg(doc)) if doc.timeline else None,
+        "chart": Markup(timeline_svg(doc, view.chart)) if tl.total else None,
         "factor_graph": (Markup(graph[0]) if graph[0] else None, graph[1]),
     }
     return f"{doc.key} {doc.title}", templates.env.get_template("incident_body.html").render(context)

@@ -1,0 +1,198 @@
+"""What the incident page needs of a timeline, asked of the database.
+
+An incident may hold tens of thousands of imported log lines. The page shows
+one page of them, counts for the filters, a binned chart, which rows carry a
+key moment and the blameless review of what people typed; none of that needs
+every event read into Python, so each is one query. Exports and the API still
+read the whole timeline (`convert.event_docs`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from math import ceil
+
+from sqlalchemy import BigInteger, ColumnElement, Integer, and_, cast, func, literal, select
+from sqlalchemy.orm import Session
+
+from cairn.domain.document import EventDoc, IncidentDoc
+from cairn.domain.log_levels import LEVEL_PREFIX
+from cairn.formats.timeline_svg import BIN_ABOVE, BINS, ChartEvents, chart_range, span_milliseconds
+from cairn.storage.models import TimelineEvent
+from cairn.storage.types import UTCDateTime
+
+EVENTS = TimelineEvent.__table__.c  # plain columns: Core queries, no ORM row processing
+ROW = (EVENTS.at, EVENTS.kind, EVENTS.text, EVENTS.actor, EVENTS.source, EVENTS.source_ref, EVENTS.id)  # EventDoc's order
+LEVEL_NAME = re.compile(r"^[a-z]{3,9}$")
+
+
+@dataclass(frozen=True)
+class TimelineFilter:
+    kind: str = ""
+    source: str = ""
+    level: str = ""  # lower case, as `event_level` gives it
+    text: str = ""  # words in the event's text or actor, any case
+
+
+@dataclass
+class TimelineWindow:
+    """One page of the (filtered) timeline, with the counts the filters offer."""
+
+    events: list[EventDoc]
+    total: int  # events in the incident
+    matching: int  # events the filters keep
+    page: int
+    pages: int
+    first: int  # 1-based position of the page's first event among the matching ones
+    kinds: list[tuple[str, int]] = field(default_factory=list)
+    sources: list[tuple[str, int]] = field(default_factory=list)
+    levels: list[tuple[str, int]] = field(default_factory=list)
+    last_id: int = 0
+
+    @property
+    def is_latest(self) -> bool:
+        return self.page == self.pages
+
+    @property
+    def paged(self) -> bool:
+        return self.pages > 1
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _conditions(incident_id: int, wanted: TimelineFilter) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [EVENTS.incident_id == incident_id]
+    if wanted.kind:
+        where.append(EVENTS.kind == wanted.kind)
+    if wanted.source:
+        where.append(EVENTS.source == wanted.source)
+    if wanted.level:
+        if not LEVEL_NAME.match(wanted.level):
+            where.append(literal(False))  # no line has such a level
+        else:
+            where.append(EVENTS.text.like(f"[{wanted.level.upper()}] %"))
+    if wanted.text:
+        haystack = func.lower(EVENTS.text + " " + func.coalesce(EVENTS.actor, ""))
+        where.append(haystack.like(f"%{_escape_like(wanted.text.lower())}%", escape="\\"))
+    return where
+
+
+def timeline_window(
+    session: Session, incident_id: int, wanted: TimelineFilter, page: int | None, size: int,
+) -> TimelineWindow:
+    """Page `page` (None: the latest) of the events `wanted` keeps, in time order."""
+    mine = EVENTS.incident_id == incident_id
+    total, last_id = session.execute(select(func.count(), func.coalesce(func.max(EVENTS.id), 0)).where(mine)).one()
+    where = _conditions(incident_id, wanted)
+    matching = total if len(where) == 1 else session.scalar(select(func.count()).where(and_(*where)))
+    pages = max(1, ceil(matching / size))
+    page = pages if page is None else min(page, pages)
+    start = (page - 1) * size
+    rows = session.execute(select(*ROW).where(*where).order_by(EVENTS.at, EVENTS.id).limit(size).offset(start))
+    events = [EventDoc(*row) for row in rows.all()]
+    kinds = session.execute(select(EVENTS.kind, func.count()).where(mine).group_by(EVENTS.kind).order_by(EVENTS.kind)).all()
+    sources = session.execute(select(EVENTS.source, func.count()).where(mine).group_by(EVENTS.source).order_by(EVENTS.source)).all()
+    return TimelineWindow(
+        events=events, total=total, matching=matching, page=page, pages=pages, first=start + 1,
+        kinds=[(kind, count) for kind, count in kinds], sources=[(source, count) for source, count in sources],
+        levels=level_counts(session, incident_id), last_id=last_id,
+    )
+
+
+def level_counts(session: Session, incident_id: int) -> list[tuple[str, int]]:
+    """How many lines of each log level (a leading "[LEVEL] " in the text)."""
+    heads = session.scalars(
+        select(func.substr(EVENTS.text, 1, 12)).where(EVENTS.incident_id == incident_id, EVENTS.text.like("[%] %"))
+    )
+    counts: Counter[str] = Counter()
+    for head in heads:
+        match = LEVEL_PREFIX.match(head)
+        if match:
+            counts[match.group(1).lower()] += 1
+    return sorted(counts.items())
+
+
+def _milliseconds_after(session: Session, column, origin: datetime):  # type: ignore[no-untyped-def]
+    """Whole milliseconds from `origin` to a UTC time column, as the database computes them."""
+    if session.get_bind().dialect.name == "sqlite":  # stored as naive UTC text
+        days = func.julianday(column) - func.julianday(literal(origin, UTCDateTime()))
+        return cast(func.round(days * 86_400_000.0), Integer)
+    return cast(func.round(func.extract("epoch", column - literal(origin, UTCDateTime())) * 1000), BigInteger)
+
+
+def chart_events_in(session: Session, incident_id: int, doc: IncidentDoc) -> ChartEvents:
+    """What the timeline chart of `doc` draws, counted by the database when the
+    events are too many to draw one by one."""
+    mine = EVENTS.incident_id == incident_id
+    count, first, last = session.execute(select(func.count(), func.min(EVENTS.at), func.max(EVENTS.at)).where(mine)).one()
+    kinds = set(session.scalars(select(EVENTS.kind).where(mine).distinct()))
+    if count <= BIN_ABOVE:
+        rows = session.execute(select(*ROW).where(mine).order_by(EVENTS.at, EVENTS.id))
+        return ChartEvents(kinds, first, last, [EventDoc(*row) for row in rows.all()])
+    covered = chart_range(first, last, doc)
+    assert covered is not None  # there are events
+    origin, _end, span = covered
+    counts = binned(session, incident_id, origin, span, BINS)
+
+    def counted(at: datetime, seconds: float, columns: int) -> dict[tuple[str, int], int]:
+        if (at, seconds, columns) != (origin, span, BINS):  # the chart spans what was counted
+            raise ValueError("the chart asked for other columns than the database counted")
+        return counts
+
+    return ChartEvents(kinds, first, last, None, counted)
+
+
+def binned(session: Session, incident_id: int, origin: datetime, span_seconds: float, columns: int) -> dict[tuple[str, int], int]:
+    """Events per (kind, column) of `columns` equal columns from `origin` over
+    `span_seconds`, placed exactly as `timeline_svg.bin_column` places them."""
+    span_ms = span_milliseconds(span_seconds)
+    # Integer division in the database (`//`), as bin_column divides: one row per kind and column.
+    column = ((_milliseconds_after(session, EVENTS.at, origin) * columns) // span_ms).label("column")
+    rows = session.execute(
+        select(EVENTS.kind, column, func.count()).where(EVENTS.incident_id == incident_id).group_by(EVENTS.kind, column)
+    )
+    counts: dict[tuple[str, int], int] = {}
+    for kind, at_column, count in rows:
+        cell = (kind, max(0, min(columns - 1, int(at_column))))  # the last instant falls in the last column
+        counts[cell] = counts.get(cell, 0) + count
+    return counts
+
+
+def first_event_at(session: Session, incident_id: int, times: list[datetime]) -> dict[datetime, int]:
+    """For each of `times`, the id of the first event logged at exactly that time."""
+    if not times:
+        return {}
+    rows = session.execute(
+        select(EVENTS.at, func.min(EVENTS.id)).where(EVENTS.incident_id == incident_id, EVENTS.at.in_(times)).group_by(EVENTS.at)
+    )
+    return {at: event_id for at, event_id in rows}
+
+
+def latest_logged(session: Session, incident_id: int, kinds: list[str]) -> dict[str, datetime]:
+    """The time of the latest event of each kind that people or tools logged
+    (not Cairn's own status notes)."""
+    rows = session.execute(
+        select(EVENTS.kind, func.max(EVENTS.at))
+        .where(EVENTS.incident_id == incident_id, EVENTS.kind.in_(kinds), EVENTS.source != "cairn")
+        .group_by(EVENTS.kind)
+    )
+    return {kind: at for kind, at in rows if at is not None}
+
+
+def typed_texts(session: Session, incident_id: int) -> list[tuple[int, str]]:
+    """(id, text) of every event a person typed: what the blameless review reads."""
+    rows = session.execute(
+        select(EVENTS.id, EVENTS.text).where(EVENTS.incident_id == incident_id, EVENTS.source == "manual").order_by(EVENTS.at, EVENTS.id)
+    )
+    return [(event_id, text) for event_id, text in rows]
+
+
+def times_of(session: Session, ids: list[int]) -> dict[int, datetime]:
+    if not ids:
+        return {}
+    return {event_id: at for event_id, at in session.execute(select(EVENTS.id, EVENTS.at).where(EVENTS.id.in_(ids)))}
