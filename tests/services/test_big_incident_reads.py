@@ -35,6 +35,7 @@ def _small(ctx) -> str:  # type: ignore[no-untyped-def]
     log_event(ctx, key, "[WARN] pool_size near limit", kind="note", at="2026-11-23 14:00", source="log", ref="l2")
     log_event(ctx, key, "p99 alert", kind="alert", at="2026-11-23 13:55", marks="detected")
     log_event(ctx, key, "rolled back", kind="mitigation", at="2026-11-23 14:20", actor="Bob")
+    log_event(ctx, key, "Redémarré le nœud ÉTÉ-2", kind="action", at="2026-11-23 14:21", actor="Zoë")
     return key
 
 
@@ -52,6 +53,7 @@ def _matching(events, wanted: TimelineFilter):  # type: ignore[no-untyped-def]
     TimelineFilter(), TimelineFilter(kind="note"), TimelineFilter(source="log"), TimelineFilter(level="error"),
     TimelineFilter(level="warn"), TimelineFilter(level="no such"), TimelineFilter(text="BOB"), TimelineFilter(text="100%"),
     TimelineFilter(text="pool_"), TimelineFilter(text="pool%"), TimelineFilter(kind="note", text="14:05"),
+    TimelineFilter(text="redémarré"), TimelineFilter(text="été-2"), TimelineFilter(text="ZOË"),
 ])
 def test_a_page_of_the_timeline_holds_exactly_the_events_the_filters_keep(ctx, wanted: TimelineFilter) -> None:
     key = _small(ctx)

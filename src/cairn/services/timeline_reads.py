@@ -65,7 +65,12 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _conditions(incident_id: int, wanted: TimelineFilter) -> list[ColumnElement[bool]]:
+def _lower(session: Session, value):  # type: ignore[no-untyped-def]
+    """Lower case as Python writes it (SQLite's lower() folds ASCII only; see storage.db)."""
+    return func.unicode_lower(value) if session.get_bind().dialect.name == "sqlite" else func.lower(value)
+
+
+def _conditions(session: Session, incident_id: int, wanted: TimelineFilter) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = [EVENTS.incident_id == incident_id]
     if wanted.kind:
         where.append(EVENTS.kind == wanted.kind)
@@ -77,7 +82,7 @@ def _conditions(incident_id: int, wanted: TimelineFilter) -> list[ColumnElement[
         else:
             where.append(EVENTS.text.like(f"[{wanted.level.upper()}] %"))
     if wanted.text:
-        haystack = func.lower(EVENTS.text + " " + func.coalesce(EVENTS.actor, ""))
+        haystack = _lower(session, EVENTS.text + " " + func.coalesce(EVENTS.actor, ""))
         where.append(haystack.like(f"%{_escape_like(wanted.text.lower())}%", escape="\\"))
     return where
 
@@ -88,7 +93,7 @@ def timeline_window(
     """Page `page` (None: the latest) of the events `wanted` keeps, in time order."""
     mine = EVENTS.incident_id == incident_id
     total, last_id = session.execute(select(func.count(), func.coalesce(func.max(EVENTS.id), 0)).where(mine)).one()
-    where = _conditions(incident_id, wanted)
+    where = _conditions(session, incident_id, wanted)
     matching = total if len(where) == 1 else session.scalar(select(func.count()).where(and_(*where)))
     pages = max(1, ceil(matching / size))
     page = pages if page is None else min(page, pages)
