@@ -121,6 +121,9 @@ class Database:
         session = self._sessions()
         try:
             yield session
+            from cairn.storage.search_index import sync_changed
+
+            sync_changed(session)  # the search index changes in the same transaction
             session.commit()
         except StaleDataError:
             session.rollback()

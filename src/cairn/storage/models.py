@@ -584,3 +584,17 @@ class EventTombstone(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deleted_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class SearchEntry(Base):
+    """One searchable text of an incident (storage/search_index.py). The full-text
+    side (an FTS5 table on SQLite, a tsvector column on PostgreSQL) is made by
+    migration 0014, outside the ORM."""
+
+    __tablename__ = "search_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    place: Mapped[str] = mapped_column(String(60), index=True)  # "section:summary", "factor:2", "event:314"
+    label: Mapped[str] = mapped_column(String(200))  # for people: "summary", "factor F2", "timeline"
+    body: Mapped[str] = mapped_column(Text)
