@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from cairn.analysis.lint.config import LintConfig
 from cairn.analysis.lint.engine import lint_text
@@ -21,6 +22,7 @@ from cairn.services.portable import import_document
 from cairn.services.revisions import revision_history
 from cairn.services.timeline import log_event
 from cairn.services.timeline_reads import TimelineFilter
+from cairn.storage.models import Incident
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from big_incident import document  # noqa: E402  the bench's own incident
@@ -36,6 +38,7 @@ def _small(ctx) -> str:  # type: ignore[no-untyped-def]
     log_event(ctx, key, "p99 alert", kind="alert", at="2026-11-23 13:55", marks="detected")
     log_event(ctx, key, "rolled back", kind="mitigation", at="2026-11-23 14:20", actor="Bob")
     log_event(ctx, key, "Redémarré le nœud ÉTÉ-2", kind="action", at="2026-11-23 14:21", actor="Zoë")
+    log_event(ctx, key, "[error] lower-case level is no level", kind="note", at="2026-11-23 14:22", source="log", ref="l3")
     return key
 
 
@@ -75,7 +78,7 @@ def test_the_counts_moments_and_proposed_times_equal_those_of_the_whole_timeline
     assert window is not None and view.doc.timeline == []  # nothing may read a timeline that is not there
     assert window.kinds == sorted(Counter(e.kind for e in doc.timeline).items())
     assert window.sources == sorted(Counter(e.source for e in doc.timeline).items())
-    assert window.levels == [("error", 1), ("warn", 1)]
+    assert window.levels == [("error", 1), ("warn", 1)]  # "[error]" is no level: levels are upper case
     assert window.last_id == max(e.id for e in doc.timeline)
     alert = next(e for e in doc.timeline if e.text == "p99 alert")
     assert view.carries == {alert.id: ["detected"]}
@@ -91,6 +94,29 @@ def test_the_chart_from_the_database_is_the_chart_of_the_whole_timeline(ctx, eve
     whole = show_incident(ctx, key)
     view = incident_view(ctx, key)
     assert timeline_svg(view.doc, view.chart) == timeline_svg(whole)
+
+
+def test_events_at_any_microsecond_fall_in_the_same_chart_columns_as_in_memory(ctx) -> None:
+    import random
+    from datetime import datetime, timedelta, timezone
+
+    from cairn.services.timeline_reads import binned
+
+    key = open_incident(ctx, "Checkout slow", severity="SEV3", timezone="UTC", started="2026-11-23T13:50:00.123456+00:00").key
+    start = datetime(2026, 11, 23, 13, 50, 0, 123456, tzinfo=timezone.utc)
+    pick = random.Random(7)
+    for index in range(200):
+        at = start + timedelta(microseconds=pick.randrange(0, 3_600_000_000))
+        log_event(ctx, key, f"line {index}", kind="note", at=at, source="log", ref=f"r{index}")
+    whole = show_incident(ctx, key)
+    from cairn.formats.timeline_svg import chart_events
+
+    in_memory = chart_events(whole.timeline * 2)  # above BIN_ABOVE: counted per column
+    origin, span = start, 3600.0
+    expected = {cell: count // 2 for cell, count in in_memory.count_bins(origin, span, 120).items()}
+    with ctx.db.transaction() as session:
+        incident_id = session.scalar(select(Incident.id).where(Incident.number == 1))
+        assert binned(session, incident_id, origin, span, 120) == expected
 
 
 def test_remembered_lint_results_carry_the_location_they_are_asked_for() -> None:

@@ -129,7 +129,7 @@ def test_a_pdf_download_says_it_is_being_prepared_and_hands_over_the_file(
         link.click()
         expect(page.locator(".export-status").first).to_contain_text("PDF")
     download = download_info.value
-    assert download.suggested_filename.endswith(".pdf")
+    assert download.suggested_filename == f"{key}-postmortem.pdf"
     saved = tmp_path / "out.pdf"
     download.save_as(saved)
     assert saved.read_bytes().startswith(b"%PDF")

@@ -17,7 +17,7 @@ from cairn.domain.log_levels import SEVERE, event_level
 
 FOLDED_SOURCES = frozenset({"log"})  # machine lines; alerts, pages and chat stay
 MOST_PRINTED_LINES = 200  # below this, every log line is printed as it is
-SHOWN_PER_RUN = 3  # of a folded run, its first lines (and every error) are printed
+SHOWN_PER_RUN = 3  # of a folded run, its first lines and its error lines (up to a tenth of MOST_PRINTED_LINES) are printed
 
 
 @dataclass

@@ -97,7 +97,8 @@ def lint_doc(doc: IncidentDoc, config: LintConfig, *, typed: TypedEvents | None 
     flagged = [(key, text) for key, text in texts if text and lint_text(text, config)]
     times = times_of([key for key, _text in flagged])
     for key, text in flagged:
-        findings.extend(lint_text(text, config, location=location_at(times[key])))
+        if key in times:  # an event deleted since its text was read has no finding to show
+            findings.extend(lint_text(text, config, location=location_at(times[key])))
     return findings
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from math import ceil
 
 from sqlalchemy import BigInteger, ColumnElement, Integer, and_, cast, func, literal, select
@@ -80,7 +80,8 @@ def _conditions(session: Session, incident_id: int, wanted: TimelineFilter) -> l
         if not LEVEL_NAME.match(wanted.level):
             where.append(literal(False))  # no line has such a level
         else:
-            where.append(EVENTS.text.like(f"[{wanted.level.upper()}] %"))
+            prefix = f"[{wanted.level.upper()}] "  # compared exactly: SQLite's LIKE ignores ASCII case
+            where.append(func.substr(EVENTS.text, 1, len(prefix)) == prefix)
     if wanted.text:
         haystack = _lower(session, EVENTS.text + " " + func.coalesce(EVENTS.actor, ""))
         where.append(haystack.like(f"%{_escape_like(wanted.text.lower())}%", escape="\\"))
@@ -122,11 +123,19 @@ def level_counts(session: Session, incident_id: int) -> list[tuple[str, int]]:
     return sorted(counts.items())
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+MICROSECOND = timedelta(microseconds=1)
+
+
 def _milliseconds_after(session: Session, column, origin: datetime):  # type: ignore[no-untyped-def]
-    """Whole milliseconds from `origin` to a UTC time column, as the database computes them."""
-    if session.get_bind().dialect.name == "sqlite":  # stored as naive UTC text
-        days = func.julianday(column) - func.julianday(literal(origin, UTCDateTime()))
-        return cast(func.round(days * 86_400_000.0), Integer)
+    """Whole milliseconds (rounded half up) from `origin` to a UTC time column,
+    computed exactly in integers, as `timeline_svg.chart_events` computes them."""
+    if session.get_bind().dialect.name == "sqlite":
+        # Stored as naive UTC text 'YYYY-MM-DD HH:MM:SS.ffffff' (SQLAlchemy's SQLite
+        # format): whole seconds from strftime, microseconds from the text itself.
+        origin_us = (origin - EPOCH) // MICROSECOND
+        micro = cast(func.strftime("%s", column), Integer) * 1_000_000 + cast(func.substr(column, 21, 6), Integer)
+        return (micro - origin_us + 500) // 1000
     return cast(func.round(func.extract("epoch", column - literal(origin, UTCDateTime())) * 1000), BigInteger)
 
 

@@ -35,6 +35,7 @@ class _Taken:
 
 
 MEMO_SIZE = 50_000  # texts; an incident page re-reads every event's text on each change
+MEMO_LONGEST = 4_000  # characters: timeline lines are short; long texts (sections, files) are linted afresh
 
 
 def lint_text(text: str, config: LintConfig | None = None, *, location: str = "") -> list[Finding]:
@@ -44,7 +45,8 @@ def lint_text(text: str, config: LintConfig | None = None, *, location: str = ""
     are remembered: a page of an incident with thousands of events then lints
     only the texts that changed since the last reader, not all of them again.
     """
-    found = _memo(text, config or LintConfig())
+    config = config or LintConfig()
+    found = _memo(text, config) if len(text) <= MEMO_LONGEST else tuple(_lint(text, config))
     if not location:
         return list(found)
     return [replace(finding, location=location) for finding in found]

@@ -472,6 +472,17 @@
 
   // A PDF of a big incident takes seconds to print: the link says it is being
   // prepared (with the time spent so far) and hands the file over when it is ready.
+  // The file name of a download: RFC 6266's filename*=UTF-8''… first, then filename="…".
+  function fileName(response, fallback) {
+    var disposition = response.headers.get("Content-Disposition") || "";
+    var encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+    if (encoded) {
+      try { return decodeURIComponent(encoded[1]); } catch (error) { /* malformed: try the plain form */ }
+    }
+    var plain = /filename="?([^";]+)"?/i.exec(disposition);
+    return plain ? plain[1] : fallback;
+  }
+
   function pdfDownloads() {
     if (!window.fetch || !window.URL || !URL.createObjectURL) return;
     document.addEventListener("click", function (click) {
@@ -503,9 +514,10 @@
               throw new Error(reason ? reason.textContent.trim() : "the server answered " + response.status);
             });
           }
-          var disposition = response.headers.get("Content-Disposition") || "";
-          var named = /filename="?([^";]+)"?/.exec(disposition);
-          return response.blob().then(function (blob) { return { blob: blob, name: named ? named[1] : "postmortem.pdf" }; });
+          if ((response.headers.get("Content-Type") || "").indexOf("application/pdf") !== 0) {
+            throw new Error("the server did not send a PDF (signed out?): reload the page");
+          }
+          return response.blob().then(function (blob) { return { blob: blob, name: fileName(response, "postmortem.pdf") }; });
         })
         .then(function (file) {
           var url = URL.createObjectURL(file.blob);
