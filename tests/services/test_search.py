@@ -92,3 +92,14 @@ def test_any_typed_text_searches_or_is_refused_in_one_line(ctx, corpus, hostile:
         search(ctx, hostile)
     except InvalidInput as error:
         assert "\n" not in str(error)
+
+
+def test_words_may_match_in_different_places_of_one_incident(ctx, corpus) -> None:  # type: ignore[no-untyped-def]
+    results = search(ctx, "checkout exhausted")  # "checkout" in the title, "exhausted" in the summary
+    assert [hit.key for hit in results.hits] == [corpus["pool"]]
+    assert set(results.hits[0].where) == {"title", "summary", "services, teams and tags"}
+    assert search(ctx, "checkout resolver").total == 0  # in two different incidents
+
+
+def test_an_exclusion_alone_keeps_the_incidents_without_it(ctx, corpus) -> None:  # type: ignore[no-untyped-def]
+    assert {h.key for h in search(ctx, "-exhausted").hits} == {corpus["dns"]}

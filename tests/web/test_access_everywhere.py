@@ -78,6 +78,9 @@ LISTS = {  # must never mention the restricted incident to the outsider
     "api_my_work": "/api/v1/mine",
     "inbox_page": "/inbox",
     "api_notifications": "/api/v1/notifications",
+    # Words and a filter of the restricted incident's own: found for its people, nothing for others.
+    "search_page": "/search?q=payroll",
+    "api_search": "/api/v1/search?q=payroll",
 }
 # Routes naming something that belongs to an incident by its own id: path
 # templates, filled with the restricted incident's object and a missing one.

@@ -8,15 +8,15 @@ or sees a snippet of an incident they may not see.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
 from markupsafe import escape
-from sqlalchemy import ColumnElement, Select, and_, column, func, literal_column, select, table, text
+from sqlalchemy import ColumnElement, Select, and_, bindparam, column, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
-from cairn.domain.search_query import SearchQuery, parse_query, to_fts5, to_tsquery
+from cairn.domain.search_query import SearchQuery, Term, parse_query, to_fts5, to_tsquery
 from cairn.services.access import visible_clause
 from cairn.services.context import Context
 from cairn.services.incidents import key_of
@@ -103,27 +103,39 @@ def _filters(ctx: Context, query: SearchQuery) -> list[ColumnElement[bool]]:
     return where
 
 
-def _matching_entries(session: Session, query: SearchQuery) -> Select | None:
-    """(entry id, incident id, label, score: higher is better) of every entry matching the words."""
-    if session.get_bind().dialect.name == "sqlite":
-        expression = to_fts5(query)
-        if expression is None:
-            return None
+def _backend_term(session: Session, term: Term) -> str:
+    """One term in the backend's syntax, safely quoted (see domain.search_query)."""
+    alone = SearchQuery(terms=(replace(term, excluded=False),))
+    expression = to_fts5(alone) if _sqlite(session) else to_tsquery(alone)
+    assert expression is not None  # one positive term
+    return expression
+
+
+def _any_of(session: Session, terms: list[Term]) -> str:
+    """An expression matching a text with any of `terms` (for places and snippets)."""
+    return (" OR " if _sqlite(session) else " | ").join(_backend_term(session, term) for term in terms)
+
+
+def _sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _matching_entries(session: Session, expression: str) -> Select:
+    """(entry id, incident id, label, score: higher is better) of every entry matching `expression`."""
+    if _sqlite(session):
         # FTS5's bm25() works only in the query that runs MATCH, so the matches are
         # computed first (a materialised CTE) and joined afterwards. bm25 is lower
         # for better matches: negated, every backend's score grows with relevance.
         matches = (
             select(FTS.c.rowid.label("entry_id"), (-literal_column("bm25(search_fts)")).label("score"))
-            .select_from(FTS).where(text("search_fts MATCH :fts_query").bindparams(fts_query=expression))
-            .cte("fts_matches").prefix_with("MATERIALIZED")
+            # A unique parameter per MATCH: one statement may hold several of them.
+            .select_from(FTS).where(literal_column("search_fts").op("MATCH")(bindparam("fts_query", expression, unique=True)))
+            .cte().prefix_with("MATERIALIZED")
         )
         return (
             select(ENTRIES.id, ENTRIES.incident_id, ENTRIES.label, matches.c.score)
             .select_from(SearchEntry.__table__.join(matches, matches.c.entry_id == ENTRIES.id))
         )
-    expression = to_tsquery(query)
-    if expression is None:
-        return None
     tsquery = func.to_tsquery("english", expression)
     return (
         select(ENTRIES.id, ENTRIES.incident_id, ENTRIES.label, func.ts_rank_cd(literal_column("search_entries.tsv"), tsquery).label("score"))
@@ -131,7 +143,28 @@ def _matching_entries(session: Session, query: SearchQuery) -> Select | None:
     )
 
 
-def _snippets(session: Session, query: SearchQuery, entry_ids: list[int]) -> dict[int, str]:
+def _ranked_incidents(session: Session, query: SearchQuery, visible: Select):  # type: ignore[no-untyped-def]
+    """(incident id, score) of the visible incidents that have every positive term
+    somewhere (in any of their texts) and no excluded term anywhere."""
+    positives = [term for term in query.terms if not term.excluded]
+    negatives = [term for term in query.terms if term.excluded]
+    per_term = []
+    for term in positives:
+        found = _matching_entries(session, _backend_term(session, term)).where(ENTRIES.incident_id.in_(visible)).subquery()
+        per_term.append(select(found.c.incident_id, func.max(found.c.score).label("score")).group_by(found.c.incident_id).subquery())
+    first, *others = per_term
+    joined = first
+    for other in others:
+        joined = joined.join(other, other.c.incident_id == first.c.incident_id)
+    score = sum((part.c.score for part in others), first.c.score)
+    ranked = select(first.c.incident_id.label("incident_id"), score.label("score")).select_from(joined)
+    for term in negatives:
+        unwanted = _matching_entries(session, _backend_term(session, term)).subquery()
+        ranked = ranked.where(first.c.incident_id.not_in(select(unwanted.c.incident_id)))
+    return ranked.subquery()
+
+
+def _snippets(session: Session, expression: str, entry_ids: list[int]) -> dict[int, str]:
     if not entry_ids:
         return {}
     ids = ", ".join(str(int(entry_id)) for entry_id in entry_ids)
@@ -139,12 +172,12 @@ def _snippets(session: Session, query: SearchQuery, entry_ids: list[int]) -> dic
         rows = session.execute(
             text(f"SELECT rowid, snippet(search_fts, 0, :start, :stop, '…', 16) FROM search_fts "
                  f"WHERE search_fts MATCH :q AND rowid IN ({ids})"),
-            {"start": START, "stop": STOP, "q": to_fts5(query)},
+            {"start": START, "stop": STOP, "q": expression},
         )
     else:
         rows = session.execute(
             text(f"SELECT id, ts_headline('english', body, to_tsquery('english', :q), :options) FROM search_entries WHERE id IN ({ids})"),
-            {"q": to_tsquery(query), "options": f"StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=10, ShortWord=2, MaxFragments=2, FragmentDelimiter=\" … \""},
+            {"q": expression, "options": f"StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=10, ShortWord=2, MaxFragments=2, FragmentDelimiter=\" … \""},
         )
     return {entry_id: highlight(marked) for entry_id, marked in rows}
 
@@ -156,7 +189,10 @@ def search(ctx: Context, text_query: str, *, limit: int = 20, offset: int = 0) -
     offset = max(0, offset)
     visible = select(Incident.id).where(and_(*_filters(ctx, query)))
     with ctx.db.transaction() as session:
-        if not query.has_text:  # filters only: the newest incidents first
+        if not query.has_text:  # filters (and exclusions) only: the newest incidents first
+            for term in query.terms:  # all excluded here
+                unwanted = _matching_entries(session, _backend_term(session, term)).subquery()
+                visible = visible.where(Incident.id.not_in(select(unwanted.c.incident_id)))
             chosen = visible
             page = [
                 (incident_id, 0.0) for incident_id in session.scalars(
@@ -165,29 +201,27 @@ def search(ctx: Context, text_query: str, *, limit: int = 20, offset: int = 0) -
             ]
             places: dict[int, tuple[list[str], int | None]] = {}
         else:
-            matching = _matching_entries(session, query)
-            if matching is None:
-                return SearchResults(text_query, [], 0, _facets(session, select(Incident.id).where(literal_column("1") == 0)))
-            found = matching.where(ENTRIES.incident_id.in_(visible)).subquery()
-            chosen = select(found.c.incident_id).distinct()
-            best = func.max(found.c.score).label("best")
+            ranked = _ranked_incidents(session, query, visible)
+            chosen = select(ranked.c.incident_id)
             page = [
                 (incident_id, float(score)) for incident_id, score in session.execute(
-                    select(found.c.incident_id, best).group_by(found.c.incident_id).order_by(best.desc(), found.c.incident_id)
+                    select(ranked.c.incident_id, ranked.c.score).order_by(ranked.c.score.desc(), ranked.c.incident_id.desc())
                     .limit(limit).offset(offset)
                 )
             ]
             places = {}
-            page_ids = [incident_id for incident_id, _score in page]
+            any_term = _any_of(session, [term for term in query.terms if not term.excluded])
+            where_found = _matching_entries(session, any_term).subquery()
             for entry_id, incident_id, label in session.execute(
-                select(found.c.id, found.c.incident_id, found.c.label).where(found.c.incident_id.in_(page_ids))
-                .order_by(found.c.score.desc(), found.c.id)
+                select(where_found.c.id, where_found.c.incident_id, where_found.c.label)
+                .where(where_found.c.incident_id.in_([incident_id for incident_id, _score in page]))
+                .order_by(where_found.c.score.desc(), where_found.c.id)
             ):
-                labels, first = places.setdefault(incident_id, ([], entry_id))
+                labels, _first = places.setdefault(incident_id, ([], entry_id))
                 if label not in labels:
                     labels.append(label)
         total = session.scalar(select(func.count()).select_from(chosen.subquery()))
-        snippets = _snippets(session, query, [entry for _labels, entry in places.values() if entry is not None])
+        snippets = _snippets(session, any_term, [entry for _labels, entry in places.values()]) if places else {}
         rows = {
             row.id: row for row in session.execute(
                 select(Incident.id, Incident.number, Incident.title, Incident.severity, Incident.status, Incident.started_at)
@@ -233,3 +267,13 @@ def _facets(session: Session, matched: Select) -> dict[str, list[tuple[str, int]
         "category": ordered(categories),
         "year": sorted(years.items(), reverse=True),
     }
+
+
+def reindex_all(ctx: Context, progress=None) -> int:  # type: ignore[no-untyped-def]
+    """Build the whole index again (`cairn search --reindex`); returns the incidents indexed."""
+    from cairn.services.access import require_admin
+    from cairn.storage.search_index import rebuild_all
+
+    require_admin(ctx)
+    with ctx.db.transaction() as session:
+        return rebuild_all(session.connection(), progress)
