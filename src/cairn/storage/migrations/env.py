@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from cairn.storage.models import Base
+from cairn.storage.search_index import outside_the_models
 
 config = context.config
 target_metadata = Base.metadata
@@ -21,6 +22,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=outside_the_models,  # the full-text parts live outside the models
         )
         with context.begin_transaction():
             context.run_migrations()
