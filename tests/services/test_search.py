@@ -103,3 +103,25 @@ def test_words_may_match_in_different_places_of_one_incident(ctx, corpus) -> Non
 
 def test_an_exclusion_alone_keeps_the_incidents_without_it(ctx, corpus) -> None:  # type: ignore[no-untyped-def]
     assert {h.key for h in search(ctx, "-exhausted").hits} == {corpus["dns"]}
+
+
+def test_a_stop_word_among_the_words_does_not_empty_the_results(ctx, corpus) -> None:  # type: ignore[no-untyped-def]
+    assert corpus["pool"] in {h.key for h in search(ctx, "the pool").hits}
+    assert corpus["pool"] in {h.key for h in search(ctx, "connection pool of db").hits}
+
+
+def test_filters_ignore_case_beyond_ascii(ctx) -> None:  # type: ignore[no-untyped-def]
+    key = open_incident(ctx, "Karten abgelehnt", severity="SEV3", services=["Übersicht"], timezone="UTC").key
+    assert {h.key for h in search(ctx, "service:übersicht").hits} == {key}
+    assert {h.key for h in search(ctx, "service:ÜBERSICHT karten").hits} == {key}
+
+
+def test_a_change_committed_without_a_flush_is_indexed(ctx, corpus) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from cairn.storage.models import Incident
+
+    with ctx.db.transaction() as session:
+        incident = session.scalar(select(Incident).where(Incident.number == 2))
+        incident.title = "Login slow behind the new gateway"
+    assert {h.key for h in search(ctx, "gateway").hits} == {corpus["dns"]}

@@ -63,7 +63,9 @@ class SearchResults:
 
 
 def highlight(marked: str) -> str:
-    """A backend's snippet (matches between START and STOP) as safe HTML."""
+    """A backend's snippet (matches between START and STOP) as safe HTML. A stored
+    text holding these control characters itself only shifts the marks: the
+    text is escaped either way."""
     parts = []
     for index, piece in enumerate(marked.replace(STOP, START).split(START)):
         piece_html = str(escape(piece))
@@ -75,26 +77,28 @@ def _day_start(day) -> datetime:  # type: ignore[no-untyped-def]
     return datetime.combine(day, time.min, tzinfo=timezone.utc)
 
 
-def _filters(ctx: Context, query: SearchQuery) -> list[ColumnElement[bool]]:
-    """The query's filters and the visibility rule, as conditions on Incident."""
+def _filters(ctx: Context, query: SearchQuery, sqlite: bool) -> list[ColumnElement[bool]]:
+    """The query's filters and the visibility rule, as conditions on Incident.
+    Names compare case-insensitively beyond ASCII (SQLite's own lower() folds ASCII only)."""
+    lower = func.unicode_lower if sqlite else func.lower
     where: list[ColumnElement[bool]] = [visible_clause(ctx)]
     services = [value.lower() for value in query.filter("service")]
     if services:
-        where.append(Incident.id.in_(select(IncidentService.incident_id).where(func.lower(IncidentService.name).in_(services))))
+        where.append(Incident.id.in_(select(IncidentService.incident_id).where(lower(IncidentService.name).in_(services))))
     teams = [value.lower() for value in query.filter("team")]
     if teams:
         where.append(Incident.id.in_(
-            select(IncidentTeam.incident_id).join(Team, Team.id == IncidentTeam.team_id).where(func.lower(Team.name).in_(teams))
+            select(IncidentTeam.incident_id).join(Team, Team.id == IncidentTeam.team_id).where(lower(Team.name).in_(teams))
         ))
     for name, column in (("severity", Incident.severity), ("kind", Incident.kind), ("status", Incident.status)):
         values = [value.lower() for value in query.filter(name)]
         if values:
-            where.append(func.lower(column).in_(values))
+            where.append(lower(column).in_(values))
     categories = [value.lower() for value in query.filter("category")]
     if categories:
         where.append(Incident.id.in_(
             select(Postmortem.incident_id).join(ContributingFactor, ContributingFactor.postmortem_id == Postmortem.id)
-            .where(func.lower(ContributingFactor.category).in_(categories))
+            .where(lower(ContributingFactor.category).in_(categories))
         ))
     if query.after is not None:
         where.append(Incident.started_at >= _day_start(query.after))
@@ -114,6 +118,18 @@ def _backend_term(session: Session, term: Term) -> str:
 def _any_of(session: Session, terms: list[Term]) -> str:
     """An expression matching a text with any of `terms` (for places and snippets)."""
     return (" OR " if _sqlite(session) else " | ").join(_backend_term(session, term) for term in terms)
+
+
+def _searchable(session: Session, query: SearchQuery) -> SearchQuery:
+    """The query without the words the backend ignores: PostgreSQL drops stop words
+    ("the", "of") from a query, and one of them would otherwise match nothing."""
+    if _sqlite(session) or not query.terms:
+        return query
+    kept = [
+        term for term in query.terms
+        if session.scalar(select(func.numnode(func.to_tsquery("english", _backend_term(session, term))))) > 0
+    ]
+    return replace(query, terms=tuple(kept))
 
 
 def _sqlite(session: Session) -> bool:
@@ -187,8 +203,9 @@ def search(ctx: Context, text_query: str, *, limit: int = 20, offset: int = 0) -
     query = parse_query(text_query)
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, offset)
-    visible = select(Incident.id).where(and_(*_filters(ctx, query)))
     with ctx.db.transaction() as session:
+        visible = select(Incident.id).where(and_(*_filters(ctx, query, _sqlite(session))))
+        query = _searchable(session, query)
         if not query.has_text:  # filters (and exclusions) only: the newest incidents first
             for term in query.terms:  # all excluded here
                 unwanted = _matching_entries(session, _backend_term(session, term)).subquery()

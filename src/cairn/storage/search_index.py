@@ -55,14 +55,11 @@ event.listen(Session, "after_flush", _collect)
 
 def sync_changed(session: Session) -> None:
     """Write the index entries again for the incidents this transaction changed."""
+    session.flush()  # changes not flushed yet are collected too
     changed = session.info.pop(CHANGED, None)
     if not changed:
         return
-    session.flush()  # objects changed since the last flush are collected too
-    more = session.info.pop(CHANGED, None) or {}
-    incidents = set(changed["incidents"]) | set(more.get("incidents", ()))
-    postmortems = set(changed["postmortems"]) | set(more.get("postmortems", ()))
-    factors = set(changed["factors"]) | set(more.get("factors", ()))
+    incidents, postmortems, factors = set(changed["incidents"]), set(changed["postmortems"]), set(changed["factors"])
     connection = session.connection()
     if factors:
         postmortems |= set(connection.scalars(select(ContributingFactor.postmortem_id).where(ContributingFactor.id.in_(factors))))
