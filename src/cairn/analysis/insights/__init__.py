@@ -1,0 +1,1 @@
+"""Learning across incidents, as pure functions: similarity, recurrence, distributions."""
