@@ -206,5 +206,7 @@ def agenda(key: str = typer.Argument(..., help="Incident key, e.g. INC-1.")) -> 
     from cairn.cli.state import context
     from cairn.domain.agenda import agenda_markdown
     from cairn.services.incidents import show_incident
+    from cairn.services.insights.similar import agenda_lines, similar_incidents
 
-    typer.echo(agenda_markdown(show_incident(context(), key)), nl=False)
+    repeats, similar = agenda_lines(similar_incidents(context(), key))
+    typer.echo(agenda_markdown(show_incident(context(), key), repeats=repeats, similar=similar), nl=False)

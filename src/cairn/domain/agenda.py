@@ -7,6 +7,8 @@ it, the page renders it, and a facilitator can paste it anywhere.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cairn.domain.document import ActionItemDoc, IncidentDoc
 from cairn.domain.executive import executive_summary
 from cairn.domain.moments import durations
@@ -49,7 +51,9 @@ def _quadrant(item: ActionItemDoc) -> str:
     return "Not rated yet: give impact and effort"
 
 
-def agenda_markdown(doc: IncidentDoc) -> str:
+def agenda_markdown(doc: IncidentDoc, *, repeats: Sequence[str] = (), similar: Sequence[str] = ()) -> str:
+    """`repeats`: sentences naming earlier fixes that may not have held; `similar`:
+    one line per similar or related earlier incident (services/insights/similar.py)."""
     zone = require_zone(doc.timezone)
     lines = [f"# Postmortem review: {doc.key} {doc.title}", ""]
     lines.append(f"{doc.severity} · {doc.kind} · times in {doc.timezone}")
@@ -80,6 +84,10 @@ def agenda_markdown(doc: IncidentDoc) -> str:
     if doc.factors:
         lines += ["", "## Contributing factors so far", ""]
         lines += [f"- {f.label}: {f.description} ({f.category}; {f.role})" for f in doc.factors]
+    if repeats or similar:
+        lines += ["", "## Seen before", ""]
+        lines += [f"- Repeat: {sentence}. Did that fix work, and what let this happen again?" for sentence in repeats]
+        lines += [f"- {line}" for line in similar]
     lines += ["", "## Draft action items to prioritise", ""]
     items = [item for item in doc.action_items if item.status in ("open", "in progress")]
     if not items:

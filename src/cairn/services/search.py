@@ -25,7 +25,6 @@ from cairn.storage.models import ContributingFactor, Incident, IncidentService, 
 ENTRIES = SearchEntry.__table__.c
 FTS = table("search_fts", column("rowid"), column("body"))  # SQLite's FTS5 table (migration 0014)
 START, STOP = "\x02", "\x03"  # snippet marks: never in stored text, replaced after escaping
-MAX_ENTRIES = 5_000  # matching texts ranked per search: the best of them decide each incident's place
 MAX_LIMIT = 100
 
 
@@ -110,20 +109,20 @@ def _filters(ctx: Context, query: SearchQuery, sqlite: bool) -> list[ColumnEleme
 def _backend_term(session: Session, term: Term) -> str:
     """One term in the backend's syntax, safely quoted (see domain.search_query)."""
     alone = SearchQuery(terms=(replace(term, excluded=False),))
-    expression = to_fts5(alone) if _sqlite(session) else to_tsquery(alone)
+    expression = to_fts5(alone) if is_sqlite(session) else to_tsquery(alone)
     assert expression is not None  # one positive term
     return expression
 
 
-def _any_of(session: Session, terms: list[Term]) -> str:
+def any_of(session: Session, terms: list[Term]) -> str:
     """An expression matching a text with any of `terms` (for places and snippets)."""
-    return (" OR " if _sqlite(session) else " | ").join(_backend_term(session, term) for term in terms)
+    return (" OR " if is_sqlite(session) else " | ").join(_backend_term(session, term) for term in terms)
 
 
 def _searchable(session: Session, query: SearchQuery) -> SearchQuery:
     """The query without the words the backend ignores: PostgreSQL drops stop words
     ("the", "of") from a query, and one of them would otherwise match nothing."""
-    if _sqlite(session) or not query.terms:
+    if is_sqlite(session) or not query.terms:
         return query
     kept = [
         term for term in query.terms
@@ -132,13 +131,13 @@ def _searchable(session: Session, query: SearchQuery) -> SearchQuery:
     return replace(query, terms=tuple(kept))
 
 
-def _sqlite(session: Session) -> bool:
+def is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def _matching_entries(session: Session, expression: str) -> Select:
+def matching_entries(session: Session, expression: str) -> Select:
     """(entry id, incident id, label, score: higher is better) of every entry matching `expression`."""
-    if _sqlite(session):
+    if is_sqlite(session):
         # FTS5's bm25() works only in the query that runs MATCH, so the matches are
         # computed first (a materialised CTE) and joined afterwards. bm25 is lower
         # for better matches: negated, every backend's score grows with relevance.
@@ -166,7 +165,7 @@ def _ranked_incidents(session: Session, query: SearchQuery, visible: Select):  #
     negatives = [term for term in query.terms if term.excluded]
     per_term = []
     for term in positives:
-        found = _matching_entries(session, _backend_term(session, term)).where(ENTRIES.incident_id.in_(visible)).subquery()
+        found = matching_entries(session, _backend_term(session, term)).where(ENTRIES.incident_id.in_(visible)).subquery()
         per_term.append(select(found.c.incident_id, func.max(found.c.score).label("score")).group_by(found.c.incident_id).subquery())
     first, *others = per_term
     joined = first
@@ -175,7 +174,7 @@ def _ranked_incidents(session: Session, query: SearchQuery, visible: Select):  #
     score = sum((part.c.score for part in others), first.c.score)
     ranked = select(first.c.incident_id.label("incident_id"), score.label("score")).select_from(joined)
     for term in negatives:
-        unwanted = _matching_entries(session, _backend_term(session, term)).subquery()
+        unwanted = matching_entries(session, _backend_term(session, term)).subquery()
         ranked = ranked.where(first.c.incident_id.not_in(select(unwanted.c.incident_id)))
     return ranked.subquery()
 
@@ -204,11 +203,11 @@ def search(ctx: Context, text_query: str, *, limit: int = 20, offset: int = 0) -
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, offset)
     with ctx.db.transaction() as session:
-        visible = select(Incident.id).where(and_(*_filters(ctx, query, _sqlite(session))))
+        visible = select(Incident.id).where(and_(*_filters(ctx, query, is_sqlite(session))))
         query = _searchable(session, query)
         if not query.has_text:  # filters (and exclusions) only: the newest incidents first
             for term in query.terms:  # all excluded here
-                unwanted = _matching_entries(session, _backend_term(session, term)).subquery()
+                unwanted = matching_entries(session, _backend_term(session, term)).subquery()
                 visible = visible.where(Incident.id.not_in(select(unwanted.c.incident_id)))
             chosen = visible
             page = [
@@ -227,8 +226,8 @@ def search(ctx: Context, text_query: str, *, limit: int = 20, offset: int = 0) -
                 )
             ]
             places = {}
-            any_term = _any_of(session, [term for term in query.terms if not term.excluded])
-            where_found = _matching_entries(session, any_term).subquery()
+            any_term = any_of(session, [term for term in query.terms if not term.excluded])
+            where_found = matching_entries(session, any_term).subquery()
             for entry_id, incident_id, label in session.execute(
                 select(where_found.c.id, where_found.c.incident_id, where_found.c.label)
                 .where(where_found.c.incident_id.in_([incident_id for incident_id, _score in page]))

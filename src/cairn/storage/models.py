@@ -598,3 +598,20 @@ class SearchEntry(Base):
     place: Mapped[str] = mapped_column(String(60), index=True)  # "section:summary", "factor:2", "event:314"
     label: Mapped[str] = mapped_column(String(200))  # for people: "summary", "factor F2", "timeline"
     body: Mapped[str] = mapped_column(Text)
+
+
+class IncidentRelation(Base):
+    """Two incidents a person judged related, or a similar-incident suggestion they
+    dismissed (it is not suggested again). One row per pair, the lower id first,
+    so the judgement shows on both incidents."""
+
+    __tablename__ = "incident_relations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    other_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(20))  # related | dismissed
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("incident_id", "other_id", name="uq_incident_relations_pair"),)

@@ -11,6 +11,9 @@ from cairn.domain.times import format_local, require_zone
 
 # What an action reads as, after the actor's name.
 VERBS = {
+    "relation.related": "confirmed a related incident",
+    "relation.dismissed": "dismissed a similar-incident suggestion",
+    "relation.none": "took back a judgement on a similar incident",
     "incident.opened": "opened the incident",
     "incident.mitigated": "marked the incident mitigated",
     "incident.resolved": "marked the incident resolved",

@@ -42,6 +42,9 @@ from cairn.services.lint import count_open_findings
 from cairn.services.review import review_state
 from cairn.services.templates import template_set
 from cairn.services.trackers import configured_trackers, open_ticket
+from markupsafe import Markup
+
+from cairn.web.pages.similar import similar_html
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
 from cairn.web.errors import for_the_web
@@ -118,6 +121,7 @@ def render_editor(
         "redactions": redactions(ctx, key),
         "me_name": ctx.principal.username if ctx.principal else None,
         "is_admin": ctx.principal is None or ctx.principal.is_admin,
+        "similar": Markup(similar_html(request, ctx, templates, key, csrf=request.state.cairn_session.csrf_token, back="editor")),
     }
     return templates.TemplateResponse(request, "editor.html", context, status_code=status)
 

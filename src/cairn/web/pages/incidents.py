@@ -17,6 +17,7 @@ from cairn.domain.enums import EventKind, IncidentKind, IncidentStatus, KeyMomen
 from cairn.domain.moments import durations
 from cairn.domain.times import require_zone
 from cairn.services.completeness import checklist_for
+from cairn.web.pages.similar import similar_html
 from cairn.services.incidents import incident_page_stamp, list_incidents, show_incident
 from cairn.formats.factor_graph import factor_graph_or_note
 from cairn.formats.timeline_svg import timeline_svg
@@ -41,6 +42,8 @@ CSRF_PLACEHOLDER = "@@cairn-csrf-token@@"
 JOBS_PLACEHOLDER = "@@cairn-import-jobs@@"
 # Stands in for the deleted events, shown per request and to admins only.
 DELETED_PLACEHOLDER = "@@cairn-deleted-events@@"
+# Stands in for similar incidents and repeats, which depend on the reader and on other incidents.
+SIMILAR_PLACEHOLDER = "@@cairn-similar@@"
 HISTORY_SHOWN = 200
 SORT_LABELS = {"newest": "Newest first", "oldest": "Oldest first", "updated": "Recently changed", "severity": "Most severe", "key": "Key"}
 IMPORT_SOURCES = ["slack", "pagerduty", "alertmanager", "grafana", "opsgenie", "github", "log"]
@@ -117,6 +120,7 @@ def incident_page(
     csrf = getattr(request.state, "cairn_session").csrf_token
     body = body.replace(JOBS_PLACEHOLDER, import_jobs_html(request, ctx, templates, key))
     body = body.replace(DELETED_PLACEHOLDER, deleted_events_html(request, ctx, templates, key, CSRF_PLACEHOLDER))
+    body = body.replace(SIMILAR_PLACEHOLDER, similar_html(request, ctx, templates, key, csrf=CSRF_PLACEHOLDER))
     return templates.TemplateResponse(
         request, "incident.html",
         {"page_title": title, "body": Markup(body.replace(CSRF_PLACEHOLDER, csrf)), "confirmation": _marked(marked, event) or _imported(imported, file, (added, duplicates, filtered, rejected), proposed or [])},
@@ -183,6 +187,7 @@ def render_incident(
     title, body = _content(request, ctx, templates, key, csrf=csrf, error=error, notice=notice, line=line, error_moment=error_moment)
     body = body.replace(JOBS_PLACEHOLDER, import_jobs_html(request, ctx, templates, key))
     body = body.replace(DELETED_PLACEHOLDER, deleted_events_html(request, ctx, templates, key, csrf))
+    body = body.replace(SIMILAR_PLACEHOLDER, similar_html(request, ctx, templates, key, csrf=csrf))
     return templates.TemplateResponse(request, "incident.html", {"page_title": title, "body": Markup(body)}, status_code=status)
 
 

@@ -145,5 +145,8 @@ def agenda_page(request: Request, key: str, ctx: PageContextDep, templates: Temp
     from cairn.domain.agenda import agenda_markdown
     from cairn.services.incidents import show_incident
 
+    from cairn.services.insights.similar import agenda_lines, similar_incidents
+
     doc = show_incident(ctx, key)
-    return templates.TemplateResponse(request, "agenda.html", {"doc": doc, "text": agenda_markdown(doc)})
+    repeats, similar = agenda_lines(similar_incidents(ctx, key))
+    return templates.TemplateResponse(request, "agenda.html", {"doc": doc, "text": agenda_markdown(doc, repeats=repeats, similar=similar)})
