@@ -113,18 +113,19 @@ class Share:
         return {"part": self.part, "whole": self.whole, "rate": self.rate}
 
 
-def format_span(seconds: float | None) -> str:
-    """A duration for people: 45 s, 12 min, 3 h 05 min, 2 d 4 h."""
+def format_span(seconds: float | None, *, compact: bool = False) -> str:
+    """A duration for people: 45 s, 12 min, 3 h 05 min, 2 d 4 h (compact: 45s, 12m, 3h 05m, 2d 4h)."""
     if seconds is None:
         return "—"
+    h, m, s, d = ("h", "m", "s", "d") if compact else (" h", " min", " s", " d")
     whole = int(round(seconds))
     if whole < 60:
-        return f"{whole} s"
+        return f"{whole}{s}"
     minutes = whole // 60
     if minutes < 60:
-        return f"{minutes} min"
+        return f"{minutes}{m}"
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return f"{hours} h {minutes:02d} min"
+        return f"{hours}{h} {minutes:02d}{m}"
     days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h"
+    return f"{days}{d} {hours}{h}"

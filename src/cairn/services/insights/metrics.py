@@ -353,20 +353,19 @@ def _postmortem_figures(session: Session, ctx: Context, where, seen) -> tuple[Sh
     due date, each under the group-of-three rule."""
     from cairn.services.policy import load_policy
 
-    near_miss = (INCIDENTS.kind == IncidentKind.NEAR_MISS.value).label("near_miss")
-    joined = INCIDENT_TABLE.join(POSTMORTEM_TABLE, POSTMORTEMS.incident_id == INCIDENTS.id)
+    is_near = INCIDENTS.kind == IncidentKind.NEAR_MISS.value
+    is_seen = _seen(ctx)
+    joined = INCIDENT_TABLE.join(POSTMORTEM_TABLE, POSTMORTEM_TABLE.c.incident_id == INCIDENTS.id)
     reviewed = POSTMORTEMS.status != PostmortemStatus.DRAFT.value  # a review: in review, approved or published
-    counts = session.execute(
-        select(seen, near_miss, func.count()).select_from(joined).where(*where, reviewed).group_by(seen, near_miss)
-    ).all()
-    totals = {(bool(s), bool(n)): c for s, n, c in counts}
-    seen_total = totals.get((True, True), 0) + totals.get((True, False), 0)
-    hidden_total = totals.get((False, True), 0) + totals.get((False, False), 0)
-    admitted = hidden_admitted(range(hidden_total))
-    near = Share(
-        totals.get((True, True), 0) + (totals.get((False, True), 0) if admitted else 0),
-        seen_total + (hidden_total if admitted else 0),
-    )
+
+    def counted(condition):  # type: ignore[no-untyped-def]
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    total, near_total, seen_total, seen_near = session.execute(
+        select(func.count(), counted(is_near), counted(is_seen), counted(and_(is_near, is_seen))).select_from(joined).where(*where, reviewed)
+    ).one()
+    admitted = hidden_admitted(range(total - seen_total))
+    near = Share(near_total if admitted else seen_near, total if admitted else seen_total)
     published = session.execute(
         select(seen, INCIDENTS.severity, INCIDENTS.timezone, INCIDENTS.resolved_at, POSTMORTEMS.published_at,
                span_micro(session, INCIDENTS.resolved_at, POSTMORTEMS.published_at))
@@ -407,34 +406,34 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.3f}".rstrip("0").rstrip(".")
 
 
-def chart_rows(result: Metrics, chart: str) -> tuple[list[str], list[list[str]]]:
-    """(header, rows) behind one chart of `result`; seconds as plain numbers."""
+def chart_rows(result: Metrics | dict[str, Any], chart: str) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) behind one chart, from the figures or their `to_data()`
+    (so a remote CLI writes the same CSV); seconds as plain numbers."""
+    data = result.to_data() if isinstance(result, Metrics) else result
     figures = ["count", "missing", "inconsistent", "median_s", "p75_s", "p90_s", "max_s", "mean_s"]
 
-    def summary(d: Distribution) -> list[str]:
-        return [str(d.count), str(d.missing), str(d.inconsistent), *(_number(v) for v in (d.median, d.p75, d.p90, d.max, d.mean))]
+    def summary(d: dict[str, Any]) -> list[str]:
+        return [str(d["count"]), str(d["missing"]), str(d["inconsistent"]), *(_number(d[k]) for k in ("median", "p75", "p90", "max", "mean"))]
+
+    def per_measure(groups: list[dict[str, Any]]) -> list[list[str]]:
+        return [[g["key"], str(g["incidents"]), name, *summary(g["measures"][name])] for g in groups for name in MEASURES]
 
     if chart == "distribution":
-        groups = result.groups or [result.overall]
-        return ["group", "incidents", "measure", *figures], [
-            [g.key, str(g.incidents), name, *summary(g.measures[name])] for g in groups for name in MEASURES
-        ]
+        return ["group", "incidents", "measure", *figures], per_measure(data["groups"] or [data["overall"]])
     if chart == "trend":
-        return [result.period, "incidents", "measure", *figures], [
-            [g.key, str(g.incidents), name, *summary(g.measures[name])] for g in result.trend for name in MEASURES
-        ]
+        return [data["trend"]["period"], "incidents", "measure", *figures], per_measure(data["trend"]["measure_buckets"])
     if chart == "scatter":
-        return ["incident", "severity", f"{SCATTER_MEASURE}_s"], [[p.key, p.severity, _number(p.seconds)] for p in result.scatter]
+        return ["incident", "severity", f"{SCATTER_MEASURE}_s"], [[p["key"], p["severity"], _number(p["seconds"])] for p in data["scatter"]["points"]]
     if chart == "postmortems":
-        lag, near, timely = result.postmortem_lag, result.near_misses, result.published_on_time
+        near, timely, blank = data["near_misses"], data["published_on_time"], [""] * len(figures)
         return ["figure", "part", "whole", "rate", *figures], [
-            ["near misses among reviews", str(near.part), str(near.whole), _number(near.rate), *[""] * len(figures)],
-            ["published by the due date", str(timely.part), str(timely.whole), _number(timely.rate), *[""] * len(figures)],
-            ["postmortem lag (resolved to published)", "", "", "", *summary(lag)],
+            ["near misses among reviews", str(near["part"]), str(near["whole"]), _number(near["rate"]), *blank],
+            ["published by the due date", str(timely["part"]), str(timely["whole"]), _number(timely["rate"]), *blank],
+            ["postmortem lag (resolved to published)", "", "", "", *summary(data["postmortem_lag"])],
         ]
     if chart == "actions":
         return ["month_due", "on_time", "judged", "rate"], [
-            [m.month, str(m.on_time), str(m.judged), _number(m.rate)] for m in result.action_schedule
+            [m["month"], str(m["on_time"]), str(m["judged"]), _number(m["rate"])] for m in data["action_items_on_schedule"]
         ]
     raise InvalidFilter(f"no chart {chart!r}: choose one of {', '.join(CHARTS)}")
 
@@ -444,7 +443,7 @@ def _inert(cell: str) -> str:
     return "'" + cell if cell[:1] in ("=", "+", "@") or (cell[:1] == "-" and not cell[1:2].isdigit()) else cell
 
 
-def metrics_csv(result: Metrics, chart: str) -> str:
+def metrics_csv(result: Metrics | dict[str, Any], chart: str) -> str:
     """The rows behind one chart as CSV text (a header line first)."""
     header, rows = chart_rows(result, chart)
     out = io.StringIO()
