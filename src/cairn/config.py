@@ -142,6 +142,13 @@ class Settings(BaseSettings):
         default=30_000, ge=0,
         description="How long a SQLite write waits for another writer (an import's insert, say) before it gives up, in ms.",
     )
+    metrics_include_restricted: bool = Field(
+        default=True,
+        description=(
+            "Count restricted incidents in metrics (as aggregates only, in groups of at least three hidden "
+            "incidents); false leaves them out of every figure, for everyone, admins included."
+        ),
+    )
     host: str = Field(default="127.0.0.1", description="Address `cairn serve` listens on.")
     port: int = Field(default=8000, description="Port `cairn serve` listens on.")
 

@@ -60,6 +60,14 @@ class InvalidInput(CairnError):
     title = "invalid input"
 
 
+class InvalidFilter(InvalidInput):
+    """A read's filter is malformed (an unknown severity, a bad date): the
+    request is wrong, not the data, hence 400 rather than 422."""
+
+    status_code = 400
+    title = "invalid filter"
+
+
 class ImportFailed(InvalidInput):
     """A document or file could not be imported; names file and line."""
 

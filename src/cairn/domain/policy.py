@@ -9,7 +9,7 @@ list can say why a postmortem is owed, not only that it is.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from cairn.domain.document import IncidentDoc
 from cairn.domain.moments import durations
@@ -79,5 +79,11 @@ def requirement(policy: Policy, doc: IncidentDoc) -> Requirement:
     resolved = doc.moments.resolved
     if not reasons or resolved is None:
         return Requirement(reasons, None)
-    days = policy.due_by_severity.get(doc.severity, policy.due_business_days)
-    return Requirement(reasons, add_business_days(resolved.astimezone(require_zone(doc.timezone)).date(), days))
+    return Requirement(reasons, due_date(policy, doc.severity, resolved, doc.timezone))
+
+
+def due_date(policy: Policy, severity: str, resolved: datetime, zone_name: str) -> date:
+    """When a postmortem of an incident resolved at `resolved` is due: business
+    days after the resolution's day in the incident's own zone."""
+    days = policy.due_by_severity.get(severity, policy.due_business_days)
+    return add_business_days(resolved.astimezone(require_zone(zone_name)).date(), days)

@@ -28,6 +28,7 @@ from cairn.web.api import incident_changes as api_incident_changes
 from cairn.web.api import postmortems as api_postmortems
 from cairn.web.api import hooks as api_hooks
 from cairn.web.api import lint as api_lint
+from cairn.web.api import metrics as api_metrics
 from cairn.web.api import search as api_search
 from cairn.web.api import similar as api_similar
 from cairn.web.api import timeline as api_timeline
@@ -43,6 +44,7 @@ from cairn.web.pages import incident_forms as page_incident_forms
 from cairn.web.pages import imports as page_imports
 from cairn.web.pages import review as page_review
 from cairn.web.pages import incidents as page_incidents
+from cairn.web.pages import insights as page_insights
 from cairn.web.pages import mywork as page_mywork
 from cairn.web.pages import search as page_search
 from cairn.web.pages import similar as page_similar
@@ -89,6 +91,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(api_lint.router)
     app.include_router(api_search.router)
     app.include_router(api_similar.router)
+    app.include_router(api_metrics.router)
     app.include_router(api_hooks.router)
     app.include_router(api_timeline.router)
     app.include_router(api_jobs.router)
@@ -107,6 +110,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(page_mywork.router)
     app.include_router(page_search.router)
     app.include_router(page_similar.router)
+    app.include_router(page_insights.router)
     app.include_router(page_exports.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/api/docs/assets", StaticFiles(directory=page_docs.swagger_dir()), name="swagger")

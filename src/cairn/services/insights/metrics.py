@@ -1,0 +1,453 @@
+"""Honest metrics across incidents: distributions of the time to detect,
+acknowledge, mitigate and resolve, their trend, severity against duration,
+near misses among reviews, postmortem lag, and action items on schedule.
+
+Definitions (seconds; columns of `incidents`):
+- detect = detected_at − started_at; acknowledge = acknowledged_at − detected_at;
+  mitigate = mitigated_at − started_at; resolve = resolved_at − started_at.
+- An incident lacking either end is counted as missing; a negative span
+  (contradictory moments) as inconsistent; neither enters the figures.
+- The filter's dates are UTC days of `started_at`, both included.
+
+Privacy (the one visibility rule, services/access.py, decides who is hidden):
+metrics count every incident, restricted ones included, but only as
+aggregates. An incident the reader may not see enters a group's figures only
+when at least three such hidden incidents (with a known span, for a duration)
+fall in that same group; otherwise the hidden ones are left out of that group
+entirely, so nobody can learn the figure of one restricted incident by
+comparing against the incidents they can see. Groups the reader can see whole
+are shown whatever their size. Anything per incident (the scatter's points, the
+CSV rows that are incidents) lists only incidents the reader may see. With
+CAIRN_METRICS_INCLUDE_RESTRICTED=false restricted incidents are left out of
+every figure, for everyone.
+
+Speed: the spans are computed by the database (integer microseconds on SQLite,
+epoch arithmetic on PostgreSQL) and only (group, spans, hidden) tuples are
+fetched; no incident is loaded as an object.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import BigInteger, ColumnElement, Integer, and_, case, cast, func, literal, select, true
+from sqlalchemy.orm import Session
+
+from cairn.analysis.insights.distributions import EMPTY, Distribution, Share, hidden_admitted, pooled, summarise
+from cairn.domain.enums import IncidentKind, PostmortemStatus, Visibility, parse_choice
+from cairn.domain.keys import format_key
+from cairn.domain.names import check_label, check_severity
+from cairn.domain.policy import due_date
+from cairn.domain.times import parse_date, require_zone
+from cairn.errors import InvalidFilter, InvalidInput
+from cairn.services.access import visible_to_viewer
+from cairn.services.context import Context
+from cairn.storage.models import Incident, IncidentService, IncidentTeam, Postmortem, Team
+
+INCIDENT_TABLE, POSTMORTEM_TABLE = Incident.__table__, Postmortem.__table__
+INCIDENTS, POSTMORTEMS = INCIDENT_TABLE.c, POSTMORTEM_TABLE.c
+MEASURES = ("detect", "acknowledge", "mitigate", "resolve")
+SPANS = {  # measure: (from, to)
+    "detect": (INCIDENTS.started_at, INCIDENTS.detected_at),
+    "acknowledge": (INCIDENTS.detected_at, INCIDENTS.acknowledged_at),
+    "mitigate": (INCIDENTS.started_at, INCIDENTS.mitigated_at),
+    "resolve": (INCIDENTS.started_at, INCIDENTS.resolved_at),
+}
+BY = ("severity", "service", "team", "month", "quarter")
+NO_NAME = {"service": "(no service)", "team": "(no team)"}
+SCATTER_MEASURE = "resolve"
+FILL_AT_MOST = 240  # a trend fills empty months between its ends up to this many buckets
+
+
+@dataclass(frozen=True)
+class MetricsFilter:
+    """Which incidents the figures describe: started on or after `since` and on
+    or before `until` (UTC days), of a severity, service, team and kind."""
+
+    since: date | None = None
+    until: date | None = None
+    severity: str | None = None
+    service: str | None = None
+    team: str | None = None
+    kind: str | None = None
+
+    @classmethod
+    def parse(
+        cls, ctx: Context, *, since: str | None = None, until: str | None = None, severity: str | None = None,
+        service: str | None = None, team: str | None = None, kind: str | None = None,
+    ) -> "MetricsFilter":
+        """A filter from what a person typed (empty means any); InvalidFilter names what is wrong."""
+        try:
+            start = parse_date(since) if since and since.strip() else None
+            end = parse_date(until) if until and until.strip() else None
+            if start and end and end < start:
+                raise InvalidInput(f"until ({end.isoformat()}) is before since ({start.isoformat()})")
+            return cls(
+                since=start, until=end,
+                severity=check_severity(severity.strip(), ctx.settings.severities) if severity and severity.strip() else None,
+                service=check_label(service, "service") if service and service.strip() else None,
+                team=check_label(team, "team") if team and team.strip() else None,
+                kind=parse_choice(IncidentKind, kind.strip(), "incident kind").value if kind and kind.strip() else None,
+            )
+        except InvalidFilter:
+            raise
+        except InvalidInput as error:
+            raise InvalidFilter(str(error)) from None
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "since": self.since.isoformat() if self.since else None, "until": self.until.isoformat() if self.until else None,
+            "severity": self.severity, "service": self.service, "team": self.team, "kind": self.kind,
+        }
+
+
+@dataclass(frozen=True)
+class Group:
+    """The figures of one group of incidents (all of them, one severity, one month...)."""
+
+    key: str
+    incidents: int  # incidents in the group's figures (hidden ones only when admitted)
+    measures: dict[str, Distribution]
+
+    def to_data(self) -> dict[str, Any]:
+        return {"key": self.key, "incidents": self.incidents, "measures": {m: d.to_data() for m, d in self.measures.items()}}
+
+
+@dataclass(frozen=True)
+class Point:
+    """One incident the reader may see, for the scatter of severity against duration."""
+
+    key: str
+    severity: str
+    seconds: float
+
+    def to_data(self) -> dict[str, Any]:
+        return {"key": self.key, "severity": self.severity, "seconds": self.seconds}
+
+
+@dataclass(frozen=True)
+class MonthOnSchedule:
+    month: str
+    on_time: int
+    judged: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.on_time / self.judged if self.judged else None
+
+    def to_data(self) -> dict[str, Any]:
+        return {"month": self.month, "on_time": self.on_time, "judged": self.judged, "rate": self.rate}
+
+
+@dataclass(frozen=True)
+class Metrics:
+    filter: MetricsFilter
+    by: str | None
+    overall: Group
+    groups: list[Group]  # by `by`, in its natural order
+    period: str  # the trend's bucket: month or quarter
+    trend: list[Group]
+    scatter: list[Point]  # visible incidents only
+    near_misses: Share  # near misses among reviews (postmortems past their draft)
+    postmortem_lag: Distribution  # resolved_at → published_at
+    published_on_time: Share  # published by the policy's due date, among the lag's known spans
+    action_schedule: list[MonthOnSchedule] = field(default_factory=list)
+    restricted: str = "grouped"  # grouped (the group-of-three rule) or excluded (the setting)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "filter": self.filter.to_data(), "by": self.by, "unit": "seconds", "restricted": self.restricted,
+            "overall": self.overall.to_data(), "groups": [g.to_data() for g in self.groups],
+            "trend": {"period": self.period, "measure_buckets": [g.to_data() for g in self.trend]},
+            "scatter": {"measure": SCATTER_MEASURE, "points": [p.to_data() for p in self.scatter]},
+            "near_misses": self.near_misses.to_data(),
+            "postmortem_lag": self.postmortem_lag.to_data(),
+            "published_on_time": self.published_on_time.to_data(),
+            "action_items_on_schedule": [m.to_data() for m in self.action_schedule],
+        }
+
+
+def _micro_sqlite(column):  # type: ignore[no-untyped-def]
+    """Microseconds since the epoch of a UTC column as SQLAlchemy stores it on
+    SQLite ('YYYY-MM-DD HH:MM:SS.ffffff'), exactly, in integers."""
+    return cast(func.strftime("%s", column), Integer) * 1_000_000 + cast(func.substr(column, 21, 6), Integer)
+
+
+def span_micro(session: Session, start, end):  # type: ignore[no-untyped-def]
+    """end − start in whole microseconds, NULL when either is NULL."""
+    if session.get_bind().dialect.name == "sqlite":
+        return _micro_sqlite(end) - _micro_sqlite(start)
+    return cast(func.round(func.extract("epoch", end - start) * 1_000_000), BigInteger)
+
+
+def _month(session: Session, column):  # type: ignore[no-untyped-def]
+    if session.get_bind().dialect.name == "sqlite":
+        return func.strftime("%Y-%m", column)
+    return func.to_char(func.timezone("UTC", column), "YYYY-MM")
+
+
+def _quarter(month: str) -> str:
+    return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def _where(ctx: Context, wanted: MetricsFilter) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if not ctx.settings.metrics_include_restricted:
+        where.append(INCIDENTS.visibility != Visibility.RESTRICTED.value)
+    if wanted.since:
+        where.append(INCIDENTS.started_at >= _day_start(wanted.since))
+    if wanted.until:
+        where.append(INCIDENTS.started_at < _day_start(wanted.until + timedelta(days=1)))
+    if wanted.severity:
+        where.append(INCIDENTS.severity == wanted.severity)
+    if wanted.kind:
+        where.append(INCIDENTS.kind == wanted.kind)
+    if wanted.service:
+        where.append(INCIDENTS.id.in_(select(IncidentService.incident_id).where(IncidentService.name == wanted.service)))
+    if wanted.team:
+        where.append(INCIDENTS.id.in_(
+            select(IncidentTeam.incident_id).join(Team, Team.id == IncidentTeam.team_id).where(Team.name == wanted.team)
+        ))
+    return where
+
+
+def _seen(ctx: Context) -> ColumnElement[bool]:
+    """Whether the reader may see the row's incident: the rule of services/access.py, in SQL."""
+    principal = ctx.principal
+    if principal is None or principal.is_admin:
+        return true()
+    return visible_to_viewer(principal.user_id)
+
+
+def _seconds(micro: int | None) -> float | None:
+    return None if micro is None else micro / 1_000_000
+
+
+class _Pile:
+    """The spans of one group, kept apart for the incidents the reader sees and those hidden."""
+
+    __slots__ = ("seen", "hidden", "seen_count", "hidden_count")
+
+    def __init__(self) -> None:
+        self.seen: list[list[float | None]] = [[] for _ in MEASURES]
+        self.hidden: list[list[float | None]] = [[] for _ in MEASURES]
+        self.seen_count = 0
+        self.hidden_count = 0
+
+    def add(self, seen: bool, spans: tuple) -> None:  # type: ignore[type-arg]
+        target = self.seen if seen else self.hidden
+        if seen:
+            self.seen_count += 1
+        else:
+            self.hidden_count += 1
+        for index, micro in enumerate(spans):
+            target[index].append(None if micro is None else micro / 1_000_000)
+
+    def group(self, key: str) -> Group:
+        measures = {name: summarise(pooled(self.seen[i], self.hidden[i])) for i, name in enumerate(MEASURES)}
+        incidents = self.seen_count + (self.hidden_count if hidden_admitted(range(self.hidden_count)) else 0)
+        return Group(key, incidents, measures)
+
+
+def metrics(ctx: Context, wanted: MetricsFilter | None = None, by: str | None = None, *, today: date | None = None) -> Metrics:
+    """The figures of the incidents `wanted` keeps, grouped `by` one of BY (or not)."""
+    wanted = wanted or MetricsFilter()
+    if by is not None and by not in BY:
+        raise InvalidFilter(f"cannot group by {by!r}: choose one of {', '.join(BY)}")
+    period = "quarter" if by == "quarter" else "month"
+    where = _where(ctx, wanted)
+    prefix = ctx.settings.key_prefix
+    with ctx.db.transaction() as session:
+        spans = [span_micro(session, *SPANS[name]).label(name) for name in MEASURES]
+        seen = _seen(ctx).label("seen")
+        month = _month(session, INCIDENTS.started_at).label("month")
+        rows = session.execute(
+            select(INCIDENTS.number, INCIDENTS.severity, month, seen, *spans).where(*where)
+        ).all()
+        keyed = _keyed_rows(session, ctx, by, where, spans, seen) if by in ("service", "team") else None
+        near, lag, on_time = _postmortem_figures(session, ctx, where, seen)
+    overall, trend_piles = _Pile(), defaultdict(_Pile)
+    by_piles: dict[str, _Pile] = defaultdict(_Pile)
+    scatter: list[Point] = []
+    resolve_at = MEASURES.index(SCATTER_MEASURE)
+    for number, severity, started_month, is_seen, *micro in rows:
+        is_seen, values = bool(is_seen), tuple(micro)
+        overall.add(is_seen, values)
+        bucket = None if started_month is None else (_quarter(started_month) if period == "quarter" else started_month)
+        if bucket is not None:
+            trend_piles[bucket].add(is_seen, values)
+        if by == "severity":
+            by_piles[severity].add(is_seen, values)
+        elif by in ("month", "quarter") and bucket is not None:
+            by_piles[bucket].add(is_seen, values)
+        if is_seen and values[resolve_at] is not None and values[resolve_at] >= 0:
+            scatter.append(Point(format_key(prefix, number), severity, values[resolve_at] / 1_000_000))
+    for key, is_seen, *micro in keyed or []:
+        by_piles[key if key is not None else NO_NAME[by or ""]].add(bool(is_seen), tuple(micro))
+    order = _order(ctx, by, list(by_piles))
+    groups = [group for group in (by_piles[key].group(key) for key in order) if group.incidents]
+    buckets = _filled(sorted(trend_piles), period)
+    trend = [trend_piles[key].group(key) if key in trend_piles else Group(key, 0, {m: EMPTY for m in MEASURES}) for key in buckets]
+    scatter.sort(key=lambda p: (p.severity, p.seconds, p.key))
+    return Metrics(
+        filter=wanted, by=by, overall=overall.group("all"), groups=groups, period=period, trend=trend,
+        scatter=scatter, near_misses=near, postmortem_lag=lag, published_on_time=on_time,
+        action_schedule=_action_schedule(ctx, wanted, today),
+        restricted="grouped" if ctx.settings.metrics_include_restricted else "excluded",
+    )
+
+
+def _keyed_rows(session: Session, ctx: Context, by: str | None, where, spans, seen) -> list:  # type: ignore[no-untyped-def]
+    """(service or team name, seen, spans...) with one row per incident and name;
+    an incident without one falls in the (no service) / (no team) group."""
+    if by == "service":
+        name = IncidentService.__table__.c.name
+        source = INCIDENT_TABLE.join(IncidentService.__table__, IncidentService.__table__.c.incident_id == INCIDENTS.id, isouter=True)
+    else:
+        links, teams = IncidentTeam.__table__, Team.__table__
+        name = teams.c.name
+        source = INCIDENT_TABLE.join(links, links.c.incident_id == INCIDENTS.id, isouter=True).join(teams, teams.c.id == links.c.team_id, isouter=True)
+    return session.execute(select(name, seen, *spans).select_from(source).where(*where)).all()
+
+
+def _order(ctx: Context, by: str | None, keys: list[str]) -> list[str]:
+    if by == "severity":
+        rank = {name: index for index, name in enumerate(ctx.settings.severities)}
+        return sorted(keys, key=lambda k: (rank.get(k, len(rank)), k))
+    if by in ("service", "team"):
+        return sorted(keys, key=lambda k: (k in NO_NAME.values(), k.casefold()))
+    return sorted(keys)
+
+
+def _filled(keys: list[str], period: str) -> list[str]:
+    """The buckets from the first to the last, empty ones included so the trend's
+    time axis is true, unless that would make too many."""
+    if len(keys) < 2:
+        return keys
+    step = 3 if period == "quarter" else 1
+    first, last = keys[0], keys[-1]
+    year, month = int(first[:4]), (int(first[6]) - 1) * 3 + 1 if period == "quarter" else int(first[5:7])
+    filled: list[str] = []
+    while len(filled) <= FILL_AT_MOST:
+        key = f"{year:04d}-Q{(month - 1) // 3 + 1}" if period == "quarter" else f"{year:04d}-{month:02d}"
+        filled.append(key)
+        if key == last:
+            return filled
+        month += step
+        if month > 12:
+            year, month = year + 1, month - 12
+    return keys
+
+
+def _postmortem_figures(session: Session, ctx: Context, where, seen) -> tuple[Share, Distribution, Share]:  # type: ignore[no-untyped-def]
+    """Near misses among reviews, postmortem lag and the share published by the
+    due date, each under the group-of-three rule."""
+    from cairn.services.policy import load_policy
+
+    is_near = INCIDENTS.kind == IncidentKind.NEAR_MISS.value
+    is_seen = _seen(ctx)
+    joined = INCIDENT_TABLE.join(POSTMORTEM_TABLE, POSTMORTEM_TABLE.c.incident_id == INCIDENTS.id)
+    reviewed = POSTMORTEMS.status != PostmortemStatus.DRAFT.value  # a review: in review, approved or published
+
+    def counted(condition):  # type: ignore[no-untyped-def]
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    total, near_total, seen_total, seen_near = session.execute(
+        select(func.count(), counted(is_near), counted(is_seen), counted(and_(is_near, is_seen))).select_from(joined).where(*where, reviewed)
+    ).one()
+    admitted = hidden_admitted(range(total - seen_total))
+    near = Share(near_total if admitted else seen_near, total if admitted else seen_total)
+    published = session.execute(
+        select(seen, INCIDENTS.severity, INCIDENTS.timezone, INCIDENTS.resolved_at, POSTMORTEMS.published_at,
+               span_micro(session, INCIDENTS.resolved_at, POSTMORTEMS.published_at))
+        .select_from(joined).where(*where, POSTMORTEMS.status == PostmortemStatus.PUBLISHED.value)
+    ).all()
+    policy = load_policy(ctx.settings.postmortem_policy)
+    lags: dict[bool, list[float | None]] = {True: [], False: []}
+    timely: dict[bool, list[bool]] = {True: [], False: []}
+    for is_seen, severity, zone, resolved, published_at, micro in published:
+        lag = _seconds(micro)
+        lags[bool(is_seen)].append(lag)
+        if lag is not None and lag >= 0 and resolved is not None and published_at is not None:
+            local_day = published_at.astimezone(require_zone(zone)).date()
+            timely[bool(is_seen)].append(local_day <= due_date(policy, severity, resolved, zone))
+    spans = pooled(lags[True], lags[False])
+    hidden_in = len(spans) > len(lags[True])  # the same admission for the lag and its timeliness
+    on_time = timely[True] + (timely[False] if hidden_in else [])
+    return near, summarise(spans), Share(sum(on_time), len(on_time))
+
+
+def _action_schedule(ctx: Context, wanted: MetricsFilter, today: date | None) -> list[MonthOnSchedule]:
+    """The action items' on-schedule rate per month due (services.actions.action_stats:
+    the items the reader may see), within the filter's period when it has one."""
+    from cairn.services.actions import action_stats
+
+    stats = action_stats(ctx, today=today)
+    low = wanted.since.strftime("%Y-%m") if wanted.since else ""
+    high = wanted.until.strftime("%Y-%m") if wanted.until else "9999-99"
+    return [MonthOnSchedule(month, value.on_time, value.judged) for month, value in stats.by_month.items() if low <= month <= high]
+
+
+# ---- The rows behind every chart, as CSV ----
+
+CHARTS = ("distribution", "trend", "scatter", "postmortems", "actions")
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}".rstrip("0").rstrip(".")
+
+
+def chart_rows(result: Metrics | dict[str, Any], chart: str) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) behind one chart, from the figures or their `to_data()`
+    (so a remote CLI writes the same CSV); seconds as plain numbers."""
+    data = result.to_data() if isinstance(result, Metrics) else result
+    figures = ["count", "missing", "inconsistent", "median_s", "p75_s", "p90_s", "max_s", "mean_s"]
+
+    def summary(d: dict[str, Any]) -> list[str]:
+        return [str(d["count"]), str(d["missing"]), str(d["inconsistent"]), *(_number(d[k]) for k in ("median", "p75", "p90", "max", "mean"))]
+
+    def per_measure(groups: list[dict[str, Any]]) -> list[list[str]]:
+        return [[g["key"], str(g["incidents"]), name, *summary(g["measures"][name])] for g in groups for name in MEASURES]
+
+    if chart == "distribution":
+        return ["group", "incidents", "measure", *figures], per_measure(data["groups"] or [data["overall"]])
+    if chart == "trend":
+        return [data["trend"]["period"], "incidents", "measure", *figures], per_measure(data["trend"]["measure_buckets"])
+    if chart == "scatter":
+        return ["incident", "severity", f"{SCATTER_MEASURE}_s"], [[p["key"], p["severity"], _number(p["seconds"])] for p in data["scatter"]["points"]]
+    if chart == "postmortems":
+        near, timely, blank = data["near_misses"], data["published_on_time"], [""] * len(figures)
+        return ["figure", "part", "whole", "rate", *figures], [
+            ["near misses among reviews", str(near["part"]), str(near["whole"]), _number(near["rate"]), *blank],
+            ["published by the due date", str(timely["part"]), str(timely["whole"]), _number(timely["rate"]), *blank],
+            ["postmortem lag (resolved to published)", "", "", "", *summary(data["postmortem_lag"])],
+        ]
+    if chart == "actions":
+        return ["month_due", "on_time", "judged", "rate"], [
+            [m["month"], str(m["on_time"]), str(m["judged"]), _number(m["rate"])] for m in data["action_items_on_schedule"]
+        ]
+    raise InvalidFilter(f"no chart {chart!r}: choose one of {', '.join(CHARTS)}")
+
+
+def _inert(cell: str) -> str:
+    """A name a spreadsheet would run as a formula (=, +, -, @ first) quoted as text."""
+    return "'" + cell if cell[:1] in ("=", "+", "@") or (cell[:1] == "-" and not cell[1:2].isdigit()) else cell
+
+
+def metrics_csv(result: Metrics | dict[str, Any], chart: str) -> str:
+    """The rows behind one chart as CSV text (a header line first)."""
+    header, rows = chart_rows(result, chart)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([[_inert(cell) for cell in row] for row in rows])
+    return out.getvalue()
