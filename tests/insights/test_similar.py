@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from cairn.errors import InvalidInput, NotFound
-from cairn.services.actions import add_action_item, update_action_item
-from cairn.services.editing import add_factor, save_section
-from cairn.services.incidents import open_incident
+from cairn.services.actions import update_action_item
+from cairn.services.editing import add_factor
 from cairn.services.insights.similar import decide_relation, repeat_rows, similar_incidents
-from cairn.services.timeline import log_event
-from cairn.storage.models import ActionItem, Postmortem, User
+from cairn.storage.models import User
+from tests.insights.history import build_history, close_item_on
 from tests.web.personas import create_personas
 
 
@@ -24,45 +21,10 @@ def _signed_in(ctx, username: str):  # type: ignore[no-untyped-def]
         return ctx.as_user(principal_of(session.scalar(select(User).where(User.username == username))))
 
 
-def _close_item_on(ctx, key: str, label: str, day: str, *, close: bool = True) -> None:  # type: ignore[no-untyped-def]
-    if close:
-        update_action_item(ctx, key, label, status="done")
-    number = int(key.split("-")[1])
-    with ctx.db.transaction() as session:
-        from cairn.storage.models import Incident
-
-        postmortem_id = session.scalar(select(Postmortem.id).join(Incident).where(Incident.number == number))
-        session.execute(
-            update(ActionItem).where(ActionItem.postmortem_id == postmortem_id, ActionItem.number == int(label[1:]))
-            .values(closed_at=datetime.fromisoformat(day).replace(tzinfo=timezone.utc))
-        )
-
-
-def _incident(ctx, title, service, started, summary, *, category="capacity", visibility="internal", severity="SEV2"):  # type: ignore[no-untyped-def]
-    key = open_incident(ctx, title, severity=severity, services=[service], timezone="UTC", started=started, visibility=visibility).key
-    save_section(ctx, key, "summary", summary, base=None)
-    add_factor(ctx, key, description=f"{summary} (factor)", category=category, role="trigger")
-    return key
-
-
 @pytest.fixture
 def history(ctx):  # type: ignore[no-untyped-def]
     create_personas(ctx)
-    pool_1 = _incident(ctx, "Checkout 502s", "checkout", "2025-02-01T10:00:00+00:00",
-                       "The connection pool of the checkout database was exhausted during the sale.")
-    add_action_item(ctx, pool_1, "Size the checkout connection pool from measured peak load", owner="member", due="2025-03-01",
-                    factors=["F1"], priority="P2", today=datetime(2025, 2, 2).date())
-    _close_item_on(ctx, pool_1, "A1", "2025-02-20")
-    unrelated = _incident(ctx, "Search index stale", "search", "2025-04-01T10:00:00+00:00",
-                          "The nightly search index rebuild stalled on a full disk.", category="software defect")
-    other_service = _incident(ctx, "Billing pool exhausted", "billing", "2025-05-01T10:00:00+00:00",
-                              "The billing connection pool was exhausted by a retry storm.")
-    secret = _incident(ctx, "Payroll checkout pool exhausted", "checkout", "2025-06-01T10:00:00+00:00",
-                       "The checkout connection pool was exhausted by the payroll batch.", visibility="restricted")
-    pool_2 = _incident(ctx, "Checkout errors during campaign", "checkout", "2025-09-01T10:00:00+00:00",
-                       "Checkout requests failed: the connection pool was exhausted again under campaign traffic.")
-    log_event(ctx, pool_2, "Alert: checkout pool saturation at 100%", kind="alert")
-    return {"pool_1": pool_1, "unrelated": unrelated, "other_service": other_service, "secret": secret, "pool_2": pool_2}
+    return build_history(ctx)
 
 
 def test_the_earlier_incident_with_the_same_cause_is_suggested_first_with_reasons(ctx, history) -> None:  # type: ignore[no-untyped-def]
@@ -106,14 +68,14 @@ def test_a_fix_that_did_not_hold_is_named_as_a_repeat(ctx, history) -> None:  # 
 
 
 def test_a_fix_closed_after_the_new_incident_started_is_no_repeat(ctx, history) -> None:  # type: ignore[no-untyped-def]
-    _close_item_on(ctx, history["pool_1"], "A1", "2025-10-01", close=False)
+    close_item_on(ctx, history["pool_1"], "A1", "2025-10-01", close=False)
     assert similar_incidents(ctx, history["pool_2"]).repeats == []
 
 
 def test_an_item_not_done_or_linked_to_another_category_makes_no_repeat(ctx, history) -> None:  # type: ignore[no-untyped-def]
     update_action_item(ctx, history["pool_1"], "A1", status="open")
     assert similar_incidents(ctx, history["pool_2"]).repeats == []
-    _close_item_on(ctx, history["pool_1"], "A1", "2025-02-20")
+    close_item_on(ctx, history["pool_1"], "A1", "2025-02-20")
     add_factor(ctx, history["pool_1"], description="Runbook missing", category="process", role="latent condition")
     update_action_item(ctx, history["pool_1"], "A1", factors=["F2"])
     assert similar_incidents(ctx, history["pool_2"]).repeats == []

@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from cairn.errors import CairnError
-from cairn.cli import actions, changes, db, demo, incident, lint, metrics, mine, portable, postmortem, remind, search, serve, similar, templates, timeline, timeline_import, tokens, users
+from cairn.cli import actions, changes, db, demo, incident, insights, lint, metrics, mine, portable, postmortem, remind, search, serve, similar, templates, timeline, timeline_import, tokens, users
 
 
 
@@ -41,6 +41,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(tokens.app, name="token")
 app.add_typer(templates.app, name="template")
+app.add_typer(insights.app, name="insights")
 app.command("log")(timeline.log)
 app.command("export")(portable.export)
 app.command("import")(portable.import_)

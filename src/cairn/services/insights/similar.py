@@ -260,10 +260,10 @@ def repeats_of(session: Session, ctx: Context, incident: Incident) -> list[Repea
     ]
 
 
-def repeat_rows(session: Session, ctx: Context, incident_ids: list[int] | None = None) -> list[dict[str, Any]]:
+def repeat_rows(session: Session, ctx: Context, incident_ids: Any = None) -> list[dict[str, Any]]:
     """Every (incident, earlier incident, completed item, category, service) that makes
     a repeat, among incidents the reader may see on both sides; `incident_ids`
-    narrows the later side."""
+    (ids, or a select of them) narrows the later side."""
     later, earlier = Incident.__table__.alias("later"), Incident.__table__.alias("earlier")
     pm_later, pm_earlier = Postmortem.__table__.alias("pm_later"), Postmortem.__table__.alias("pm_earlier")
     f_later, f_earlier = ContributingFactor.__table__.alias("f_later"), ContributingFactor.__table__.alias("f_earlier")
