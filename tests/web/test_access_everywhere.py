@@ -81,6 +81,9 @@ LISTS = {  # must never mention the restricted incident to the outsider
     # Words and a filter of the restricted incident's own: found for its people, nothing for others.
     "search_page": "/search?q=payroll",
     "api_search": "/api/v1/search?q=payroll",
+    # Counts may include it among three or more hidden ones; names, titles and repeats never.
+    "factors_page": "/insights/factors",
+    "api_insights_factors": "/api/v1/insights/factors",
 }
 # Routes naming something that belongs to an incident by its own id: path
 # templates, filled with the restricted incident's object and a missing one.
