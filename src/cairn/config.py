@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -148,6 +149,13 @@ class Settings(BaseSettings):
             "Count restricted incidents in metrics (as aggregates only, in groups of at least three hidden "
             "incidents); false leaves them out of every figure, for everyone, admins included."
         ),
+    )
+    report_every: Literal["quarter", "month"] | None = Field(
+        default=None, description="Send the periodic report of each past quarter or month by e-mail from `cairn serve` (none: never).",
+    )
+    report_recipients: list[str] = Field(
+        default_factory=list,
+        description="E-mail addresses for the periodic report; as they are not accounts, the report names only internal incidents.",
     )
     host: str = Field(default="127.0.0.1", description="Address `cairn serve` listens on.")
     port: int = Field(default=8000, description="Port `cairn serve` listens on.")

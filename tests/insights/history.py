@@ -3,7 +3,7 @@ service, and a restricted incident of the same kind (members: tests.web.personas
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select, update
 
@@ -22,7 +22,8 @@ def close_item_on(ctx, key: str, label: str, day: str, *, close: bool = True) ->
         postmortem_id = session.scalar(select(Postmortem.id).join(Incident).where(Incident.number == number))
         session.execute(
             update(ActionItem).where(ActionItem.postmortem_id == postmortem_id, ActionItem.number == int(label[1:]))
-            .values(closed_at=datetime.fromisoformat(day).replace(tzinfo=timezone.utc))
+            .values(closed_at=datetime.fromisoformat(day).replace(tzinfo=timezone.utc),
+                    created_at=datetime.fromisoformat(day).replace(tzinfo=timezone.utc) - timedelta(days=20))
         )
 
 

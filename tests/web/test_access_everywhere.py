@@ -84,6 +84,8 @@ LISTS = {  # must never mention the restricted incident to the outsider
     # Counts may include it among three or more hidden ones; names, titles and repeats never.
     "factors_page": "/insights/factors",
     "api_insights_factors": "/api/v1/insights/factors",
+    "report_page": "/reports/2020-01-01..2099-12-31",
+    "api_report": "/api/v1/reports/2020-01-01..2099-12-31",
 }
 # Routes naming something that belongs to an incident by its own id: path
 # templates, filled with the restricted incident's object and a missing one.
@@ -91,6 +93,7 @@ OWNED = {
     "api_job": "/api/v1/jobs/{job_id}",
 }
 NOT_ABOUT_INCIDENTS = {
+    "reports_page": "links to the periods' reports",
     "openapi": "the API schema",
     "api_openapi": "the API schema, for signed-in users",
     "healthz": "liveness, no data",

@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from cairn.errors import CairnError
-from cairn.cli import actions, changes, db, demo, incident, insights, lint, metrics, mine, portable, postmortem, remind, search, serve, similar, templates, timeline, timeline_import, tokens, users
+from cairn.cli import actions, changes, db, demo, incident, insights, lint, metrics, mine, portable, postmortem, remind, report, search, serve, similar, templates, timeline, timeline_import, tokens, users
 
 
 
@@ -51,6 +51,7 @@ app.command("remind")(remind.remind)
 app.command("mine")(mine.mine)
 app.command("search")(search.search)
 app.command("similar")(similar.similar)
+app.command("report")(report.report)
 app.command("metrics")(metrics.metrics)
 app.command("demo")(demo.demo)
 app.command("serve")(serve.serve)

@@ -32,10 +32,15 @@ def _fetcher(weasyprint):  # type: ignore[no-untyped-def]
 
 
 def render_pdf(doc: IncidentDoc) -> bytes:
+    return html_to_pdf(render_html(doc, printed=True))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """A standalone HTML file (no outside assets) printed to PDF."""
     try:
         import weasyprint
     except (ImportError, OSError) as error:  # OSError: Pango missing from the system
         raise PdfUnavailable(f"PDF export needs WeasyPrint and Pango (apt-get install libpango-1.0-0 libpangoft2-1.0-0): {error}") from None
     import weasyprint.urls
 
-    return weasyprint.HTML(string=render_html(doc, printed=True), url_fetcher=_fetcher(weasyprint)).write_pdf()
+    return weasyprint.HTML(string=html, url_fetcher=_fetcher(weasyprint)).write_pdf()

@@ -1,4 +1,4 @@
-"""The follow-up loop inside `cairn serve`: reminders, notifications and tracker sync, the same code as `cairn remind` and `cairn actions sync`.
+"""The follow-up loop inside `cairn serve`: reminders, notifications, tracker sync and the periodic report, the same code as `cairn remind` and `cairn actions sync`.
 
 Each job declares whom it acts for, since the visibility rule
 (services/access.py) binds background work too; tests/web/test_access_jobs.py
@@ -35,6 +35,12 @@ def _notifications(ctx: Context) -> list[str]:
     return [f"notification not delivered: {failure}" for failure in run_notifications(ctx).failures]
 
 
+def _reports(ctx: Context) -> list[str]:
+    from cairn.services.insights.report_delivery import deliver_reports
+
+    return deliver_reports(ctx).failures
+
+
 def _tracker_sync(ctx: Context) -> list[str]:
     return [f"ticket not synced: {error}" for error in sync_tickets(ctx).errors]
 
@@ -43,6 +49,7 @@ JOBS = (
     Job("reminders", "each recipient (tested above)", _reminders),
     Job("notifications", "each recipient: duties and deliveries are checked against what they may see (tested above)", _notifications),
     Job("tracker sync", "the system: it closes items whose ticket closed and writes to nobody", _tracker_sync),
+    Job("periodic report", "an outsider: its recipients are addresses, not accounts, so it names internal incidents only (tested above)", _reports),
 )
 
 

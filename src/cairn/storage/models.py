@@ -615,3 +615,17 @@ class IncidentRelation(Base):
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (UniqueConstraint("incident_id", "other_id", name="uq_incident_relations_pair"),)
+
+
+class ReportSent(Base):
+    """A periodic report delivered to one address, claimed before sending, so that
+    no period's report goes to anyone twice, even across restarts or servers."""
+
+    __tablename__ = "reports_sent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str] = mapped_column(String(320))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("period", "recipient", name="uq_reports_sent_recipient"),)

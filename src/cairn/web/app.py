@@ -32,6 +32,7 @@ from cairn.web.api import metrics as api_metrics
 from cairn.web.api import search as api_search
 from cairn.web.api import similar as api_similar
 from cairn.web.api import insights as api_insights
+from cairn.web.api import reports as api_reports
 from cairn.web.api import timeline as api_timeline
 from cairn.web.api import jobs as api_jobs
 from cairn.web.api import imports as api_imports
@@ -50,6 +51,7 @@ from cairn.web.pages import mywork as page_mywork
 from cairn.web.pages import search as page_search
 from cairn.web.pages import similar as page_similar
 from cairn.web.pages import factors as page_factors
+from cairn.web.pages import reports as page_reports
 from cairn.web.security_headers import PUBLIC_ASSETS, SECURITY_HEADERS
 from cairn.web.templating import build_templates
 
@@ -94,6 +96,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(api_search.router)
     app.include_router(api_similar.router)
     app.include_router(api_insights.router)
+    app.include_router(api_reports.router)
     app.include_router(api_metrics.router)
     app.include_router(api_hooks.router)
     app.include_router(api_timeline.router)
@@ -114,6 +117,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(page_search.router)
     app.include_router(page_similar.router)
     app.include_router(page_factors.router)
+    app.include_router(page_reports.router)
     app.include_router(page_insights.router)
     app.include_router(page_exports.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
