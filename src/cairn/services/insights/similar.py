@@ -14,6 +14,7 @@ them). Each candidate is then scored by `analysis.insights.similarity`.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,7 +23,7 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from cairn.analysis.insights.similarity import (
-    MIN_SCORE, Profile, distinctive_terms, likeness, pairs, rarity_of, term_counts,
+    MIN_SCORE, WEIGHTS, Profile, distinctive_terms, likeness, pairs, rarity_of, term_counts,
 )
 from cairn.domain.enums import ActionStatus, FactorRole
 from cairn.domain.keys import format_key
@@ -217,9 +218,13 @@ def _decisions(session: Session, incident_id: int) -> dict[int, IncidentRelation
     return {(row.other_id if row.incident_id == incident_id else row.incident_id): row for row in rows}
 
 
-def similar_to(session: Session, ctx: Context, incident: Incident, limit: int = LIMIT) -> list[Suggestion]:
+def similar_to(
+    session: Session, ctx: Context, incident: Incident, limit: int = LIMIT, *,
+    weights: Mapping[str, float] = WEIGHTS, min_score: float = MIN_SCORE,
+) -> list[Suggestion]:
     """Up to `limit` earlier incidents the reader may see, most alike first,
-    leaving out those already confirmed or dismissed."""
+    leaving out those already confirmed or dismissed (`weights` and `min_score`
+    for bench/similarity_quality.py)."""
     eligible = select(Incident.id).where(visible_clause(ctx), _earlier_than(incident), Incident.id != incident.id)
     own_texts = _texts(session, [incident.id], events=EVENT_TEXTS)
     target = _profiles(session, [incident.id], own_texts)[incident.id]
@@ -232,10 +237,10 @@ def similar_to(session: Session, ctx: Context, incident: Incident, limit: int = 
     others = _profiles(session, pool, _texts(session, pool, events=None))
     rarity = rarity_of([target, *others.values()])
     scored = sorted(
-        ((likeness(target, other, rarity), other.incident_id) for other in others.values()),
+        ((likeness(target, other, rarity, weights), other.incident_id) for other in others.values()),
         key=lambda pair: (-pair[0].score, -pair[1]),
     )
-    kept = [(like, other_id) for like, other_id in scored if like.score >= MIN_SCORE][:limit]
+    kept = [(like, other_id) for like, other_id in scored if like.score >= min_score][:limit]
     briefs = _briefs(session, ctx, {other_id for _like, other_id in kept})
     return [Suggestion(briefs[other_id], like.score, like.reasons, like.parts) for like, other_id in kept]
 
