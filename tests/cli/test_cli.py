@@ -111,7 +111,7 @@ def test_db_commands_report_the_schema(cli):
 
 
 def test_demo_loads_once(cli):
-    assert cli("demo", "--today", "2026-11-24").output.strip() == "loaded 30 demo incidents"
+    assert cli("demo", "--today", "2026-11-24").output.strip() == "loaded 60 demo incidents"
     assert cli("demo").exit_code == 2
     assert "demo not loaded" in cli("demo", "--if-empty").output
 

@@ -3,11 +3,24 @@
 The same anchor date and seed always give the same incidents, so the demo
 can be used in tests and screenshots. Everything is stored through the same
 validation as an import, in one transaction.
+
+What the data says, so that every view across incidents has something true
+to show: two years of incidents, more in some quarters than in others; a
+few scenarios recur, and three of them (`chain=True`: the checkout 502s, the
+stale search index, the gateway rate limits) had their fix for the trigger
+done before the same kind of factor came back on the same service: a fix that
+did not hold, which the later postmortem says in "Surprises". Other fixes were
+still open when their problem came back, so those are the only repeats.
+Durations are skewed and only weakly tied to severity; some moments are
+missing (no page, no mitigation before the fix); most postmortems are
+published, at skewed lags, some after the policy's due date; near misses and
+one restricted incident are among them.
 """
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -63,6 +76,12 @@ class Scenario:
     went_well: str
     went_wrong: str
     lucky: str
+    times: int = 3  # how often it happens in two years of the default demo
+    chain: bool = False  # its first action item, linked to F1, is done before it comes back (a fix that did not hold)
+    again: str = ""  # what the postmortem of a repeat says about the earlier fix
+    restricted: bool = False
+    trigger_kind: str = "deploy"
+    impact: str = "- About {pct}% of requests to **{service}** affected\n- Duration: {minutes} minutes"
 
 
 SCENARIOS: tuple[Scenario, ...] = (
@@ -85,6 +104,9 @@ SCENARIOS: tuple[Scenario, ...] = (
         "The rollback was one command and took under 3 minutes once decided.",
         "It took a while to connect the errors to the release because the deploy was not on the incident channel.",
         "The incident started outside the evening peak, so fewer orders were affected.",
+        times=4, chain=True,
+        again="The pool size had been set explicitly after the earlier incident; this release replaced the HTTP client, "
+        "and the new client reads its pool size from a different setting.",
     ),
     Scenario(
         "Search results stale after index rebuild stalled", "search", "search",
@@ -104,6 +126,9 @@ SCENARIOS: tuple[Scenario, ...] = (
         "Checkpointing meant the rebuild resumed instead of starting over.",
         "No one was paged for hours because the job kept retrying quietly.",
         "The stale results were mostly for slow-moving catalogue items.",
+        times=3, chain=True,
+        again="Snapshot pruning was scheduled after the earlier incident, but backup snapshots use a new name pattern "
+        "that the pruning job does not match.",
     ),
     Scenario(
         "Login failures after identity provider certificate rotation", "auth", "identity",
@@ -123,6 +148,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         "Support spotted the pattern quickly and opened the incident.",
         "The runbook for auth did not mention key sets at all.",
         "Existing sessions kept working, so most active users were unaffected.",
+        times=4,
     ),
     Scenario(
         "Notification e-mails delayed by up to {hours} hours", "notifications", "platform",
@@ -140,6 +166,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         "Splitting the queue was possible with a config change, no deploy needed.",
         "Nobody owned the shared queue, so the alert went to a channel without an on-call.",
         "The campaign started on a Sunday with low sign-up traffic.",
+        times=4, trigger_kind="note",
     ),
     Scenario(
         "Inventory counts wrong after database failover", "inventory", "platform",
@@ -157,6 +184,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         "The event log had every write, so nothing was lost for good.",
         "It took long to notice because nothing alerted on negative stock.",
         "The oversold items could all be restocked from another warehouse.",
+        times=3, trigger_kind="note",
     ),
     Scenario(
         "API gateway rejects requests after rate-limit config change", "api-gateway", "platform",
@@ -173,6 +201,9 @@ SCENARIOS: tuple[Scenario, ...] = (
         "The revert was quick because the change was small and isolated.",
         "The change was reviewed, but the review could not show the effect on real traffic.",
         "Two of the largest partners retry with back-off, so they recovered on their own.",
+        times=3, chain=True,
+        again="Rate-limit configs are validated against recorded traffic since the earlier incident; this change came "
+        "through a per-partner override file that the check does not read.",
     ),
     Scenario(
         "Data pipeline dropped events during schema migration", "data-pipeline", "data",
@@ -189,6 +220,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         "The dead-letter queue kept every event.",
         "Dashboards showed a dip that looked like normal traffic variation.",
         "No billing events were on the affected topic.",
+        times=6,
     ),
     Scenario(
         "Payment webhooks not processed after TLS update", "payments", "payments",
@@ -205,18 +237,236 @@ SCENARIOS: tuple[Scenario, ...] = (
         "The provider retried webhooks for 24 hours, so no confirmation was lost.",
         "Handshake failures do not show up in HTTP error metrics.",
         "The provider's support engineer happened to notice and told us.",
+        times=3,
+    ),
+    Scenario(
+        "Search queries time out while replicas rebalance", "search", "search",
+        "Catalogue import added 2 million products", "Search p95 latency above 1.5 s",
+        ("Data nodes at 88% heap, long garbage-collection pauses", "Shard rebalancing running at full speed"),
+        "Paused shard rebalancing and added two data nodes",
+        (("Data nodes had no memory headroom once the catalogue doubled", "capacity", "trigger"),
+         ("Shard rebalancing is not throttled during business hours", "configuration", "made worse"),
+         ("Capacity reviews for search looked at disk only", "process", "latent condition")),
+        (("Why did queries time out?", "Data nodes spent seconds in garbage collection."),
+         ("Why so much garbage collection?", "The heap was nearly full after the catalogue doubled."),
+         ("Why was there no headroom?", "Capacity reviews for search track disk, not memory.")),
+        (("Add heap usage to the quarterly search capacity review", "process", 3, 1),
+         ("Throttle shard rebalancing during business hours", "prevent", 2, 1),
+         ("Alert on garbage-collection time of the data nodes", "detect", 2, 1)),
+        "For {minutes} minutes about {pct}% of search queries timed out while the cluster rebalanced after a large catalogue import.",
+        "Adding data nodes was a tested runbook step and took 15 minutes.",
+        "Latency alerts fired only when the rebalance was already half done.",
+        "The import finished on a Tuesday morning, not during the weekend sale.",
+        times=2,
+        again="The fix from the earlier stale-index incident freed disk on the data nodes; memory was the next limit to run out.",
+    ),
+    Scenario(
+        "Partner API calls fail after gateway route config change", "api-gateway", "platform",
+        "Gateway routes regenerated from the new template and applied", "404 ratio on partner API above 2%",
+        ("Partner calls to /v1/orders return 404", "The generated route table has no entry for the v1 partner API"),
+        "Restored the previous route table",
+        (("The v1 partner routes were left out when routes were generated from the new template", "configuration", "trigger"),
+         ("The config check in CI covers rate limits but not routes", "change/deploy", "latent condition")),
+        (("Why did partner calls fail?", "The gateway had no route for the v1 API."),
+         ("Why was the route missing?", "The new template only generates routes for v2 services."),
+         ("Why did CI pass?", "The traffic replay check reads rate-limit files only.")),
+        (("Diff generated gateway routes against production before applying", "prevent", 3, 1),
+         ("Extend the traffic replay check to route configs", "prevent", 3, 2),
+         ("Post deploys and config changes to the incident channel", "process", 1, 1)),
+        "For {minutes} minutes about {pct}% of partner API calls returned 404 after the gateway routes were regenerated.",
+        "Partners reported the errors within minutes through the shared channel.",
+        "The route change looked like a no-op in review because the diff was of the template, not the output.",
+        "Most partners had already moved to the v2 API.",
+        times=2,
+        again="Since the earlier rate-limit incident, rate-limit configs are checked against recorded traffic; route configs were not part of that check.",
+    ),
+    Scenario(
+        "Session tokens written to debug logs of the auth service", "auth", "identity",
+        "Debug logging turned on for auth to study slow sign-ins", "Log scanner found bearer tokens in auth logs",
+        ("Debug lines include full request headers", "Log retention for auth is 30 days"),
+        "Turned debug logging off, deleted the affected log files and revoked the sessions that appeared in them",
+        (("The debug log level printed full request headers, including authorization", "security", "trigger"),
+         ("Read access to auth logs was open to every engineer", "security", "latent condition"),
+         ("Debug logging in production needs no review and has no time limit", "process", "latent condition")),
+        (("Why were tokens in the logs?", "The debug log level prints request headers."),
+         ("Why does it print headers?", "It was written for local development, where tokens are fake."),
+         ("Why was it on in production?", "Turning it on is a flag any responder may set, with no expiry.")),
+        (("Redact authorization headers at every log level", "prevent", 3, 1),
+         ("Limit read access to auth logs to the identity team", "prevent", 3, 1),
+         ("Give production debug logging a time limit of one hour", "process", 2, 2)),
+        "For {minutes} minutes session tokens of about {count} users were written to auth debug logs; the sessions were revoked.",
+        "The log scanner found the tokens on its first run after logging was turned on.",
+        "Revoking sessions signed out users who were in the middle of a purchase.",
+        "No log file had been copied out of the logging cluster.",
+        times=1, restricted=True, trigger_kind="note",
+        impact="- About {count} sessions revoked\n- Tokens readable in logs for {minutes} minutes",
+    ),
+    Scenario(
+        "Image uploads slow during an object storage outage at the provider", "media", "platform",
+        "Cloud provider reports degraded object storage in one region", "Upload p95 latency above 10 s",
+        ("Uploads retry in tight loops", "Provider status page confirms the degradation"),
+        "Sent uploads to the second region and slowed client retries",
+        (("Uploads depended on object storage in a single region", "dependency", "trigger"),
+         ("Client retries had no jitter and added load while the provider recovered", "software defect", "made worse")),
+        (("Why were uploads slow?", "Object storage in our region answered slowly."),
+         ("Why did it matter so much?", "Uploads had no second region to use.")),
+        (("Write uploads to a second region when the first is degraded", "mitigate", 3, 3),
+         ("Add jitter and a cap to upload retries", "prevent", 2, 1)),
+        "For {minutes} minutes about {pct}% of image uploads took over 10 seconds or timed out during a provider outage.",
+        "The provider's status page was accurate and quick.",
+        "Switching regions needed a config change nobody had practised.",
+        "The outage was in the quiet hours for most sellers.",
+        times=3, trigger_kind="note",
+    ),
+    Scenario(
+        "Reports page timed out after a query plan change", "reporting", "data",
+        "Retention job deleted 40 million old rows from the events table", "5xx ratio on /reports above 5%",
+        ("The monthly report query switched to a full table scan", "Database CPU at 95% on the reporting replica"),
+        "Refreshed table statistics, and the planner went back to the index",
+        (("Table statistics went stale after the bulk delete", "data", "trigger"),
+         ("Autovacuum thresholds were at their defaults for the largest table", "configuration", "latent condition"),
+         ("No alert on latency per endpoint for reporting", "monitoring gap", "made worse")),
+        (("Why did the page time out?", "Its query ran a full table scan."),
+         ("Why a full scan?", "The planner used statistics from before the delete.")),
+        (("Refresh table statistics at the end of the retention job", "prevent", 3, 1),
+         ("Tune autovacuum for the events table", "prevent", 2, 2),
+         ("Alert on p95 latency per endpoint for reporting", "detect", 2, 1)),
+        "For {minutes} minutes the reports page timed out for about {pct}% of requests after a change in the query plan.",
+        "The query plan was easy to compare with last week's thanks to the plan log.",
+        "Customers told us before any alert did.",
+        "Month-end reporting was still a week away.",
+        times=4, trigger_kind="note",
+    ),
+    Scenario(
+        "Checkout slow during the seasonal sale", "checkout", "payments",
+        "Seasonal sale opened to all customers", "Checkout p95 latency above 3 s",
+        ("Checkout pods at their autoscaling maximum", "Queueing in front of the fraud check"),
+        "Raised the autoscaling maximum and turned on the lighter fraud check for small orders",
+        (("Checkout was sized for last year's peak", "capacity", "trigger"),
+         ("The load test replayed last year's traffic shape, without the new mobile app", "process", "latent condition"),
+         ("The fraud check was a synchronous call on every order", "dependency", "made worse")),
+        (("Why was checkout slow?", "Pods were at their maximum and requests queued."),
+         ("Why was the maximum too low?", "It was sized from a load test with last year's traffic.")),
+        (("Load test with the expected sale traffic, including the mobile app", "process", 3, 2),
+         ("Make the fraud check asynchronous for orders under 50 EUR", "mitigate", 2, 3)),
+        "During the sale, checkout took over 3 seconds for about {pct}% of orders for {minutes} minutes.",
+        "The sale war room had everyone needed in one place.",
+        "The autoscaling maximum was not on anyone's pre-sale checklist.",
+        "Card payments kept working, only slowly.",
+        times=3, trigger_kind="note",
+    ),
+    Scenario(
+        "CI builds failing after base image update", "ci", "platform",
+        "Base image for CI runners updated to the new distribution release", "CI failure rate above 30%",
+        ("Builds fail at the dependency install step", "The new image ships a newer compiler that rejects old flags"),
+        "Pinned CI runners to the previous base image",
+        (("The base image was updated for all runners at once", "change/deploy", "trigger"),
+         ("Build flags relied on compiler behaviour that was deprecated years ago", "software defect", "latent condition")),
+        (("Why did builds fail?", "The compiler in the new image rejects a flag we use."),
+         ("Why did the update reach every runner?", "Image updates have no staged rollout.")),
+        (("Roll out runner images to 10% of runners first", "prevent", 2, 2),
+         ("Remove deprecated compiler flags from the build", "prevent", 1, 1),
+         ("post deploys and config changes to the incident channel", "process", 1, 1)),
+        "For {minutes} minutes about {pct}% of CI builds failed after the runner base image was updated; no release was blocked for long.",
+        "Pinning the image was one line in the runner config.",
+        "Failures looked like flaky tests at first, so it took a while to see the pattern.",
+        "No urgent fix was waiting for CI at the time.",
+        times=5,
+        impact="- About {pct}% of CI builds failed\n- Duration: {minutes} minutes; no customer impact",
+    ),
+    Scenario(
+        "DNS lookups failing inside the cluster after node upgrade", "cluster-dns", "platform",
+        "Node pool upgrade to the new Kubernetes version started", "DNS error rate above 1% in the cluster",
+        ("DNS cache pods reduced from 3 to 1 during the upgrade", "Services log 'temporary failure in name resolution'"),
+        "Scaled the DNS cache back to 3 pods and pinned the replica count",
+        (("The upgrade reset the DNS cache to its default replica count", "hardware/infrastructure", "trigger"),
+         ("The manual runbook for node upgrades has 40 steps and is run at night", "human factors", "latent condition"),
+         ("No alert on DNS errors inside the cluster", "monitoring gap", "made worse")),
+        (("Why did lookups fail?", "One DNS cache pod could not serve the whole cluster."),
+         ("Why only one?", "The upgrade reset the replica count to the chart's default.")),
+        (("Set the DNS cache replica count in our own values file", "prevent", 3, 1),
+         ("Automate the node upgrade runbook", "prevent", 2, 3),
+         ("Alert on DNS error rate inside the cluster", "detect", 2, 1)),
+        "For {minutes} minutes about {pct}% of DNS lookups inside the cluster failed after a node upgrade, slowing many services.",
+        "Responders from three teams joined within 10 minutes.",
+        "Every service alerted at once, which hid the shared cause.",
+        "The upgrade was done on a quiet night.",
+        times=4, trigger_kind="note",
     ),
 )
 
-NEAR_MISS_TITLES = (
-    ("Expired certificate caught by a teammate one day before expiry", "auth", "identity"),
-    ("Backup restore test found a missing table", "data-pipeline", "data"),
-    ("Disk usage on the build cache reached 90% before pruning ran", "ci", "platform"),
+
+@dataclass(frozen=True)
+class NearMiss:
+    title: str
+    service: str
+    team: str
+    noticed: str
+    fixed: str
+    factor: tuple[str, str, str]  # description, category, role
+    action: tuple[str, str, int, int] | None  # title, kind, impact, effort
+    went_well: str
+    lucky: str
+
+
+NEAR_MISSES: tuple[NearMiss, ...] = (
+    NearMiss(
+        "Expired certificate caught by a teammate one day before expiry", "auth", "identity",
+        "noticed the certificate expiry date during routine checks", "Renewed the certificate before any user impact",
+        ("Certificate renewal is a manual task with a calendar reminder", "process", "latent condition"),
+        ("Renew certificates automatically and alert 30 days before expiry", "prevent", 3, 2),
+        "Someone looked, and said so.", "The reminder was read one day before the deadline.",
+    ),
+    NearMiss(
+        "Backup restore test found a missing table", "data-pipeline", "data",
+        "found a table missing from the restored backup during the monthly restore test", "Added the table to the backup set and ran a fresh backup",
+        ("The backup set is a hand-kept list of tables", "process", "latent condition"),
+        ("Back up every table by default, with an explicit exclude list", "prevent", 3, 1),
+        "The monthly restore test did exactly its job.", "Nothing needed restoring in the weeks the table was missing.",
+    ),
+    NearMiss(
+        "Disk usage on the build cache reached 90% before pruning ran", "ci", "platform",
+        "saw the build cache disk at 90% on the dashboard", "Ran cache pruning by hand",
+        ("Pruning of the build cache runs weekly, not by disk usage", "capacity", "latent condition"),
+        None,
+        "The dashboard showed the trend clearly.", "The weekly pruning was due the next morning anyway.",
+    ),
+    NearMiss(
+        "Migration that would lock the orders table caught in review", "checkout", "payments",
+        "spotted a blocking index build on the orders table in a migration under review", "Rewrote the migration to build the index concurrently",
+        ("The migration checks do not flag statements that lock large tables", "change/deploy", "latent condition"),
+        ("Flag locking statements on large tables in the migration check", "prevent", 3, 1),
+        "The reviewer knew the table size and asked.", "The migration was scheduled for the next day, not the same hour.",
+    ),
+    NearMiss(
+        "Payment provider deprecation notice found weeks before the cut-off", "payments", "payments",
+        "found a deprecation notice for the old webhook signature in the shared mailbox", "Moved webhook verification to the new signature",
+        ("Provider notices arrive in a shared mailbox that nobody triages", "process", "latent condition"),
+        ("Give the provider mailbox an owner and a weekly triage", "process", 2, 1),
+        "There were still three weeks before the cut-off.", "The notice was read while looking for an unrelated invoice.",
+    ),
+    NearMiss(
+        "Feature flag clean-up nearly removed the guard of the new ranking", "search", "search",
+        "noticed the ranking flag on the clean-up list while reading it before the run", "Took the flag off the clean-up list and marked it as permanent",
+        ("The clean-up list is built from flags untouched for 90 days, even those still in use", "change/deploy", "latent condition"),
+        None,
+        "The clean-up list is posted a day before it runs.", "The reader had worked on the new ranking.",
+    ),
 )
 
+SEVERITY_SHARE = (("SEV1", 0.13), ("SEV2", 0.28), ("SEV3", 0.37), ("SEV4", 0.22))
+# Weight of each of the eight quarters before the anchor, most recent first: busier in
+# the middle (a platform migration), quieter at the start of the data and lately.
+QUARTER_WEIGHTS = (6, 8, 11, 7, 9, 5, 7, 4)
+HISTORY_DAYS = 728
+NEAR_MISS_EVERY = 10  # one slot in ten, counted from the oldest
+DEFAULT_COUNT = 60
 
-def load_demo(ctx: Context, *, anchor: date, seed: int = 7, count: int = 30, if_empty: bool = False) -> int:
-    """Load `count` incidents ending before `anchor`; refuse a database with incidents."""
+
+def load_demo(ctx: Context, *, anchor: date, seed: int = 7, count: int = DEFAULT_COUNT, if_empty: bool = False) -> int:
+    """Load `count` incidents of the two years before `anchor`; refuse a database with incidents."""
+    from cairn.services.incidents import require_incident
+
     rng = random.Random(seed)
     with ctx.db.transaction() as session:
         existing = session.scalar(select(func.count(Incident.id))) or 0
@@ -232,110 +482,264 @@ def load_demo(ctx: Context, *, anchor: date, seed: int = 7, count: int = 30, if_
         session.flush()
         for team, lead in TEAM_LEADS.items():
             ensure_team(session, team).lead_id = session.scalar(select(User.id).where(User.username == lead))
-        docs = [_incident(rng, anchor, index, count) for index in range(count)]
-        docs.sort(key=lambda doc: doc.moments.started)
-        for doc in docs:
-            result = save_document(session, ctx, doc, source="demo")
-            _backdate_action_items(session, ctx, result.key, doc)
-            _review(session, ctx, result.key, doc)
+        for planned in _plan(rng, anchor, count):
+            result = save_document(session, ctx, planned.doc, source="demo")
+            incident = require_incident(session, ctx, result.key, full=False)
+            _backdate_action_items(incident, planned.doc)
+            _review(session, ctx, incident, planned)
     return count
 
 
-def _review(session, ctx: Context, key: str, doc: IncidentDoc) -> None:  # type: ignore[no-untyped-def]
+@dataclass
+class Planned:
+    doc: IncidentDoc
+    scenario: Scenario | None  # None for a near miss
+    decided: datetime | None = None  # when the reviewers approved
+    published: datetime | None = None
+
+
+def _plan(rng: random.Random, anchor: date, count: int) -> list[Planned]:
+    """Two years of incidents, oldest first, and then which of their fixes were done in time."""
+    days = _schedule(rng, count)
+    near = [slot for slot in range(count) if slot % NEAR_MISS_EVERY == NEAR_MISS_EVERY // 2 - 1]
+    scenarios = _scenario_plan(rng, count - len(near))
+    severities = _severity_plan(rng, count - len(near))
+    plans: list[Planned] = []
+    seen: Counter[str] = Counter()  # one in six of each severity stalls: every severity has its long tail
+    for slot, days_ago in enumerate(days):
+        day = anchor - timedelta(days=days_ago)
+        zone = rng.choice(ZONES)
+        start = datetime.combine(day, time(rng.randint(0, 22), rng.choice((3, 12, 27, 41, 55))), UTC)
+        if slot in near:
+            plans.append(_near_miss(rng, anchor, start, zone, NEAR_MISSES[near.index(slot) % len(NEAR_MISSES)]))
+            continue
+        index = slot - sum(1 for n in near if n < slot)
+        status = "open" if slot == count - 1 and count > 1 else "mitigated" if slot == count - 2 else "resolved"
+        if days_ago > 60:
+            status = "closed"
+        severity = severities[index]
+        seen[severity] += 1
+        plans.append(_incident(rng, anchor, index, start, zone, scenarios[index], severity, status, seen[severity] % 6 == 3))
+    _follow_up(rng, anchor, plans)
+    return plans
+
+
+def _schedule(rng: random.Random, count: int) -> list[int]:
+    """Days before the anchor, oldest first: spread over eight quarters, more in some than in others;
+    the two most recent incidents are still running."""
+    total, quarter = sum(QUARTER_WEIGHTS), HISTORY_DAYS / len(QUARTER_WEIGHTS)
+    days = []
+    for number in range(count):
+        target = (number + 0.5) / count * total  # counted back from the anchor
+        for back, weight in enumerate(QUARTER_WEIGHTS):
+            if target <= weight:
+                break
+            target -= weight
+        days.append(max(8, min(HISTORY_DAYS, int((back + target / weight) * quarter) + rng.randint(-3, 3))))
+    for number, recent in enumerate((2, 5)[:count]):
+        days[number] = recent
+    return sorted(days, reverse=True)
+
+
+def _scenario_plan(rng: random.Random, count: int) -> list[Scenario]:
+    """Each scenario about as often as its `times` says, in random order, except that on each
+    service the stories whose fix did not hold come before the others (so the fix can fail later)."""
+    total = sum(s.times for s in SCENARIOS)
+    picks = [s for s in SCENARIOS for _ in range(round(s.times * count / total))]
+    while len(picks) < count:
+        picks.append(rng.choice(SCENARIOS))
+    rng.shuffle(picks)
+    picks = picks[:count]
+    for service in sorted({s.service for s in picks}):
+        places = [i for i, s in enumerate(picks) if s.service == service]
+        for place, scenario in zip(places, sorted((picks[i] for i in places), key=lambda s: not s.chain)):
+            picks[place] = scenario
+    return picks
+
+
+def _severity_plan(rng: random.Random, count: int) -> list[str]:
+    picks = [name for name, share in SEVERITY_SHARE for _ in range(round(share * count))]
+    while len(picks) < count:
+        picks.append(rng.choices([n for n, _ in SEVERITY_SHARE], weights=[w for _, w in SEVERITY_SHARE])[0])
+    rng.shuffle(picks)
+    return picks[:count]
+
+
+def _follow_up(rng: random.Random, anchor: date, plans: list[Planned]) -> None:
+    """Which fixes were done before the problem came back.
+
+    An action item linked to a factor fixes that factor's category on the incident's services.
+    When a later incident on one of those services has a factor of the same category, a chain
+    scenario's fix was done on time, before it: a fix that did not hold, and the later
+    postmortem says so. Any other fix was still open then, and done (late) only after the last
+    such incident, if at all: the repeats in the data are the chains', and nothing else.
+    """
+    last_day = _at(anchor - timedelta(days=1))
+    for number, planned in enumerate(plans):
+        doc = planned.doc
+        for item in doc.action_items:
+            categories = {f.category for f in doc.factors if f.label in item.factors}
+            later = [p.doc for p in plans[number + 1:] if _shares(doc, p.doc, categories)]
+            if not later or doc.moments.resolved is None:
+                continue
+            written = doc.moments.resolved + timedelta(days=1, hours=2)
+            if planned.scenario is not None and planned.scenario.chain:
+                closed = min(_at(item.due - timedelta(days=rng.randint(0, 5))), later[0].moments.started - timedelta(days=2))
+                if closed > written:
+                    item.status, item.closed_at, item.note = "done", closed, None
+                    continue
+            last = later[-1].moments.started
+            if item.status == "done" and item.closed_at is not None and item.closed_at <= last:
+                closed = last + timedelta(days=rng.randint(2, 20))
+                item.status, item.closed_at = ("done", closed) if closed < last_day else ("in progress", None)
+    for number, planned in enumerate(plans):
+        doc = planned.doc
+        if planned.scenario is not None and planned.scenario.again and "summary" in doc.postmortem.prose and _is_repeat(plans[:number], doc):
+            doc.postmortem.prose["surprises"] = planned.scenario.again
+
+
+def _shares(earlier: IncidentDoc, later: IncidentDoc, categories: set[str]) -> bool:
+    return bool(set(earlier.services) & set(later.services)) and any(f.category in categories for f in later.factors)
+
+
+def _is_repeat(earlier: list[Planned], doc: IncidentDoc) -> bool:
+    """An earlier incident on a service of `doc` had a fix, done before `doc` started, for a
+    factor whose category `doc` has too."""
+    for planned in earlier:
+        for item in planned.doc.action_items:
+            categories = {f.category for f in planned.doc.factors if f.label in item.factors}
+            if item.status == "done" and item.closed_at is not None and item.closed_at < doc.moments.started and _shares(planned.doc, doc, categories):
+                return True
+    return False
+
+
+def _review(session, ctx: Context, incident: Incident, planned: Planned) -> None:  # type: ignore[no-untyped-def]
     """A postmortem past draft has named reviewers: its "reviewer" participants
     (the same people, see services/review.py). Approved and published ones were
     approved for their current text; published ones keep it as revision 1."""
     from cairn.domain.revision import digest
-    from cairn.services.incidents import require_incident
     from cairn.services.revisions import current_text, keep_revision
 
-    if doc.postmortem.status == "draft":
+    status = planned.doc.postmortem.status
+    if status == "draft":
         return
-    incident = require_incident(session, ctx, key, full=True)
     pm = incident.postmortem
     text = current_text(ctx, incident)
-    decided = (doc.moments.resolved or doc.moments.started) + timedelta(days=2)
-    approved = doc.postmortem.status in ("approved", "published")
+    approved = status in ("approved", "published")
+    decided = planned.decided if approved else None
     names = []
     for participant in incident.participants:
         if participant.role == "reviewer":
             names.append(participant.user.username)
             session.add(Reviewer(
                 postmortem_id=pm.id, user_id=participant.user_id, decision="approved" if approved else "pending",
-                decided_at=decided if approved else None, approved_digest=digest(text) if approved else None,
+                decided_at=decided, approved_digest=digest(text) if approved else None,
             ))
-    if doc.postmortem.status == "published":
+    if status == "published":
         owner = next((p.user.username for p in incident.participants if p.role == "owner"), None)
-        pm.published_at, pm.published_by = decided + timedelta(hours=1), owner
+        pm.published_at, pm.published_by = planned.published, owner
         keep_revision(session, pm, text, owner, names)
     session.flush()
 
 
-def _backdate_action_items(session, ctx: Context, key: str, doc: IncidentDoc) -> None:  # type: ignore[no-untyped-def]
+def _backdate_action_items(incident: Incident, doc: IncidentDoc) -> None:
     """Items were written when the postmortem was, a day after resolution, not today."""
-    from cairn.services.incidents import require_incident
-
     written = (doc.moments.resolved or doc.moments.started) + timedelta(days=1)
-    incident = require_incident(session, ctx, key, full=True)
     for item in incident.postmortem.action_items if incident.postmortem else []:
         item.created_at = written
         item.updated_at = item.closed_at or written
 
 
-def _incident(rng: random.Random, anchor: date, index: int, count: int) -> IncidentDoc:
-    days_ago = 2 + int((index / count) * 180) + rng.randint(0, 4)
-    day = anchor - timedelta(days=days_ago)
-    zone = rng.choice(ZONES)
-    start = datetime.combine(day, time(rng.randint(0, 22), rng.choice((3, 12, 27, 41, 55))), UTC)
-    if index % 10 == 9:
-        return _near_miss(rng, start, zone, index)
-    scenario = SCENARIOS[index % len(SCENARIOS)]
-    severity = rng.choices(["SEV1", "SEV2", "SEV3", "SEV4"], weights=[1, 3, 4, 2])[0]
-    minutes = int(rng.lognormvariate(3.8, 0.8)) + 10  # skewed, like real durations
+def _durations(rng: random.Random, severity: str, stalled: bool) -> tuple[timedelta, timedelta, timedelta, timedelta]:
+    """To detect, to acknowledge (from detection), to mitigate and from mitigation to resolution.
+
+    Skewed like real durations (log-normal, and a stalled one several times longer),
+    and only weakly related to severity: a SEV1 is a little longer on average, not always."""
+    rank = int(severity.removeprefix("SEV") or 3)
+    to_detect = max(1.0, rng.lognormvariate(1.4, 1.1))  # median 4 minutes, a few hours
+    to_ack = max(1.0, rng.lognormvariate(1.0, 0.9))  # median 3 minutes
+    to_mitigate = rng.lognormvariate(3.6 + 0.12 * (4 - rank), 0.85) + 8  # median about 45 to 70 minutes
+    if stalled:
+        to_mitigate *= rng.randint(4, 16)  # stuck on a wrong lead, or waiting for a vendor
+    to_resolve = rng.lognormvariate(2.8, 1.0) + 5  # after mitigation: median about 20 minutes
+    return tuple(timedelta(minutes=int(m)) for m in (to_detect, to_ack, to_mitigate, to_resolve))  # type: ignore[return-value]
+
+
+def _postmortem_plan(rng: random.Random, anchor: date, resolved: datetime | None) -> tuple[str, datetime | None, datetime | None]:
+    """Status, when the reviewers approved and when it was published: most are published,
+    at a skewed lag after resolution (some after the policy's due date); a few are stuck."""
+    if resolved is None:
+        return "draft", None, None
+    now = datetime.combine(anchor, time(0), UTC)
+    lag = timedelta(days=rng.lognormvariate(1.7, 0.75), hours=rng.randint(0, 8))  # median about 5 days
+    roll = rng.random()
+    if roll < 0.05:
+        return "draft", None, None  # never written up
+    if roll < 0.09:
+        return "in review", None, None  # stuck in review
+    published = resolved + lag
+    if roll < 0.13:
+        return "approved", min(now, published) - timedelta(hours=1), None  # approved, not yet published
+    if published < now:
+        return "published", max(resolved + timedelta(hours=1), published - timedelta(hours=rng.randint(2, 30))), published
+    progress = (now - resolved) / lag
+    if progress > 0.7:
+        return "approved", resolved + (now - resolved) * 0.8, None
+    return ("in review" if progress > 0.35 else "draft"), None, None
+
+
+def _incident(  # type: ignore[no-untyped-def]
+    rng: random.Random, anchor: date, index: int, start: datetime, zone: str, scenario: Scenario, severity: str, status: str,
+    stalled: bool,
+) -> Planned:
+    to_detect, to_ack, to_mitigate, to_resolve = _durations(rng, severity, stalled)
+    paged = index % 11 != 5  # now and then support reports it first and nobody is paged
+    direct = index % 13 == 7 and status in ("resolved", "closed")  # fixed outright, no mitigation first
+    detected = start + to_detect
+    acknowledged = detected + to_ack if paged else None
+    step_time = acknowledged or detected
+    steps = []
+    for _ in scenario.steps:
+        step_time += timedelta(minutes=rng.randint(2, 9))
+        steps.append(step_time)
+    mitigated = max(start + to_mitigate, step_time + timedelta(minutes=3))
+    resolved = mitigated + to_resolve
+    minutes = int((resolved - start).total_seconds() // 60)
     fill = {
-        "release": f"2026.{rng.randint(1, 12)}.{rng.randint(1, 9)}",
+        "release": f"{start.year}.{rng.randint(1, 12)}.{rng.randint(1, 9)}",
         "pct": rng.choice((3, 7, 12, 18, 25, 40)),
         "minutes": minutes,
         "hours": max(2, minutes // 60),
         "count": rng.choice((120, 850, 4_300, 12_000)),
+        "service": scenario.service,
     }
-    to_detect = timedelta(minutes=rng.choice((1, 2, 4, 7, 12, 25)))
-    to_ack = timedelta(minutes=rng.choice((1, 2, 3, 5, 9, 16)))
-    detected = start + to_detect
-    acknowledged = detected + to_ack
-    mitigated = max(acknowledged, start + timedelta(minutes=int(minutes * 0.7)))
-    resolved = max(start + timedelta(minutes=minutes), mitigated + timedelta(minutes=rng.randint(5, 30)))
-    recent = days_ago < 8
-    status = "open" if recent and index % 3 == 0 else ("mitigated" if recent and index % 3 == 1 else "resolved")
-    if days_ago > 60:
-        status = "closed"
     moments = KeyMoments(
         started=start,
         detected=detected,
         acknowledged=acknowledged,
-        mitigated=mitigated if status != "open" else None,
+        mitigated=mitigated if status != "open" and not direct else None,
         resolved=resolved if status in ("resolved", "closed") else None,
     )
     responders = rng.sample(list(PEOPLE), 3)
     lead, helper, scribe = responders
-    timeline = [
-        EventDoc(start - timedelta(minutes=rng.randint(1, 6)), "deploy", scenario.trigger.format(**fill), "ci-bot", "manual"),
-        EventDoc(detected, "alert", scenario.alert.format(**fill), "alertmanager", "manual"),
-        EventDoc(acknowledged, "acknowledgement", f"{lead} acknowledged the page", lead, "manual"),
-    ]
-    step_time = acknowledged
-    for step in scenario.steps:
-        step_time += timedelta(minutes=rng.randint(2, 9))
-        timeline.append(EventDoc(step_time, "action", step.format(**fill), rng.choice((lead, helper)), "manual"))
+    timeline = [EventDoc(start - timedelta(minutes=rng.randint(1, 6)), scenario.trigger_kind, scenario.trigger.format(**fill), "ci-bot", "manual")]
+    if paged:
+        timeline.append(EventDoc(detected, "alert", scenario.alert.format(**fill), "alertmanager", "manual"))
+        timeline.append(EventDoc(acknowledged, "acknowledgement", f"{lead} acknowledged the page", lead, "manual"))
+    else:
+        timeline.append(EventDoc(detected, "detection", f"Support reported it in the incident channel; {lead} took it on", lead, "manual"))
+    for step, at in zip(scenario.steps, steps):
+        timeline.append(EventDoc(at, "action", step.format(**fill), rng.choice((lead, helper)), "manual"))
     timeline.append(EventDoc(step_time + timedelta(minutes=1), "communication", "Status page updated: investigating", scribe, "manual"))
     if moments.mitigated:
         timeline.append(EventDoc(mitigated, "mitigation", scenario.mitigation, lead, "manual"))
     if moments.resolved:
-        timeline.append(EventDoc(resolved, "resolution", "Metrics back to baseline; incident resolved", lead, "manual"))
+        text = "Metrics back to baseline; incident resolved" if moments.mitigated else f"{scenario.mitigation}; metrics back to baseline"
+        timeline.append(EventDoc(resolved, "resolution", text, lead, "manual"))
     timeline.sort(key=lambda event: event.at)
 
-    pm_status = _postmortem_status(status, index)
-    written = pm_status != "draft" or index % 2 == 0
+    pm_status, decided, published = _postmortem_plan(rng, anchor, moments.resolved)
+    written = pm_status != "draft" or rng.random() < 0.5
     factors = []
     if written:
         for number, (description, category, role) in enumerate(scenario.factors, start=1):
@@ -344,12 +748,12 @@ def _incident(rng: random.Random, anchor: date, index: int, count: int) -> Incid
     items = []
     if written and moments.resolved:
         for number, (title, kind, impact, effort) in enumerate(scenario.actions, start=1):
-            items.append(_action_item(rng, number, title, kind, impact, effort, resolved, anchor, responders))
+            items.append(_action_item(rng, number, title, kind, impact, effort, moments.resolved, anchor, responders))
     prose = {}
     if written:
         prose = {
             "summary": scenario.summary.format(**fill),
-            "impact": f"- About {fill['pct']}% of requests to **{scenario.service}** affected\n- Duration: {minutes} minutes",
+            "impact": scenario.impact.format(**fill),
             "resolution": scenario.mitigation + ".",
             "did_not_work": "Restarting the pods first made no difference and cost about 10 minutes."
             if index % 3 == 0 else "",
@@ -360,11 +764,12 @@ def _incident(rng: random.Random, anchor: date, index: int, count: int) -> Incid
         }
     sections = [SectionDoc("Supporting information", f"- Dashboard: `{scenario.service}-overview`\n- Runbook: `{scenario.service}.md`")] if written else []
     users_affected = int(fill["count"] * fill["pct"] / 10) if written else None
-    return IncidentDoc(
+    doc = IncidentDoc(
         title=scenario.title.format(**fill),
         severity=severity,
         kind="incident",
         status=status,
+        visibility="restricted" if scenario.restricted else "internal",
         timezone=zone,
         services=[scenario.service],
         teams=[scenario.team],
@@ -394,18 +799,13 @@ def _incident(rng: random.Random, anchor: date, index: int, count: int) -> Incid
             sections=sections,
         ),
     )
+    return Planned(doc, scenario, decided, published)
 
 
 def _reviewer(team: str, responders: list[str]) -> str:
     """The team lead reviews, unless they responded: then a colleague who did not."""
     lead = TEAM_LEADS[team]
     return lead if lead not in responders else next(name for name in sorted(PEOPLE) if name not in responders)
-
-
-def _postmortem_status(status: str, index: int) -> str:
-    if status in ("open", "mitigated"):
-        return "draft"
-    return ("draft", "in review", "approved", "published", "published")[index % 5]
 
 
 def _action_item(rng, number, title, kind, impact, effort, resolved, anchor, people) -> ActionItemDoc:  # type: ignore[no-untyped-def]
@@ -424,8 +824,8 @@ def _action_item(rng, number, title, kind, impact, effort, resolved, anchor, peo
             status = rng.choice(("open", "in progress"))  # overdue
         if closed_at is not None and closed_at.date() >= anchor:
             closed_at = _at(anchor - timedelta(days=1))
-        if closed_at is not None and closed_at < resolved:
-            closed_at = resolved + timedelta(hours=2)
+        if closed_at is not None and closed_at < resolved + timedelta(days=1, hours=2):
+            closed_at = resolved + timedelta(days=1, hours=2)  # after the postmortem that wrote it
     elif roll < 0.3:
         status = "in progress"
     return ActionItemDoc(
@@ -448,29 +848,41 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, time(15, 30), UTC)
 
 
-def _near_miss(rng: random.Random, start: datetime, zone: str, index: int) -> IncidentDoc:
-    title, service, team = NEAR_MISS_TITLES[index // 10 % len(NEAR_MISS_TITLES)]
+def _near_miss(rng: random.Random, anchor: date, start: datetime, zone: str, near: NearMiss) -> Planned:
+    """Found before it hurt anyone; reviewed like an incident, with the short template."""
     people = rng.sample(list(PEOPLE), 2)
-    return IncidentDoc(
-        title=title,
+    owner, reviewer = people
+    mitigated = start + timedelta(minutes=rng.randint(40, 240))
+    resolved = mitigated + timedelta(minutes=rng.randint(20, 120))
+    published = resolved + timedelta(days=rng.lognormvariate(1.2, 0.7))
+    now = datetime.combine(anchor, time(0), UTC)
+    status = "published" if published < now else "in review"
+    description, category, role = near.factor
+    items = []
+    if near.action is not None:
+        title, kind, impact, effort = near.action
+        items.append(_action_item(rng, 1, title, kind, impact, effort, resolved, anchor, people))
+    doc = IncidentDoc(
+        title=near.title,
         severity="SEV4",
         kind="near miss",
-        status="closed",
+        status="closed" if status == "published" else "resolved",
         timezone=zone,
-        services=[service],
-        teams=[team],
+        services=[near.service],
+        teams=[near.team],
         tags=["near-miss"],
-        moments=KeyMoments(started=start, detected=start, mitigated=start + timedelta(hours=2), resolved=start + timedelta(hours=3)),
-        participants=[ParticipantDoc(people[0], "owner"), ParticipantDoc(people[1], "reviewer")],
+        moments=KeyMoments(started=start, detected=start, mitigated=mitigated, resolved=resolved),
+        participants=[ParticipantDoc(owner, "owner"), ParticipantDoc(reviewer, "reviewer")],
         timeline=[
-            EventDoc(start, "detection", f"{people[0]} noticed it during routine checks", people[0], "manual"),
-            EventDoc(start + timedelta(hours=2), "mitigation", "Fixed before any user impact", people[0], "manual"),
+            EventDoc(start, "detection", f"{owner} {near.noticed}", owner, "manual"),
+            EventDoc(mitigated, "mitigation", f"{near.fixed}", owner, "manual"),
         ],
-        factors=[FactorDoc("F1", "The check that would have caught this runs only by hand", "process", "latent condition", [service])],
-        action_items=[],
+        factors=[FactorDoc("F1", description, category, role, [near.service])],
+        action_items=items,
         postmortem=PostmortemDoc(
-            status="published",
+            status=status,
             template="short",
-            prose={"summary": f"{title}. No users were affected.", "went_well": "Someone looked, and said so."},
+            prose={"summary": f"{near.title}. No users were affected.", "went_well": near.went_well, "got_lucky": near.lucky},
         ),
     )
+    return Planned(doc, None, published - timedelta(hours=3) if status == "published" else None, published if status == "published" else None)
