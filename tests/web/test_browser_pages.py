@@ -28,7 +28,7 @@ def test_the_api_reference_lists_the_operations_of_the_openapi_31_schema(
 
 
 TOUR = ["/", "/new", "/incidents/{key}", "/incidents/{key}/postmortem", "/incidents/{key}/agenda", "/actions",
-        "/postmortems", "/search?q=checkout", "/account", "/admin/users", "/signin"]
+        "/postmortems", "/search?q=checkout", "/insights/factors", "/reports", "/reports/2026-Q1", "/account", "/admin/users", "/signin"]
 
 
 @pytest.mark.parametrize("width", [390, 1366])

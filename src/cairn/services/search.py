@@ -8,12 +8,13 @@ or sees a snippet of an incident they may not see.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
 from markupsafe import escape
-from sqlalchemy import ColumnElement, Select, and_, bindparam, column, func, literal_column, select, table, text
+from sqlalchemy import ARRAY, ColumnElement, Integer, Select, and_, any_, bindparam, case, column, false, func, literal, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
 from cairn.domain.search_query import SearchQuery, Term, parse_query, to_fts5, to_tsquery
@@ -158,25 +159,89 @@ def matching_entries(session: Session, expression: str) -> Select:
     )
 
 
-def _ranked_incidents(session: Session, query: SearchQuery, visible: Select):  # type: ignore[no-untyped-def]
-    """(incident id, score) of the visible incidents that have every positive term
-    somewhere (in any of their texts) and no excluded term anywhere."""
+def _among(session: Session, column, ids: list[int]) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
+    """`column` is one of `ids`, as one parameter however many there are."""
+    if is_sqlite(session):
+        listed = select(literal_column("value")).select_from(func.json_each(bindparam("among_ids", json.dumps(ids), unique=True)))
+        return column.in_(listed)
+    return column == any_(bindparam("among_ids", ids, type_=ARRAY(Integer), unique=True))
+
+
+SEPARATOR = "\x1f"  # between the labels of one incident's matching entries; never in a label
+
+
+@dataclass(frozen=True)
+class _Matches:
+    """Per matched incident id: (id, score, best entry id for the snippet, labels joined by SEPARATOR, severity, year)."""
+
+    rows: dict[int, Any]
+
+    def places(self, incident_id: int) -> tuple[list[str], int]:
+        _incident, _score, best, labels, _severity, _year = self.rows[incident_id]
+        return [label for label in dict.fromkeys((labels or "").split(SEPARATOR)) if label], best
+
+    def counted(self, index: int) -> list[tuple[str, int]]:
+        counts: dict[str, int] = {}
+        for row in self.rows.values():
+            value = row[index] or "unknown"
+            counts[value] = counts.get(value, 0) + 1
+        return list(counts.items())
+
+
+def _ranked_incidents(session: Session, query: SearchQuery, conditions: list[ColumnElement[bool]]) -> _Matches:
+    """The visible incidents that have every positive term somewhere (in any of their
+    texts) and no excluded term anywhere, scored by the sum over the terms of
+    their best entry's rank.
+
+    One statement, one ranked pass of the index over the entries holding any
+    of the terms, grouped by incident in the database: the cost stays near that
+    of one full-text query however many incidents match."""
     positives = [term for term in query.terms if not term.excluded]
     negatives = [term for term in query.terms if term.excluded]
-    per_term = []
-    for term in positives:
-        found = matching_entries(session, _backend_term(session, term)).where(ENTRIES.incident_id.in_(visible)).subquery()
-        per_term.append(select(found.c.incident_id, func.max(found.c.score).label("score")).group_by(found.c.incident_id).subquery())
-    first, *others = per_term
-    joined = first
-    for other in others:
-        joined = joined.join(other, other.c.incident_id == first.c.incident_id)
-    score = sum((part.c.score for part in others), first.c.score)
-    ranked = select(first.c.incident_id.label("incident_id"), score.label("score")).select_from(joined)
+    tsv = literal_column("search_entries.tsv")
+    if is_sqlite(session):
+        ranked = (
+            select(FTS.c.rowid.label("entry_id"), (-literal_column("bm25(search_fts)")).label("score"))
+            .select_from(FTS).where(literal_column("search_fts").op("MATCH")(bindparam("fts_any", any_of(session, positives))))
+            .cte("ranked").prefix_with("MATERIALIZED")
+        )
+        source = ranked.join(SearchEntry.__table__, ENTRIES.id == ranked.c.entry_id)
+        score, where = ranked.c.score, []
+
+        def holds(index: int, term: Term) -> ColumnElement[bool]:
+            return ranked.c.entry_id.in_(
+                select(FTS.c.rowid).where(literal_column("search_fts").op("MATCH")(bindparam(f"fts_term_{index}", _backend_term(session, term))))
+            )
+
+        best = ENTRIES.id  # SQLite: a bare column beside max() comes from the row holding the max
+        labels = func.group_concat(ENTRIES.label, SEPARATOR)
+    else:
+        from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+        any_query = func.to_tsquery("english", bindparam("ts_any", any_of(session, positives)))
+        source = SearchEntry.__table__
+        score, where = func.ts_rank_cd(tsv, any_query), [tsv.op("@@")(any_query)]
+
+        def holds(index: int, term: Term) -> ColumnElement[bool]:
+            return tsv.op("@@")(func.to_tsquery("english", bindparam(f"ts_term_{index}", _backend_term(session, term))))
+
+        best = func.array_agg(aggregate_order_by(ENTRIES.id, score.desc()))[1]
+        labels = func.string_agg(ENTRIES.label, aggregate_order_by(literal(SEPARATOR), score.desc()))
+    per_term = [func.max(score if len(positives) == 1 else case((holds(i, term), score))) for i, term in enumerate(positives)]
+    year = func.strftime("%Y", Incident.started_at) if is_sqlite(session) else func.to_char(func.timezone("UTC", Incident.started_at), "YYYY")
+    incidents = Incident.__table__
+    grouped = (
+        select(ENTRIES.incident_id, sum(per_term[1:], per_term[0]).label("score"), best.label("best"), labels.label("labels"),
+               func.min(incidents.c.severity).label("severity"), func.min(year).label("year"))
+        # The filters and the visibility rule are checked on each matching entry's incident
+        # (one lookup by key), rather than building the set of every visible incident.
+        .select_from(source.join(incidents, incidents.c.id == ENTRIES.incident_id)).where(*conditions, *where)
+        .group_by(ENTRIES.incident_id).having(and_(*[part.is_not(None) for part in per_term]))
+    )
     for term in negatives:
         unwanted = matching_entries(session, _backend_term(session, term)).subquery()
-        ranked = ranked.where(first.c.incident_id.not_in(select(unwanted.c.incident_id)))
-    return ranked.subquery()
+        grouped = grouped.where(ENTRIES.incident_id.not_in(select(unwanted.c.incident_id)))
+    return _Matches({row[0]: row for row in session.connection().execute(grouped)})
 
 
 def _snippets(session: Session, expression: str, entry_ids: list[int]) -> dict[int, str]:
@@ -203,7 +268,8 @@ def search(ctx: Context, text_query: str, *, limit: int = 20, offset: int = 0) -
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, offset)
     with ctx.db.transaction() as session:
-        visible = select(Incident.id).where(and_(*_filters(ctx, query, is_sqlite(session))))
+        conditions = _filters(ctx, query, is_sqlite(session))
+        visible = select(Incident.id).where(and_(*conditions))
         query = _searchable(session, query)
         if not query.has_text:  # filters (and exclusions) only: the newest incidents first
             for term in query.terms:  # all excluded here
@@ -216,28 +282,18 @@ def search(ctx: Context, text_query: str, *, limit: int = 20, offset: int = 0) -
                 )
             ]
             places: dict[int, tuple[list[str], int | None]] = {}
+            total = session.scalar(select(func.count()).select_from(chosen.subquery()))
+            facets = _facets(session, Incident.id.in_(chosen))
         else:
-            ranked = _ranked_incidents(session, query, visible)
-            chosen = select(ranked.c.incident_id)
-            page = [
-                (incident_id, float(score)) for incident_id, score in session.execute(
-                    select(ranked.c.incident_id, ranked.c.score).order_by(ranked.c.score.desc(), ranked.c.incident_id.desc())
-                    .limit(limit).offset(offset)
-                )
-            ]
-            places = {}
+            matches = _ranked_incidents(session, query, conditions)
+            ordered = sorted(((row[1], incident_id) for incident_id, row in matches.rows.items()), reverse=True)
+            page = [(incident_id, float(score)) for score, incident_id in ordered[offset:offset + limit]]
+            places = {incident_id: matches.places(incident_id) for incident_id, _score in page}
             any_term = any_of(session, [term for term in query.terms if not term.excluded])
-            where_found = matching_entries(session, any_term).subquery()
-            for entry_id, incident_id, label in session.execute(
-                select(where_found.c.id, where_found.c.incident_id, where_found.c.label)
-                .where(where_found.c.incident_id.in_([incident_id for incident_id, _score in page]))
-                .order_by(where_found.c.score.desc(), where_found.c.id)
-            ):
-                labels, _first = places.setdefault(incident_id, ([], entry_id))
-                if label not in labels:
-                    labels.append(label)
-        total = session.scalar(select(func.count()).select_from(chosen.subquery()))
-        snippets = _snippets(session, any_term, [entry for _labels, entry in places.values()]) if places else {}
+            total = len(matches.rows)
+            among = _among(session, Incident.id, sorted(matches.rows)) if matches.rows else false()
+            facets = _facets(session, among, severity=matches.counted(4), years=matches.counted(5))
+        snippets = _snippets(session, any_term, [entry for _labels, entry in places.values() if entry is not None]) if places else {}
         rows = {
             row.id: row for row in session.execute(
                 select(Incident.id, Incident.number, Incident.title, Incident.severity, Incident.status, Incident.started_at)
@@ -252,27 +308,31 @@ def search(ctx: Context, text_query: str, *, limit: int = 20, offset: int = 0) -
                 key_of(ctx, row), row.title, row.severity, row.status, row.started_at, labels,
                 snippets.get(entry, "") if entry is not None else "", score,
             ))
-        return SearchResults(text_query, hits, int(total or 0), _facets(session, chosen))
+        return SearchResults(text_query, hits, int(total or 0), facets)
 
 
-def _facets(session: Session, matched: Select) -> dict[str, list[tuple[str, int]]]:
-    """Counts by severity, service, factor category and year of the matched incidents."""
-    ids = matched.subquery()
-    chosen = Incident.id.in_(select(ids.c[0]))
-    severity = session.execute(select(Incident.severity, func.count()).where(chosen).group_by(Incident.severity)).all()
+def _facets(
+    session: Session, chosen: ColumnElement[bool], *, severity: list[tuple[str, int]] | None = None, years: list[tuple[str, int]] | None = None,
+) -> dict[str, list[tuple[str, int]]]:
+    """Counts by severity, service, factor category and year of the matched incidents (`chosen`: a condition
+    on Incident.id); `severity` and `years` when the ranking counted them already."""
+    ids = select(Incident.id).where(chosen)
+    if severity is None:
+        severity = session.execute(select(Incident.severity, func.count()).where(chosen).group_by(Incident.severity)).all()
     services = session.execute(
-        select(IncidentService.name, func.count(func.distinct(IncidentService.incident_id))).where(IncidentService.incident_id.in_(select(ids.c[0])))
+        select(IncidentService.name, func.count(func.distinct(IncidentService.incident_id))).where(IncidentService.incident_id.in_(ids))
         .group_by(IncidentService.name)
     ).all()
     categories = session.execute(
         select(ContributingFactor.category, func.count(func.distinct(Postmortem.incident_id)))
-        .join(Postmortem, Postmortem.id == ContributingFactor.postmortem_id).where(Postmortem.incident_id.in_(select(ids.c[0])))
+        .join(Postmortem, Postmortem.id == ContributingFactor.postmortem_id).where(Postmortem.incident_id.in_(ids))
         .group_by(ContributingFactor.category)
     ).all()
-    years: dict[str, int] = {}
-    for started in session.scalars(select(Incident.started_at).where(chosen)):
-        year = str(started.year) if started else "unknown"
-        years[year] = years.get(year, 0) + 1
+    if years is None:
+        year = func.strftime("%Y", Incident.started_at) if is_sqlite(session) else func.to_char(func.timezone("UTC", Incident.started_at), "YYYY")
+        years = [(str(value) if value else "unknown", int(count)) for value, count in session.execute(
+            select(year, func.count()).where(chosen).group_by(year)
+        )]
 
     def ordered(pairs) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
         return sorted(((str(value), int(count)) for value, count in pairs), key=lambda pair: (-pair[1], pair[0]))
@@ -281,7 +341,7 @@ def _facets(session: Session, matched: Select) -> dict[str, list[tuple[str, int]
         "severity": sorted(((str(v), int(c)) for v, c in severity), key=lambda pair: pair[0]),
         "service": ordered(services),
         "category": ordered(categories),
-        "year": sorted(years.items(), reverse=True),
+        "year": sorted(((str(value), int(count)) for value, count in years), reverse=True),
     }
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Connection, String, cast, delete, event, insert, literal, select
+from sqlalchemy import Connection, String, cast, delete, event, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from cairn.domain.document import PROSE_SECTIONS
@@ -93,12 +93,16 @@ def rebuild_all(connection: Connection, progress: Callable[[int, int], None] | N
             ),
         )
     )
-    ids = list(connection.scalars(select(Incident.id).order_by(Incident.id)))
-    for start in range(0, len(ids), BATCH):
-        reindex(connection, ids[start:start + BATCH])
+    total = connection.scalar(select(func.count()).select_from(Incident.__table__)) or 0
+    done, last = 0, 0
+    while True:  # a page of ids at a time: memory stays flat however many incidents there are
+        ids = list(connection.scalars(select(Incident.id).where(Incident.id > last).order_by(Incident.id).limit(BATCH)))
+        if not ids:
+            return done
+        reindex(connection, ids)
+        done, last = done + len(ids), ids[-1]
         if progress is not None:
-            progress(min(start + BATCH, len(ids)), len(ids))
-    return len(ids)
+            progress(done, max(total, done))
 
 
 def _entries(connection: Connection, ids: list[int]) -> Iterable[dict[str, Any]]:
