@@ -81,6 +81,10 @@ LISTS = {  # must never mention the restricted incident to the outsider
     # Words and a filter of the restricted incident's own: found for its people, nothing for others.
     "search_page": "/search?q=payroll",
     "api_search": "/api/v1/search?q=payroll",
+    # Aggregates only: one restricted incident never enters them for an outsider (the group-of-three rule).
+    "insights_page": "/insights",
+    "insights_csv": "/insights.csv?chart=scatter",
+    "api_metrics": "/api/v1/metrics?by=severity",
 }
 # Routes naming something that belongs to an incident by its own id: path
 # templates, filled with the restricted incident's object and a missing one.
