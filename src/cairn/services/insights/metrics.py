@@ -132,20 +132,6 @@ class Point(NamedTuple):
 
 
 @dataclass(frozen=True)
-class MonthOnSchedule:
-    month: str
-    on_time: int
-    judged: int
-
-    @property
-    def rate(self) -> float | None:
-        return self.on_time / self.judged if self.judged else None
-
-    def to_data(self) -> dict[str, Any]:
-        return {"month": self.month, "on_time": self.on_time, "judged": self.judged, "rate": self.rate}
-
-
-@dataclass(frozen=True)
 class Metrics:
     filter: MetricsFilter
     by: str | None
@@ -157,7 +143,7 @@ class Metrics:
     near_misses: Share  # near misses among reviews (postmortems past their draft)
     postmortem_lag: Distribution  # resolved_at → published_at
     published_on_time: Share  # published by the policy's due date, among the lag's known spans
-    action_schedule: list[MonthOnSchedule] = field(default_factory=list)
+    action_schedule: list[tuple[str, Share]] = field(default_factory=list)  # (month due, closed on schedule of judged)
     restricted: str = "grouped"  # grouped (the group-of-three rule) or excluded (the setting)
 
     def to_data(self) -> dict[str, Any]:
@@ -169,7 +155,7 @@ class Metrics:
             "near_misses": self.near_misses.to_data(),
             "postmortem_lag": self.postmortem_lag.to_data(),
             "published_on_time": self.published_on_time.to_data(),
-            "action_items_on_schedule": [m.to_data() for m in self.action_schedule],
+            "action_items_on_schedule": [{"month": month, **share.to_data()} for month, share in self.action_schedule],
         }
 
 
@@ -429,7 +415,7 @@ def _postmortem_figures(session: Session, ctx: Context, where, seen) -> tuple[Sh
     return near, summarise(spans), Share(sum(on_time), len(on_time))
 
 
-def _action_schedule(ctx: Context, wanted: MetricsFilter, today: date | None) -> list[MonthOnSchedule]:
+def _action_schedule(ctx: Context, wanted: MetricsFilter, today: date | None) -> list[tuple[str, Share]]:
     """The action items' on-schedule rate per month due (services.actions.action_stats:
     the items the reader may see), within the filter's period when it has one."""
     from cairn.services.actions import action_stats
@@ -437,7 +423,7 @@ def _action_schedule(ctx: Context, wanted: MetricsFilter, today: date | None) ->
     stats = action_stats(ctx, today=today)
     low = wanted.since.strftime("%Y-%m") if wanted.since else ""
     high = wanted.until.strftime("%Y-%m") if wanted.until else "9999-99"
-    return [MonthOnSchedule(month, value.on_time, value.judged) for month, value in stats.by_month.items() if low <= month <= high]
+    return [(month, Share(value.on_time, value.judged)) for month, value in stats.by_month.items() if low <= month <= high]
 
 
 # ---- The rows behind every chart, as CSV ----
@@ -476,7 +462,7 @@ def chart_rows(result: Metrics | dict[str, Any], chart: str) -> tuple[list[str],
         ]
     if chart == "actions":
         return ["month_due", "on_time", "judged", "rate"], [
-            [m["month"], str(m["on_time"]), str(m["judged"]), _number(m["rate"])] for m in data["action_items_on_schedule"]
+            [m["month"], str(m["part"]), str(m["whole"]), _number(m["rate"])] for m in data["action_items_on_schedule"]
         ]
     raise InvalidFilter(f"no chart {chart!r}: choose one of {', '.join(CHARTS)}")
 
