@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, NamedTuple
 
-from sqlalchemy import BigInteger, ColumnElement, Integer, and_, case, cast, func, literal, select, true
+from sqlalchemy import BigInteger, ColumnElement, Integer, case, cast, func, select, true
 from sqlalchemy.orm import Session
 
 from cairn.analysis.insights.distributions import EMPTY, Distribution, Share, hidden_admitted, pooled, summarise
@@ -224,10 +224,6 @@ def _seen(ctx: Context) -> ColumnElement[bool]:
     if principal is None or principal.is_admin:
         return true()
     return visible_to_viewer(principal.user_id)
-
-
-def _seconds(micro: int | None) -> float | None:
-    return None if micro is None else micro / 1_000_000
 
 
 FIRST_SPAN = 4  # rows are (number, severity, month, seen, *spans in MEASURES' order)
