@@ -229,3 +229,15 @@ def test_to_data_is_json_ready(ctx: Context, spread: list[str]) -> None:
     data = json.loads(json.dumps(metrics(ctx, MetricsFilter(since=date(2026, 1, 1)), by="team").to_data()))
     assert data["unit"] == "seconds" and data["filter"]["since"] == "2026-01-01"
     assert data["overall"]["measures"]["resolve"]["count"] == 7
+
+
+def test_action_items_on_schedule_per_month_reuse_the_existing_figure(ctx: Context, visible: list[str]) -> None:
+    from cairn.services.actions import action_stats, add_action_item, update_action_item
+
+    add_action_item(ctx, visible[0], "Pin the pool size", owner="member", due="2099-01-15", priority="P2")
+    update_action_item(ctx, visible[0], "A1", status="done")
+    result = metrics(ctx)
+    expected_months = {month: (v.on_time, v.judged) for month, v in action_stats(ctx).by_month.items()}
+    assert {month: (s.part, s.whole) for month, s in result.action_schedule} == expected_months == {"2099-01": (1, 1)}
+    assert metrics(ctx, MetricsFilter(until=date(2098, 12, 31))).action_schedule == []
+    assert "2099-01,1,1,1" in metrics_csv(result, "actions")

@@ -86,6 +86,10 @@ LISTS = {  # must never mention the restricted incident to the outsider
     "api_insights_factors": "/api/v1/insights/factors",
     "report_page": "/reports/2020-01-01..2099-12-31",
     "api_report": "/api/v1/reports/2020-01-01..2099-12-31",
+    # Aggregates only: one restricted incident never enters them for an outsider (the group-of-three rule).
+    "insights_page": "/insights",
+    "insights_csv": "/insights.csv?chart=scatter",
+    "api_metrics": "/api/v1/metrics?by=severity",
 }
 # Routes naming something that belongs to an incident by its own id: path
 # templates, filled with the restricted incident's object and a missing one.

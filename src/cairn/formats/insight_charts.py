@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from cairn.analysis.insights.distributions import Distribution, format_span
 
-WIDTH = 760
+WIDTH = 600
 INK, MUTED, GRID, BOX, P90, MEDIAN = "#1f2a30", "#5b676d", "#e2e0d9", "#cfe0de", "#7a3b08", "#24575a"
 TICKS = (1, 10, 60, 300, 900, 3600, 3 * 3600, 12 * 3600, 86400, 3 * 86400, 7 * 86400, 30 * 86400, 90 * 86400, 365 * 86400)
 
@@ -68,7 +68,15 @@ def _empty(kind: str, title: str, message: str) -> str:
     return "".join(parts)
 
 
-def _short(label: str, limit: int = 18) -> str:
+def tick_label(seconds: float) -> str:
+    """An axis tick, in the one unit it is a whole number of: 10 s, 15 min, 3 h, 7 d."""
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "min")):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)} {unit}"
+    return f"{int(seconds)} s"
+
+
+def _short(label: str, limit: int = 15) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
@@ -79,7 +87,7 @@ def box_plot(title: str, groups: Sequence[tuple[str, Distribution]]) -> str:
     drawn = [(label, d) for label, d in groups if d.count]
     if not drawn:
         return _empty("box-plot", title, "No incident has this duration yet.")
-    left, right, top, lane = 150, 24, 16, 34
+    left, right, top, lane = 140, 20, 16, 34
     height = top + lane * len(drawn) + 44
     scale = _LogScale([v for _l, d in drawn for v in (d.min or 0, d.max or 0)], left, WIDTH - left - right)
     description = "; ".join(
@@ -108,8 +116,8 @@ def _x_ticks(scale: _LogScale, top: float, bottom: float) -> list[str]:
     for tick in scale.ticks():
         x = scale(tick)
         parts.append(f'<line x1="{x}" y1="{top}" x2="{x}" y2="{bottom}" stroke="{GRID}"/>')
-        parts.append(f'<text x="{x}" y="{bottom + 16}" text-anchor="middle" fill="{MUTED}">{escape(format_span(tick))}</text>')
-    parts.append(f'<text x="{WIDTH - 24}" y="{bottom + 30}" text-anchor="end" fill="{MUTED}" font-size="11">log scale</text>')
+        parts.append(f'<text x="{x}" y="{bottom + 16}" text-anchor="middle" fill="{MUTED}">{escape(tick_label(tick))}</text>')
+    parts.append(f'<text x="{WIDTH - 24}" y="{bottom + 34}" text-anchor="end" fill="{MUTED}" font-size="11">log scale</text>')
     return parts
 
 
@@ -118,7 +126,7 @@ def _y_ticks(scale: _LogScale, left: float, right: float) -> list[str]:
     for tick in scale.ticks():
         y = scale(tick)
         parts.append(f'<line x1="{left}" y1="{y}" x2="{right}" y2="{y}" stroke="{GRID}"/>')
-        parts.append(f'<text x="{left - 8}" y="{y + 4}" text-anchor="end" fill="{MUTED}">{escape(format_span(tick))}</text>')
+        parts.append(f'<text x="{left - 8}" y="{y + 4}" text-anchor="end" fill="{MUTED}">{escape(tick_label(tick))}</text>')
     return parts
 
 
@@ -132,7 +140,7 @@ def _legend(x: float, y: float, items: list[tuple[str, str]]) -> str:
     parts, offset = [], 0.0
     for shape, text in items:
         parts.append(f'<g transform="translate({round(x + offset, 1)} {y})">{shapes[shape]}<text x="22" y="0" fill="{INK}">{escape(text)}</text></g>')
-        offset += 30 + 7 * len(text)
+        offset += 40 + 7.5 * len(text)
     return "".join(parts)
 
 

@@ -13,6 +13,9 @@ The same rule holds on every door and for every job:
   acts for that person: it names only incidents the recipient may see, and
   restricted incidents never go to a channel shared by a team (a Slack or
   JSON webhook), only to the recipient's own e-mail;
+- metrics (services/insights/metrics.py) count incidents a reader may not
+  see only as aggregates, and only where at least three of them fall in the
+  same group; per-incident points and rows show only what the reader may see;
 - the owners of a restricted incident's action items are its participants
   (added as "action owner" when an item is given to them): whoever owns the
   work must be able to see it, and a participant may add people anyway.

@@ -12,11 +12,12 @@ A span is a float of seconds, or None when an end is missing.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cairn.analysis.stats import median, percentile
+from cairn.analysis.stats import percentile
 
 # A group's hidden incidents (ones the reader may not see) enter its figures
 # only when at least this many of them fall in it (see `pooled`).
@@ -53,24 +54,26 @@ class Distribution:
 EMPTY = Distribution(0, 0, 0, None, None, None, None, None)
 
 
-def summarise(spans: Iterable[float | None]) -> Distribution:
-    """The distribution of `spans`: None is missing, a negative span inconsistent."""
-    values: list[float] = []
-    missing = inconsistent = 0
-    for span in spans:
-        if span is None:
-            missing += 1
-        elif span < 0:
-            inconsistent += 1
-        else:
-            values.append(float(span))
+def summarise(spans: Iterable[float | None], per: float = 1.0) -> Distribution:
+    """The distribution of `spans`: None is missing, a negative span inconsistent.
+    Figures are divided by `per` (spans in microseconds, figures in seconds: 1e6)."""
+    spans = spans if isinstance(spans, (list, tuple)) else list(spans)
+    values = [span for span in spans if span is not None]  # comprehensions and a sort: 100,000 spans in milliseconds
+    missing = len(spans) - len(values)
+    values.sort()
+    inconsistent = bisect_left(values, 0)
+    if inconsistent:
+        values = values[inconsistent:]
     if not values:
         return Distribution(0, missing, inconsistent, None, None, None, None, None)
-    values.sort()
+
+    def at(share: float) -> float:
+        return float(percentile(values, share, presorted=True)) / per  # type: ignore[arg-type]
+
     return Distribution(
         count=len(values), missing=missing, inconsistent=inconsistent,
-        median=median(values), p75=percentile(values, 0.75), p90=percentile(values, 0.9),
-        max=values[-1], mean=sum(values) / len(values), p25=percentile(values, 0.25), min=values[0],
+        median=at(0.5), p75=at(0.75), p90=at(0.9), max=values[-1] / per,
+        mean=sum(values) / len(values) / per, p25=at(0.25), min=values[0] / per,
     )
 
 

@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import BigInteger, ColumnElement, Integer, and_, case, cast, func, literal, select, true
+from sqlalchemy import BigInteger, ColumnElement, Integer, case, cast, func, select, true
 from sqlalchemy.orm import Session
 
 from cairn.analysis.insights.distributions import EMPTY, Distribution, Share, hidden_admitted, pooled, summarise
@@ -118,9 +119,9 @@ class Group:
         return {"key": self.key, "incidents": self.incidents, "measures": {m: d.to_data() for m, d in self.measures.items()}}
 
 
-@dataclass(frozen=True)
-class Point:
-    """One incident the reader may see, for the scatter of severity against duration."""
+class Point(NamedTuple):
+    """One incident the reader may see, for the scatter of severity against duration
+    (a named tuple: there may be one per incident, and they are cheap to make)."""
 
     key: str
     severity: str
@@ -128,20 +129,6 @@ class Point:
 
     def to_data(self) -> dict[str, Any]:
         return {"key": self.key, "severity": self.severity, "seconds": self.seconds}
-
-
-@dataclass(frozen=True)
-class MonthOnSchedule:
-    month: str
-    on_time: int
-    judged: int
-
-    @property
-    def rate(self) -> float | None:
-        return self.on_time / self.judged if self.judged else None
-
-    def to_data(self) -> dict[str, Any]:
-        return {"month": self.month, "on_time": self.on_time, "judged": self.judged, "rate": self.rate}
 
 
 @dataclass(frozen=True)
@@ -156,7 +143,7 @@ class Metrics:
     near_misses: Share  # near misses among reviews (postmortems past their draft)
     postmortem_lag: Distribution  # resolved_at → published_at
     published_on_time: Share  # published by the policy's due date, among the lag's known spans
-    action_schedule: list[MonthOnSchedule] = field(default_factory=list)
+    action_schedule: list[tuple[str, Share]] = field(default_factory=list)  # (month due, closed on schedule of judged)
     restricted: str = "grouped"  # grouped (the group-of-three rule) or excluded (the setting)
 
     def to_data(self) -> dict[str, Any]:
@@ -168,14 +155,25 @@ class Metrics:
             "near_misses": self.near_misses.to_data(),
             "postmortem_lag": self.postmortem_lag.to_data(),
             "published_on_time": self.published_on_time.to_data(),
-            "action_items_on_schedule": [m.to_data() for m in self.action_schedule],
+            "action_items_on_schedule": [{"month": month, **share.to_data()} for month, share in self.action_schedule],
         }
+
+
+UNIXEPOCH = sqlite3.sqlite_version_info >= (3, 38)  # unixepoch() is about twice as fast as strftime('%s')
 
 
 def _micro_sqlite(column):  # type: ignore[no-untyped-def]
     """Microseconds since the epoch of a UTC column as SQLAlchemy stores it on
     SQLite ('YYYY-MM-DD HH:MM:SS.ffffff'), exactly, in integers."""
-    return cast(func.strftime("%s", column), Integer) * 1_000_000 + cast(func.substr(column, 21, 6), Integer)
+    seconds = func.unixepoch(column) if UNIXEPOCH else cast(func.strftime("%s", column), Integer)
+    return seconds * 1_000_000 + cast(func.substr(column, 21, 6), Integer)
+
+
+def epoch_micro(session: Session, column):  # type: ignore[no-untyped-def]
+    """Microseconds since the epoch of a UTC column (integers: no datetime objects to build per row)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return _micro_sqlite(column)
+    return cast(func.round(func.extract("epoch", column) * 1_000_000), BigInteger)
 
 
 def span_micro(session: Session, start, end):  # type: ignore[no-untyped-def]
@@ -187,7 +185,7 @@ def span_micro(session: Session, start, end):  # type: ignore[no-untyped-def]
 
 def _month(session: Session, column):  # type: ignore[no-untyped-def]
     if session.get_bind().dialect.name == "sqlite":
-        return func.strftime("%Y-%m", column)
+        return func.substr(column, 1, 7)  # stored as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC
     return func.to_char(func.timezone("UTC", column), "YYYY-MM")
 
 
@@ -228,34 +226,25 @@ def _seen(ctx: Context) -> ColumnElement[bool]:
     return visible_to_viewer(principal.user_id)
 
 
-def _seconds(micro: int | None) -> float | None:
-    return None if micro is None else micro / 1_000_000
+FIRST_SPAN = 4  # rows are (number, severity, month, seen, *spans in MEASURES' order)
 
 
-class _Pile:
-    """The spans of one group, kept apart for the incidents the reader sees and those hidden."""
+def _group(key: str, seen: list[tuple], hidden: list[tuple], first: int = FIRST_SPAN) -> Group:  # type: ignore[type-arg]
+    """The figures of one group from its rows, under the group-of-three rule.
+    Spans stay integer microseconds until the summary (sorting ints is fast)."""
+    seen_columns = list(zip(*seen))[first:] if seen else [()] * len(MEASURES)
+    hidden_columns = list(zip(*hidden))[first:] if hidden else [()] * len(MEASURES)
+    measures = {
+        name: summarise(pooled(seen_columns[i], hidden_columns[i]), per=1e6) for i, name in enumerate(MEASURES)
+    }
+    return Group(key, len(seen) + (len(hidden) if hidden_admitted(hidden) else 0), measures)
 
-    __slots__ = ("seen", "hidden", "seen_count", "hidden_count")
 
-    def __init__(self) -> None:
-        self.seen: list[list[float | None]] = [[] for _ in MEASURES]
-        self.hidden: list[list[float | None]] = [[] for _ in MEASURES]
-        self.seen_count = 0
-        self.hidden_count = 0
-
-    def add(self, seen: bool, spans: tuple) -> None:  # type: ignore[type-arg]
-        target = self.seen if seen else self.hidden
-        if seen:
-            self.seen_count += 1
-        else:
-            self.hidden_count += 1
-        for index, micro in enumerate(spans):
-            target[index].append(None if micro is None else micro / 1_000_000)
-
-    def group(self, key: str) -> Group:
-        measures = {name: summarise(pooled(self.seen[i], self.hidden[i])) for i, name in enumerate(MEASURES)}
-        incidents = self.seen_count + (self.hidden_count if hidden_admitted(range(self.hidden_count)) else 0)
-        return Group(key, incidents, measures)
+def _split(rows: list[tuple], seen_at: int) -> tuple[list[tuple], list[tuple]]:  # type: ignore[type-arg]
+    seen, hidden = [], []
+    for row in rows:
+        (seen if row[seen_at] else hidden).append(row)
+    return seen, hidden
 
 
 def metrics(ctx: Context, wanted: MetricsFilter | None = None, by: str | None = None, *, today: date | None = None) -> Metrics:
@@ -267,42 +256,74 @@ def metrics(ctx: Context, wanted: MetricsFilter | None = None, by: str | None = 
     where = _where(ctx, wanted)
     prefix = ctx.settings.key_prefix
     with ctx.db.transaction() as session:
-        spans = [span_micro(session, *SPANS[name]).label(name) for name in MEASURES]
         seen = _seen(ctx).label("seen")
-        month = _month(session, INCIDENTS.started_at).label("month")
-        rows = session.execute(
-            select(INCIDENTS.number, INCIDENTS.severity, month, seen, *spans).where(*where)
-        ).all()
+        rows = session.execute(_main_query(session, where, seen)).all()
+        spans = [span_micro(session, *SPANS[name]).label(name) for name in MEASURES]
         keyed = _keyed_rows(session, ctx, by, where, spans, seen) if by in ("service", "team") else None
         near, lag, on_time = _postmortem_figures(session, ctx, where, seen)
-    overall, trend_piles = _Pile(), defaultdict(_Pile)
-    by_piles: dict[str, _Pile] = defaultdict(_Pile)
-    scatter: list[Point] = []
-    resolve_at = MEASURES.index(SCATTER_MEASURE)
-    for number, severity, started_month, is_seen, *micro in rows:
-        is_seen, values = bool(is_seen), tuple(micro)
-        overall.add(is_seen, values)
-        bucket = None if started_month is None else (_quarter(started_month) if period == "quarter" else started_month)
-        if bucket is not None:
-            trend_piles[bucket].add(is_seen, values)
-        if by == "severity":
-            by_piles[severity].add(is_seen, values)
-        elif by in ("month", "quarter") and bucket is not None:
-            by_piles[bucket].add(is_seen, values)
-        if is_seen and values[resolve_at] is not None and values[resolve_at] >= 0:
-            scatter.append(Point(format_key(prefix, number), severity, values[resolve_at] / 1_000_000))
-    for key, is_seen, *micro in keyed or []:
-        by_piles[key if key is not None else NO_NAME[by or ""]].add(bool(is_seen), tuple(micro))
-    order = _order(ctx, by, list(by_piles))
-    groups = [group for group in (by_piles[key].group(key) for key in order) if group.incidents]
-    buckets = _filled(sorted(trend_piles), period)
-    trend = [trend_piles[key].group(key) if key in trend_piles else Group(key, 0, {m: EMPTY for m in MEASURES}) for key in buckets]
-    scatter.sort(key=lambda p: (p.severity, p.seconds, p.key))
+    quarters: dict[str, str] = {}
+
+    def bucket_of(started_month: str | None) -> str | None:
+        if started_month is None or period == "month":
+            return started_month
+        if started_month not in quarters:
+            quarters[started_month] = _quarter(started_month)
+        return quarters[started_month]
+
+    parts: dict[tuple[str | None, bool], list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
+    for row in rows:
+        parts[(bucket_of(row[2]), bool(row[3]))].append(row)
+    seen_rows = [row for (_b, is_seen), part in parts.items() if is_seen for row in part]
+    hidden_rows = [row for (_b, is_seen), part in parts.items() if not is_seen for row in part]
+    known = sorted({b for b, _s in parts if b is not None})
+    trend = [
+        _group(key, parts.get((key, True), []), parts.get((key, False), [])) if key in known else Group(key, 0, {m: EMPTY for m in MEASURES})
+        for key in _filled(known, period)
+    ]
+    groups: list[Group] = []
+    if by in ("month", "quarter"):
+        groups = [g for g in trend if g.incidents]
+    elif by == "severity":
+        by_key: dict[str, list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
+        for row in rows:
+            by_key[row[1]].append(row)
+        groups = [_group(key, *_split(by_key[key], 3)) for key in _order(ctx, by, list(by_key))]
+    elif keyed is not None:
+        by_name: dict[str, list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
+        for row in keyed:
+            by_name[row[0] if row[0] is not None else NO_NAME[by or ""]].append(row)
+        groups = [_group(key, *_split(by_name[key], 1), first=2) for key in _order(ctx, by, list(by_name))]
+    groups = [g for g in groups if g.incidents]
+    resolve_at = FIRST_SPAN + MEASURES.index(SCATTER_MEASURE)
+    scatter = [
+        Point(format_key(prefix, row[0]), row[1], row[resolve_at] / 1_000_000)
+        for row in seen_rows if row[resolve_at] is not None and row[resolve_at] >= 0
+    ]
     return Metrics(
-        filter=wanted, by=by, overall=overall.group("all"), groups=groups, period=period, trend=trend,
+        filter=wanted, by=by, overall=_group("all", seen_rows, hidden_rows), groups=groups, period=period, trend=trend,
         scatter=scatter, near_misses=near, postmortem_lag=lag, published_on_time=on_time,
         action_schedule=_action_schedule(ctx, wanted, today),
         restricted="grouped" if ctx.settings.metrics_include_restricted else "excluded",
+    )
+
+
+MOMENTS = ("started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at")
+
+
+def _main_query(session: Session, where, seen):  # type: ignore[no-untyped-def]
+    """(number, severity, month, seen, *spans) per incident. Each moment becomes
+    epoch microseconds once (a materialised CTE on SQLite, which would otherwise
+    convert `started_at` once per span), and the spans are their differences."""
+    moments = select(
+        INCIDENTS.number, INCIDENTS.severity, _month(session, INCIDENTS.started_at).label("month"), seen,
+        *(epoch_micro(session, INCIDENTS[name]).label(name) for name in MOMENTS),
+    ).where(*where).cte("moments")
+    if session.get_bind().dialect.name == "sqlite":
+        moments = moments.prefix_with("MATERIALIZED")
+    m = moments.c
+    return select(
+        m.number, m.severity, m.month, m.seen,
+        m.detected_at - m.started_at, m.acknowledged_at - m.detected_at, m.mitigated_at - m.started_at, m.resolved_at - m.started_at,
     )
 
 
@@ -353,40 +374,44 @@ def _postmortem_figures(session: Session, ctx: Context, where, seen) -> tuple[Sh
     due date, each under the group-of-three rule."""
     from cairn.services.policy import load_policy
 
-    is_near = INCIDENTS.kind == IncidentKind.NEAR_MISS.value
-    is_seen = _seen(ctx)
     joined = INCIDENT_TABLE.join(POSTMORTEM_TABLE, POSTMORTEM_TABLE.c.incident_id == INCIDENTS.id)
-    reviewed = POSTMORTEMS.status != PostmortemStatus.DRAFT.value  # a review: in review, approved or published
-
-    def counted(condition):  # type: ignore[no-untyped-def]
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    total, near_total, seen_total, seen_near = session.execute(
-        select(func.count(), counted(is_near), counted(is_seen), counted(and_(is_near, is_seen))).select_from(joined).where(*where, reviewed)
-    ).one()
-    admitted = hidden_admitted(range(total - seen_total))
-    near = Share(near_total if admitted else seen_near, total if admitted else seen_total)
-    published = session.execute(
-        select(seen, INCIDENTS.severity, INCIDENTS.timezone, INCIDENTS.resolved_at, POSTMORTEMS.published_at,
-               span_micro(session, INCIDENTS.resolved_at, POSTMORTEMS.published_at))
-        .select_from(joined).where(*where, POSTMORTEMS.status == PostmortemStatus.PUBLISHED.value)
+    is_published = POSTMORTEMS.status == PostmortemStatus.PUBLISHED.value
+    # One pass over the reviews (postmortems past their draft); the moments only of the published ones.
+    reviews = session.execute(
+        select(seen, INCIDENTS.kind == IncidentKind.NEAR_MISS.value, is_published, INCIDENTS.severity, INCIDENTS.timezone,
+               case((is_published, epoch_micro(session, INCIDENTS.resolved_at))),
+               case((is_published, epoch_micro(session, POSTMORTEMS.published_at))))
+        .select_from(joined).where(*where, POSTMORTEMS.status != PostmortemStatus.DRAFT.value)
     ).all()
+    hidden_reviews = sum(1 for row in reviews if not row[0])
+    admitted = hidden_admitted(range(hidden_reviews))
+    counted = [row for row in reviews if row[0] or admitted]
+    near = Share(sum(1 for row in counted if row[1]), len(counted))
+    published = [(row[0], row[3], row[4], row[5], row[6]) for row in reviews if row[2]]
     policy = load_policy(ctx.settings.postmortem_policy)
     lags: dict[bool, list[float | None]] = {True: [], False: []}
     timely: dict[bool, list[bool]] = {True: [], False: []}
-    for is_seen, severity, zone, resolved, published_at, micro in published:
-        lag = _seconds(micro)
+    zones: dict[str, Any] = {}
+    dues: dict[tuple[str, str, date], date] = {}  # many incidents share a severity, zone and day
+    for is_seen, severity, zone_name, resolved, published_at in published:
+        lag = None if resolved is None or published_at is None else (published_at - resolved) / 1_000_000
         lags[bool(is_seen)].append(lag)
-        if lag is not None and lag >= 0 and resolved is not None and published_at is not None:
-            local_day = published_at.astimezone(require_zone(zone)).date()
-            timely[bool(is_seen)].append(local_day <= due_date(policy, severity, resolved, zone))
+        if lag is None or lag < 0:
+            continue
+        zone = zones.get(zone_name) or zones.setdefault(zone_name, require_zone(zone_name))
+        resolved_day = datetime.fromtimestamp(resolved / 1_000_000, zone).date()
+        due = dues.get((severity, zone_name, resolved_day))
+        if due is None:
+            resolved_at = datetime.fromtimestamp(resolved / 1_000_000, timezone.utc)
+            due = dues[(severity, zone_name, resolved_day)] = due_date(policy, severity, resolved_at, zone_name)
+        timely[bool(is_seen)].append(datetime.fromtimestamp(published_at / 1_000_000, zone).date() <= due)
     spans = pooled(lags[True], lags[False])
     hidden_in = len(spans) > len(lags[True])  # the same admission for the lag and its timeliness
     on_time = timely[True] + (timely[False] if hidden_in else [])
     return near, summarise(spans), Share(sum(on_time), len(on_time))
 
 
-def _action_schedule(ctx: Context, wanted: MetricsFilter, today: date | None) -> list[MonthOnSchedule]:
+def _action_schedule(ctx: Context, wanted: MetricsFilter, today: date | None) -> list[tuple[str, Share]]:
     """The action items' on-schedule rate per month due (services.actions.action_stats:
     the items the reader may see), within the filter's period when it has one."""
     from cairn.services.actions import action_stats
@@ -394,7 +419,7 @@ def _action_schedule(ctx: Context, wanted: MetricsFilter, today: date | None) ->
     stats = action_stats(ctx, today=today)
     low = wanted.since.strftime("%Y-%m") if wanted.since else ""
     high = wanted.until.strftime("%Y-%m") if wanted.until else "9999-99"
-    return [MonthOnSchedule(month, value.on_time, value.judged) for month, value in stats.by_month.items() if low <= month <= high]
+    return [(month, Share(value.on_time, value.judged)) for month, value in stats.by_month.items() if low <= month <= high]
 
 
 # ---- The rows behind every chart, as CSV ----
@@ -433,7 +458,7 @@ def chart_rows(result: Metrics | dict[str, Any], chart: str) -> tuple[list[str],
         ]
     if chart == "actions":
         return ["month_due", "on_time", "judged", "rate"], [
-            [m["month"], str(m["on_time"]), str(m["judged"]), _number(m["rate"])] for m in data["action_items_on_schedule"]
+            [m["month"], str(m["part"]), str(m["whole"]), _number(m["rate"])] for m in data["action_items_on_schedule"]
         ]
     raise InvalidFilter(f"no chart {chart!r}: choose one of {', '.join(CHARTS)}")
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import Query
 
 from cairn.services.insights.metrics import BY, MetricsFilter, metrics
-from cairn.web.api.schemas import api_router
+from cairn.web.api.schemas import ErrorRead, api_router
 from cairn.web.auth import ApiContextDep
 
 router = api_router(tags=["metrics"])
@@ -15,7 +15,7 @@ router = api_router(tags=["metrics"])
 Text = Annotated[str, Query(max_length=200)]
 
 
-@router.get("/metrics", name="api_metrics")
+@router.get("/metrics", name="api_metrics", responses={400: {"model": ErrorRead, "description": "a filter cannot be read: an unknown severity or grouping, a malformed date, until before since"}})
 def read_metrics(
     ctx: ApiContextDep,
     since: Annotated[str, Query(max_length=200, description="first UTC day of the incidents' start, YYYY-MM-DD")] = "",

@@ -22,6 +22,7 @@ from cairn.web.errors import for_the_web
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 Text = Annotated[str, Query(max_length=200)]
+MAX_DOTS, MAX_ROWS = 2000, 500  # a page stays light at 100,000 incidents
 MEASURE_NAMES = {"detect": "time to detect", "acknowledge": "time to acknowledge", "mitigate": "time to mitigate", "resolve": "time to resolve"}
 
 
@@ -62,11 +63,14 @@ def _charts(result: Metrics, measure: str, severities: list[str]) -> dict:  # ty
     groups = [(g.key, g.measures[measure]) for g in result.groups] or [("all", result.overall.measures[measure])]
     buckets = [(g.key, g.measures[measure]) for g in result.trend]
     points = [(p.severity, p.seconds, p.key) for p in result.scatter]
+    step = -(-len(points) // MAX_DOTS)  # beyond MAX_DOTS, every step-th incident is drawn (the CSV has them all)
+    drawn = points[::step] if step > 1 else points
+    scatter_title = "Severity against the time to resolve" + (f" (1 in {step} incidents drawn)" if step > 1 else "")
     grouped = f"by {result.by}" if result.by else "over all incidents"
     return {
         "distribution": (Markup(box_plot(f"Distribution of the {name}, {grouped}", groups)), distribution_table(f"The {name}, {grouped}", groups)),
         "trend": (Markup(trend_chart(f"The {name} per {result.period}: median and 90th percentile", buckets)), trend_table(f"The {name} per {result.period}", buckets)),
-        "scatter": (Markup(scatter_chart("Severity against the time to resolve", points, severities)), scatter_table("Severity against the time to resolve, incidents you may see", points)),
+        "scatter": (Markup(scatter_chart(scatter_title, drawn, severities)), scatter_table("Severity against the time to resolve, incidents you may see", drawn[:MAX_ROWS])),
     }
 
 
