@@ -13,17 +13,18 @@ them). Each candidate is then scored by `analysis.insights.similarity`.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from cairn.analysis.insights.similarity import (
-    MIN_SCORE, WEIGHTS, Profile, distinctive_terms, likeness, pairs, rarity_of, term_counts,
+    MIN_SCORE, QUERY_TERMS, WEIGHTS, Profile, distinctive_terms, likeness, pairs, rarity_of, term_counts,
 )
 from cairn.domain.enums import ActionStatus, FactorRole
 from cairn.domain.keys import format_key
@@ -43,6 +44,8 @@ from cairn.storage.models import (
 
 LIMIT = 10
 POOL = 60  # candidates from each door
+CANDIDATE_TERMS = 30  # the incident's most repeated words whose rarity is looked up
+DF_CAP = 1_000  # a word in at least this many indexed texts is too common to look for
 EVENT_TEXTS = 300  # timeline texts of the incident itself that are read for its words
 RELATED, DISMISSED = "related", "dismissed"
 ENTRIES = SearchEntry.__table__.c
@@ -196,6 +199,29 @@ def _text_candidates(session: Session, terms: list[str], eligible) -> list[int]:
     return list(session.scalars(select(best.c.incident_id).order_by(best.c.score.desc(), best.c.incident_id.desc()).limit(POOL)))
 
 
+def query_terms(session: Session, counts: Mapping[str, int]) -> list[str]:
+    """The words to look for in other incidents: the incident's most repeated words,
+    kept when they are rare in the index (a word in more than DF_CAP texts says
+    little and makes the query slow), the rarest and most repeated first."""
+    from cairn.services.search import is_sqlite
+
+    candidates = distinctive_terms(counts, CANDIDATE_TERMS)
+    if not candidates:
+        return []
+    if is_sqlite(session):
+        statement = text("SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH :q LIMIT :cap)")
+    else:
+        statement = text("SELECT count(*) FROM (SELECT 1 FROM search_entries WHERE tsv @@ to_tsquery('english', :q) LIMIT :cap)")
+    total = max(session.scalar(select(func.max(ENTRIES.id))) or 1, 1)
+    weighted = []
+    for term in candidates:
+        expression = any_of(session, [Term(term)])
+        frequency = session.connection().execute(statement, {"q": expression, "cap": DF_CAP}).scalar() or 0
+        if 0 < frequency < DF_CAP:
+            weighted.append((counts[term] * math.log(total / frequency), term))
+    return [term for _weight, term in sorted(weighted, reverse=True)[:QUERY_TERMS]]
+
+
 def _structural_candidates(session: Session, profile: Profile, eligible) -> list[int]:  # type: ignore[no-untyped-def]
     """The most recent earlier visible incidents sharing a service (or, failing that, a team)."""
     shared = []
@@ -230,7 +256,7 @@ def similar_to(
     target = _profiles(session, [incident.id], own_texts)[incident.id]
     decided = _decisions(session, incident.id)
     pool = [i for i in dict.fromkeys(
-        _text_candidates(session, distinctive_terms(target.terms), eligible) + _structural_candidates(session, target, eligible)
+        _text_candidates(session, query_terms(session, target.terms), eligible) + _structural_candidates(session, target, eligible)
     ) if i not in decided]
     if not pool:
         return []
