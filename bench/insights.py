@@ -40,6 +40,23 @@ CAUSES = ["connection pool exhausted", "certificate expired", "disk full on the 
 STEPS = ["checked the dashboards", "paged the database owners", "rolled back the release", "restarted the workers", "raised the limit",
          "posted a status update", "scaled out the replicas", "failed over to the standby", "cleared the queue", "opened a bridge call"]
 BATCH = 5_000
+SYLLABLES = ["ka", "lo", "mi", "ren", "tor", "vas", "qui", "zel", "par", "dun", "sol", "ber", "nix", "fal", "gri", "hup"]
+
+
+def vocabulary(size: int = 20_000) -> list[str]:
+    """Made-up names (hosts, error codes, components) of which real texts have many:
+    drawn with a Zipf-like skew, a few are common and most are rare."""
+    words = []
+    for index in range(size):
+        parts, value = [], index
+        for _ in range(3):
+            parts.append(SYLLABLES[value % len(SYLLABLES)])
+            value //= len(SYLLABLES)
+        words.append("".join(parts) + str(index % 97))
+    return words
+
+
+WORDS = vocabulary()
 
 
 def _median_seconds(run, rounds: int) -> float:  # type: ignore[no-untyped-def]
@@ -59,6 +76,10 @@ def generate(ctx, first_number: int, incidents: int, events_per: int, seed: int 
     from cairn.storage.models import ContributingFactor, Incident, IncidentService, Postmortem, TimelineEvent
 
     rng = random.Random(seed + first_number)
+
+    def names(count: int) -> str:
+        return " ".join(WORDS[min(int(rng.paretovariate(1.1)) - 1, len(WORDS) - 1)] if rng.random() < 0.3 else rng.choice(WORDS) for _ in range(count))
+
     start = datetime(2023, 1, 1, tzinfo=timezone.utc)
     now = datetime(2026, 11, 30, tzinfo=timezone.utc)
     began = time.perf_counter()
@@ -85,7 +106,7 @@ def generate(ctx, first_number: int, incidents: int, events_per: int, seed: int 
             if number % 3 == 0:
                 postmortems.append({
                     "id": number, "incident_id": number, "status": "published", "template": "default",
-                    "summary": f"The {service} service was degraded for {int(resolve)} minutes: {cause}. The team {rng.choice(STEPS)} and {rng.choice(STEPS)}.",
+                    "summary": f"The {service} service was degraded for {int(resolve)} minutes: {cause} on {names(3)}. The team {rng.choice(STEPS)} and {rng.choice(STEPS)}.",
                     "impact": "", "resolution": f"The team {rng.choice(STEPS)}.", "did_not_work": "", "went_well": "", "went_wrong": "",
                     "got_lucky": "", "surprises": "", "published_at": at(resolve + 60 * 24 * rng.randint(1, 20)), "created_at": now, "updated_at": now, "version": 1,
                 })
@@ -93,7 +114,7 @@ def generate(ctx, first_number: int, incidents: int, events_per: int, seed: int 
                                 "category": rng.choice(CATEGORIES), "role": "trigger", "services": [service]})
             for index in range(events_per):
                 events.append({"incident_id": number, "at": started + timedelta(minutes=index * 3), "kind": "note",
-                               "actor": "bench", "text": f"{rng.choice(STEPS)} while {rng.choice(CAUSES)} on {service} (step {index})",
+                               "actor": "bench", "text": f"{rng.choice(STEPS)} while {rng.choice(CAUSES)} on {service} {names(1)} (step {index})",
                                "source": "manual", "source_ref": None, "created_at": now})
         with ctx.db.transaction() as session:
             connection = session.connection()

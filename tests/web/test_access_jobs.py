@@ -166,4 +166,5 @@ def test_every_background_job_declares_whom_it_acts_for() -> None:
         "reminders": "each recipient (tested above)",
         "notifications": "each recipient: duties and deliveries are checked against what they may see (tested above)",
         "tracker sync": "the system: it closes items whose ticket closed and writes to nobody",
+        "periodic report": "an outsider: its recipients are addresses, not accounts, so it names internal incidents only (tests/insights/test_report.py)",
     }

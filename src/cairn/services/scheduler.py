@@ -49,7 +49,7 @@ JOBS = (
     Job("reminders", "each recipient (tested above)", _reminders),
     Job("notifications", "each recipient: duties and deliveries are checked against what they may see (tested above)", _notifications),
     Job("tracker sync", "the system: it closes items whose ticket closed and writes to nobody", _tracker_sync),
-    Job("periodic report", "an outsider: its recipients are addresses, not accounts, so it names internal incidents only (tested above)", _reports),
+    Job("periodic report", "an outsider: its recipients are addresses, not accounts, so it names internal incidents only (tests/insights/test_report.py)", _reports),
 )
 
 

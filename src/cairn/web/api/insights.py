@@ -8,14 +8,14 @@ from fastapi import Query
 
 from cairn.services.insights.factors import recurring_factors
 from cairn.services.insights.metrics import MetricsFilter
-from cairn.web.api.schemas import api_router
+from cairn.web.api.schemas import ErrorRead, api_router
 from cairn.web.auth import ApiContextDep
 
 router = api_router(tags=["insights"])
 Text = Annotated[str | None, Query(max_length=200)]
 
 
-@router.get("/insights/factors", name="api_insights_factors")
+@router.get("/insights/factors", name="api_insights_factors", responses={400: {"model": ErrorRead, "description": "a filter cannot be read: an unknown severity or kind, a malformed date, until before since"}})
 def factors(
     ctx: ApiContextDep, since: Text = None, until: Text = None, severity: Text = None, service: Text = None,
     team: Text = None, kind: Text = None,
