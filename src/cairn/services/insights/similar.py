@@ -209,9 +209,9 @@ def query_terms(session: Session, counts: Mapping[str, int]) -> list[str]:
     if not candidates:
         return []
     if is_sqlite(session):
-        statement = text("SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH :q LIMIT :cap)")
+        statement = text("SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH :q LIMIT :cap) AS hits")
     else:
-        statement = text("SELECT count(*) FROM (SELECT 1 FROM search_entries WHERE tsv @@ to_tsquery('english', :q) LIMIT :cap)")
+        statement = text("SELECT count(*) FROM (SELECT 1 FROM search_entries WHERE tsv @@ to_tsquery('english', :q) LIMIT :cap) AS hits")
     total = max(session.scalar(select(func.max(ENTRIES.id))) or 1, 1)
     weighted = []
     for term in candidates:
