@@ -175,7 +175,7 @@ def index_share(ctx, sqlite: bool, path: Path | None) -> tuple[float, float]:  #
             index = session.scalar(text("SELECT pg_total_relation_size('search_entries')"))
             total = session.scalar(text("SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                                         "WHERE n.nspname = 'public' AND c.relkind = 'r'"))
-            return index / 2**20, (total - index) / 2**20
+            return float(index) / 2**20, float(total - index) / 2**20
         try:
             rows = session.execute(text("SELECT name, sum(pgsize) FROM dbstat GROUP BY name")).all()
         except Exception:  # SQLite without dbstat: the whole file only
