@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from cairn.errors import InvalidInput, NotFound
 from cairn.services.actions import update_action_item
 from cairn.services.editing import add_factor
 from cairn.services.insights.similar import decide_relation, repeat_rows, similar_incidents
-from cairn.storage.models import User
 from tests.insights.history import build_history, close_item_on
 from tests.web.personas import create_personas
-
-
-def _signed_in(ctx, username: str):  # type: ignore[no-untyped-def]
-    from cairn.services.accounts import principal_of
-
-    with ctx.db.transaction() as session:
-        return ctx.as_user(principal_of(session.scalar(select(User).where(User.username == username))))
+from tests.web.test_access import acting
 
 
 @pytest.fixture
@@ -46,15 +38,15 @@ def test_only_earlier_incidents_are_suggested(ctx, history) -> None:  # type: ig
 
 
 def test_an_outsider_is_never_shown_a_restricted_incident_as_similar_reason_or_repeat(ctx, history) -> None:  # type: ignore[no-untyped-def]
-    outsider = _signed_in(ctx, "outsider")
+    outsider = acting(ctx, "outsider")
     found = similar_incidents(outsider, history["pool_2"])
     data = str(found.to_data())
     assert history["secret"] not in data and "Payroll" not in data and "payroll" not in data
-    assert history["secret"] in str(similar_incidents(_signed_in(ctx, "admin"), history["pool_2"]).to_data())
+    assert history["secret"] in str(similar_incidents(acting(ctx, "admin"), history["pool_2"]).to_data())
     with pytest.raises(NotFound):
         similar_incidents(outsider, history["secret"])
     with pytest.raises(NotFound):
-        decide_relation(_signed_in(ctx, "member"), history["pool_2"], history["secret"], "related")
+        decide_relation(acting(ctx, "member"), history["pool_2"], history["secret"], "related")
 
 
 def test_a_fix_that_did_not_hold_is_named_as_a_repeat(ctx, history) -> None:  # type: ignore[no-untyped-def]
@@ -82,7 +74,7 @@ def test_an_item_not_done_or_linked_to_another_category_makes_no_repeat(ctx, his
 
 
 def test_confirming_shows_the_relation_on_both_incidents_and_dismissing_stops_the_suggestion(ctx, history) -> None:  # type: ignore[no-untyped-def]
-    responder = _signed_in(ctx, "member")
+    responder = acting(ctx, "member")
     after = decide_relation(responder, history["pool_2"], history["pool_1"], "related")
     assert [r.incident.key for r in after.related] == [history["pool_1"]]
     assert history["pool_1"] not in [s.incident.key for s in after.suggestions]
@@ -110,7 +102,7 @@ def test_relations_refuse_nonsense_and_viewers(ctx, history) -> None:  # type: i
     with pytest.raises(NotFound):
         decide_relation(ctx, history["pool_2"], "INC-999", "related")
     with pytest.raises(Forbidden):
-        decide_relation(_signed_in(ctx, "reader"), history["pool_2"], history["pool_1"], "related")
+        decide_relation(acting(ctx, "reader"), history["pool_2"], history["pool_1"], "related")
 
 
 def test_repeats_across_all_incidents_name_both_sides_for_the_reader(ctx, history) -> None:  # type: ignore[no-untyped-def]
@@ -119,5 +111,5 @@ def test_repeats_across_all_incidents_name_both_sides_for_the_reader(ctx, histor
     later = {(row["incident_id"], row["earlier_id"]) for row in rows}
     assert len(later) == 2  # the campaign incident, and the restricted payroll one
     with ctx.db.transaction() as session:
-        outsider_rows = repeat_rows(session, _signed_in(ctx, "outsider"))
+        outsider_rows = repeat_rows(session, acting(ctx, "outsider"))
     assert len({(row["incident_id"], row["earlier_id"]) for row in outsider_rows}) == 1

@@ -7,6 +7,8 @@ from typing import Any
 
 import typer
 
+from cairn.cli.insight_options import KIND, SERVICE, SEVERITY, SINCE, TEAM, UNTIL
+
 app = typer.Typer(help="Patterns across incidents: recurring factors and repeats (see also `cairn metrics`, `cairn similar`).", no_args_is_help=True)
 
 
@@ -27,12 +29,12 @@ def _fetch(query: dict[str, str]) -> dict[str, Any]:
 
 @app.command("factors")
 def factors(
-    since: str = typer.Option("", "--since", help="Incidents started on or after this UTC day (YYYY-MM-DD)."),
-    until: str = typer.Option("", "--until", help="Incidents started on or before this UTC day (YYYY-MM-DD)."),
-    severity: str = typer.Option("", "--severity", help="Only this severity, e.g. SEV2."),
-    service: str = typer.Option("", "--service", help="Only incidents of this service."),
-    team: str = typer.Option("", "--team", help="Only incidents of this team."),
-    kind: str = typer.Option("", "--kind", help="incident or \"near miss\"."),
+    since: str = SINCE,
+    until: str = UNTIL,
+    severity: str = SEVERITY,
+    service: str = SERVICE,
+    team: str = TEAM,
+    kind: str = KIND,
     as_json: bool = typer.Option(False, "--json", help="Print it as JSON (the same as GET /api/v1/insights/factors)."),
 ) -> None:
     """Factor categories per quarter and service (most recurring first), action items written on

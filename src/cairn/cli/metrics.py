@@ -7,6 +7,8 @@ from typing import Any
 
 import typer
 
+from cairn.cli.insight_options import KIND, SERVICE, SEVERITY, SINCE, TEAM, UNTIL
+
 from cairn.analysis.insights.distributions import format_span
 
 # The mean is left out of the tables (it is in --json): with skewed durations it misleads, and 80 columns are few.
@@ -31,12 +33,12 @@ def _fetch(query: dict[str, str]) -> dict[str, Any]:
 
 def metrics(
     by: str = typer.Option("", "--by", help="Group by severity, service, team, month or quarter."),
-    since: str = typer.Option("", "--since", help="Incidents started on or after this UTC day (YYYY-MM-DD)."),
-    until: str = typer.Option("", "--until", help="Incidents started on or before this UTC day (YYYY-MM-DD)."),
-    severity: str = typer.Option("", "--severity", help="Only this severity, e.g. SEV2."),
-    service: str = typer.Option("", "--service", help="Only incidents of this service."),
-    team: str = typer.Option("", "--team", help="Only incidents of this team."),
-    kind: str = typer.Option("", "--kind", help="incident or \"near miss\"."),
+    since: str = SINCE,
+    until: str = UNTIL,
+    severity: str = SEVERITY,
+    service: str = SERVICE,
+    team: str = TEAM,
+    kind: str = KIND,
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON (the same as GET /api/v1/metrics); seconds."),
     as_csv: bool = typer.Option(False, "--csv", help="Print the rows behind one chart as CSV (see --chart)."),
     chart: str = typer.Option("distribution", "--chart", help="With --csv: distribution, trend, scatter, postmortems or actions."),

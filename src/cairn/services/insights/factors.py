@@ -20,7 +20,7 @@ from sqlalchemy import select
 from cairn.analysis.insights.recurrence import FactorRow, normalised_title, quarter_of, tally_by
 from cairn.domain.keys import format_key
 from cairn.services.context import Context
-from cairn.services.insights.metrics import MetricsFilter, _seen, _where
+from cairn.services.insights.metrics import MetricsFilter, filter_conditions, seen_by_reader
 from cairn.services.insights.similar import repeat_rows
 from cairn.storage.models import ActionItem, ContributingFactor, Incident, IncidentService, Postmortem
 
@@ -75,18 +75,18 @@ class RecurringFactors:
 def _factor_rows(session, ctx: Context, wanted: MetricsFilter) -> list[FactorRow]:  # type: ignore[no-untyped-def]
     incidents = Incident.__table__.c
     services: dict[int, list[str]] = defaultdict(list)
-    chosen = select(incidents.id).where(*_where(ctx, wanted))
+    chosen = select(incidents.id).where(*filter_conditions(ctx, wanted))
     for incident_id, name in session.execute(
         select(IncidentService.incident_id, IncidentService.name).where(IncidentService.incident_id.in_(chosen))
         .order_by(IncidentService.incident_id, IncidentService.position)
     ):
         services[incident_id].append(name)
     rows = session.execute(
-        select(incidents.id, incidents.started_at, ContributingFactor.category, ContributingFactor.role, _seen(ctx).label("seen"))
+        select(incidents.id, incidents.started_at, ContributingFactor.category, ContributingFactor.role, seen_by_reader(ctx).label("seen"))
         .select_from(Incident.__table__)
         .join(Postmortem, Postmortem.incident_id == incidents.id)
         .join(ContributingFactor, ContributingFactor.postmortem_id == Postmortem.id)
-        .where(*_where(ctx, wanted))
+        .where(*filter_conditions(ctx, wanted))
     )
     return [FactorRow(r.id, r.started_at, r.category, r.role, tuple(services.get(r.id, ())), bool(r.seen)) for r in rows]
 
@@ -148,7 +148,7 @@ def _repeated_items(session, ctx: Context, wanted: MetricsFilter) -> list[Repeat
         select(incidents.number, ActionItem.title, ActionItem.number, ActionItem.status)
         .select_from(Incident.__table__)
         .join(Postmortem, Postmortem.incident_id == incidents.id).join(ActionItem, ActionItem.postmortem_id == Postmortem.id)
-        .where(*_where(ctx, wanted), _seen(ctx)).order_by(incidents.started_at, incidents.number, ActionItem.number)
+        .where(*filter_conditions(ctx, wanted), seen_by_reader(ctx)).order_by(incidents.started_at, incidents.number, ActionItem.number)
     ):
         groups[normalised_title(title)].append((format_key(ctx.settings.key_prefix, number), f"A{item_number}", status, title))
     found = []
@@ -160,7 +160,7 @@ def _repeated_items(session, ctx: Context, wanted: MetricsFilter) -> list[Repeat
 
 def _repeats(session, ctx: Context, wanted: MetricsFilter) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     """Repeats whose later incident the filter selects; both sides visible to the reader."""
-    rows = repeat_rows(session, ctx, select(Incident.id).where(*_where(ctx, wanted)))
+    rows = repeat_rows(session, ctx, select(Incident.id).where(*filter_conditions(ctx, wanted)))
     ids = {r["incident_id"] for r in rows} | {r["earlier_id"] for r in rows}
     info = {row.id: row for row in session.execute(select(Incident.id, Incident.number, Incident.started_at).where(Incident.id.in_(ids)))} if ids else {}
     prefix = ctx.settings.key_prefix

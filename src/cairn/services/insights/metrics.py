@@ -197,7 +197,7 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.utc)
 
 
-def _where(ctx: Context, wanted: MetricsFilter) -> list[ColumnElement[bool]]:
+def filter_conditions(ctx: Context, wanted: MetricsFilter) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if not ctx.settings.metrics_include_restricted:
         where.append(INCIDENTS.visibility != Visibility.RESTRICTED.value)
@@ -218,7 +218,7 @@ def _where(ctx: Context, wanted: MetricsFilter) -> list[ColumnElement[bool]]:
     return where
 
 
-def _seen(ctx: Context) -> ColumnElement[bool]:
+def seen_by_reader(ctx: Context) -> ColumnElement[bool]:
     """Whether the reader may see the row's incident: the rule of services/access.py, in SQL."""
     principal = ctx.principal
     if principal is None or principal.is_admin:
@@ -253,10 +253,10 @@ def metrics(ctx: Context, wanted: MetricsFilter | None = None, by: str | None = 
     if by is not None and by not in BY:
         raise InvalidFilter(f"cannot group by {by!r}: choose one of {', '.join(BY)}")
     period = "quarter" if by == "quarter" else "month"
-    where = _where(ctx, wanted)
+    where = filter_conditions(ctx, wanted)
     prefix = ctx.settings.key_prefix
     with ctx.db.transaction() as session:
-        seen = _seen(ctx).label("seen")
+        seen = seen_by_reader(ctx).label("seen")
         rows = session.execute(_main_query(session, where, seen)).all()
         spans = [span_micro(session, *SPANS[name]).label(name) for name in MEASURES]
         keyed = _keyed_rows(session, ctx, by, where, spans, seen) if by in ("service", "team") else None

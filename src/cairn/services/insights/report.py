@@ -25,7 +25,7 @@ from cairn.domain.periods import Period
 from cairn.domain.times import now_utc
 from cairn.services.context import Context
 from cairn.services.insights.factors import RecurringFactors, recurring_factors
-from cairn.services.insights.metrics import Metrics, MetricsFilter, _seen, metrics
+from cairn.services.insights.metrics import Metrics, MetricsFilter, metrics, seen_by_reader
 from cairn.storage.models import ActionItem, Incident, Postmortem
 
 SUMMARY_CHARS = 220
@@ -109,7 +109,7 @@ def _items(session, ctx: Context, period: Period, today: date) -> dict[str, int]
     start, end = _bounds(period)
     judged_until = min(period.last, today)
     rows = session.execute(
-        select(ActionItem.id, ActionItem.created_at, ActionItem.closed_at, ActionItem.status, ActionItem.due_date, _seen(ctx).label("seen"))
+        select(ActionItem.id, ActionItem.created_at, ActionItem.closed_at, ActionItem.status, ActionItem.due_date, seen_by_reader(ctx).label("seen"))
         .join(Postmortem, Postmortem.id == ActionItem.postmortem_id).join(Incident, Incident.id == Postmortem.incident_id)
         .where(ActionItem.created_at < end, *([Incident.visibility != "restricted"] if not ctx.settings.metrics_include_restricted else []))
     ).all()
