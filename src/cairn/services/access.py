@@ -23,6 +23,8 @@ The same rule holds on every door and for every job:
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, bindparam, or_, select, true
 
 from cairn.domain.enums import ParticipantRole, Visibility
@@ -45,6 +47,14 @@ def visible_clause(ctx: Context) -> ColumnElement[bool]:
     if principal is None or principal.is_admin:
         return true()
     return visible_to_viewer(principal.user_id)
+
+
+def visible_clause_on(ctx: Context, incidents: Any) -> ColumnElement[bool]:
+    """The same rule on an alias of the incidents table (a query joining two incidents
+    checks each where it stands, instead of listing every visible incident)."""
+    from sqlalchemy.sql.util import ClauseAdapter
+
+    return ClauseAdapter(incidents).traverse(visible_clause(ctx))
 
 
 def viewer_params(ctx: Context) -> dict[str, int] | None:

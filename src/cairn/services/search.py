@@ -9,12 +9,16 @@ or sees a snippet of an incident they may not see.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
 from markupsafe import escape
-from sqlalchemy import ARRAY, ColumnElement, Integer, Select, and_, any_, bindparam, case, column, false, func, literal, literal_column, select, table, text
+from sqlalchemy import (
+    ARRAY, ColumnElement, Float, Integer, Select, String, and_, any_, bindparam, case, cast, column, func, literal, literal_column, null, select,
+    table, text, union_all,
+)
 from sqlalchemy.orm import Session
 
 from cairn.domain.search_query import SearchQuery, Term, parse_query, to_fts5, to_tsquery
@@ -167,81 +171,131 @@ def _among(session: Session, column, ids: list[int]) -> ColumnElement[bool]:  # 
     return column == any_(bindparam("among_ids", ids, type_=ARRAY(Integer), unique=True))
 
 
-SEPARATOR = "\x1f"  # between the labels of one incident's matching entries; never in a label
-
-
 @dataclass(frozen=True)
-class _Matches:
-    """Per matched incident id: (id, score, best entry id for the snippet, labels joined by SEPARATOR, severity, year)."""
+class _Ranked:
+    """One page of ranked incidents and what the page shows about all of them."""
 
-    rows: dict[int, Any]
-
-    def places(self, incident_id: int) -> tuple[list[str], int]:
-        _incident, _score, best, labels, _severity, _year = self.rows[incident_id]
-        return [label for label in dict.fromkeys((labels or "").split(SEPARATOR)) if label], best
-
-    def counted(self, index: int) -> list[tuple[str, int]]:
-        counts: dict[str, int] = {}
-        for row in self.rows.values():
-            value = row[index] or "unknown"
-            counts[value] = counts.get(value, 0) + 1
-        return list(counts.items())
+    page: list[tuple[int, float]]  # (incident id, score), best first
+    places: dict[int, tuple[list[str], int | None]]  # per page incident: labels best first, best entry id
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
 
 
-def _ranked_incidents(session: Session, query: SearchQuery, conditions: list[ColumnElement[bool]]) -> _Matches:
+def _ranked_incidents(
+    session: Session, query: SearchQuery, conditions: list[ColumnElement[bool]], limit: int, offset: int,
+) -> _Ranked:
     """The visible incidents that have every positive term somewhere (in any of their
-    texts) and no excluded term anywhere, scored by the sum over the terms of
-    their best entry's rank.
+    texts) and no excluded term anywhere, ranked by their best text's rank for
+    the positive terms; the page, the places it matched, the count and the
+    facets, in one statement.
 
-    One statement, one ranked pass of the index over the entries holding any
-    of the terms, grouped by incident in the database: the cost stays near that
-    of one full-text query however many incidents match."""
+    The index ranks once (one full-text query for any of the terms, as a raw
+    query would) and records whether each text holds all the terms. Only the
+    incidents whose terms are spread over several texts are checked term by
+    term, so the usual query costs about one ranked full-text query."""
+    sqlite = is_sqlite(session)
     positives = [term for term in query.terms if not term.excluded]
     negatives = [term for term in query.terms if term.excluded]
     tsv = literal_column("search_entries.tsv")
-    if is_sqlite(session):
+    all_of = SearchQuery(terms=tuple(positives))
+    if sqlite:
+        def fts_match(name: str, expression: str) -> ColumnElement[bool]:
+            return literal_column("search_fts").op("MATCH")(bindparam(name, expression, unique=True))
+
+        whole = FTS.c.rowid.in_(select(FTS.c.rowid).where(fts_match("fts_all", to_fts5(all_of) or "")))
         ranked = (
-            select(FTS.c.rowid.label("entry_id"), (-literal_column("bm25(search_fts)")).label("score"))
-            .select_from(FTS).where(literal_column("search_fts").op("MATCH")(bindparam("fts_any", any_of(session, positives))))
+            select(FTS.c.rowid.label("entry_id"), (-literal_column("bm25(search_fts)")).label("score"),
+                   case((whole, 1), else_=0).label("whole") if len(positives) > 1 else literal(1).label("whole"))
+            .select_from(FTS).where(fts_match("fts_any", any_of(session, positives)))
             .cte("ranked").prefix_with("MATERIALIZED")
         )
-        source = ranked.join(SearchEntry.__table__, ENTRIES.id == ranked.c.entry_id)
-        score, where = ranked.c.score, []
 
-        def holds(index: int, term: Term) -> ColumnElement[bool]:
-            return ranked.c.entry_id.in_(
-                select(FTS.c.rowid).where(literal_column("search_fts").op("MATCH")(bindparam(f"fts_term_{index}", _backend_term(session, term))))
-            )
-
-        best = ENTRIES.id  # SQLite: a bare column beside max() comes from the row holding the max
-        labels = func.group_concat(ENTRIES.label, SEPARATOR)
+        def holding(term: Term) -> Select:
+            return select(ENTRIES.incident_id).where(ENTRIES.id.in_(select(FTS.c.rowid).where(fts_match("fts_term", _backend_term(session, term)))))
     else:
-        from sqlalchemy.dialects.postgresql import aggregate_order_by
+        def ts(name: str, expression: str):  # type: ignore[no-untyped-def]
+            return func.to_tsquery("english", bindparam(name, expression, unique=True))
 
-        any_query = func.to_tsquery("english", bindparam("ts_any", any_of(session, positives)))
-        source = SearchEntry.__table__
-        score, where = func.ts_rank_cd(tsv, any_query), [tsv.op("@@")(any_query)]
+        any_query = ts("ts_any", any_of(session, positives))
+        ranked = (
+            select(ENTRIES.id.label("entry_id"), func.ts_rank_cd(tsv, any_query).label("score"),
+                   case((tsv.op("@@")(ts("ts_all", to_tsquery(all_of) or "")), 1), else_=0).label("whole") if len(positives) > 1
+                   else literal(1).label("whole"))
+            .where(tsv.op("@@")(any_query)).cte("ranked")
+        )
 
-        def holds(index: int, term: Term) -> ColumnElement[bool]:
-            return tsv.op("@@")(func.to_tsquery("english", bindparam(f"ts_term_{index}", _backend_term(session, term))))
+        def holding(term: Term) -> Select:
+            return select(ENTRIES.incident_id).where(tsv.op("@@")(ts("ts_term", _backend_term(session, term))))
 
-        best = func.array_agg(aggregate_order_by(ENTRIES.id, score.desc()))[1]
-        labels = func.string_agg(ENTRIES.label, aggregate_order_by(literal(SEPARATOR), score.desc()))
-    per_term = [func.max(score if len(positives) == 1 else case((holds(i, term), score))) for i, term in enumerate(positives)]
-    year = func.strftime("%Y", Incident.started_at) if is_sqlite(session) else func.to_char(func.timezone("UTC", Incident.started_at), "YYYY")
+    def materialised(statement, name: str):  # type: ignore[no-untyped-def]
+        cte = statement.cte(name)
+        return cte.prefix_with("MATERIALIZED") if sqlite else cte
+
+    per_incident = materialised(
+        select(ENTRIES.incident_id.label("incident_id"), func.max(ranked.c.score).label("score"), func.max(ranked.c.whole).label("whole"))
+        .select_from(ranked.join(SearchEntry.__table__, ENTRIES.id == ranked.c.entry_id)).group_by(ENTRIES.incident_id),
+        "per_incident",
+    )
+    found = per_incident.c
+    complete = select(found.incident_id, found.score).where(found.whole == 1)
+    if len(positives) > 1:  # terms spread over texts: each looked up (only for these incidents)
+        spread = select(found.incident_id, found.score).where(found.whole == 0, *[found.incident_id.in_(holding(t)) for t in positives])
+        complete = union_all(complete, spread)
+    chosen = complete.subquery("complete")
     incidents = Incident.__table__
-    grouped = (
-        select(ENTRIES.incident_id, sum(per_term[1:], per_term[0]).label("score"), best.label("best"), labels.label("labels"),
-               func.min(incidents.c.severity).label("severity"), func.min(year).label("year"))
-        # The filters and the visibility rule are checked on each matching entry's incident
-        # (one lookup by key), rather than building the set of every visible incident.
-        .select_from(source.join(incidents, incidents.c.id == ENTRIES.incident_id)).where(*conditions, *where)
-        .group_by(ENTRIES.incident_id).having(and_(*[part.is_not(None) for part in per_term]))
+    year = func.strftime("%Y", incidents.c.started_at) if sqlite else func.to_char(func.timezone("UTC", incidents.c.started_at), "YYYY")
+    matched_query = (
+        select(chosen.c.incident_id, chosen.c.score, incidents.c.severity, year.label("year"))
+        .select_from(chosen.join(incidents, incidents.c.id == chosen.c.incident_id)).where(*conditions)
     )
     for term in negatives:
-        unwanted = matching_entries(session, _backend_term(session, term)).subquery()
-        grouped = grouped.where(ENTRIES.incident_id.not_in(select(unwanted.c.incident_id)))
-    return _Matches({row[0]: row for row in session.connection().execute(grouped)})
+        matched_query = matched_query.where(chosen.c.incident_id.not_in(holding(term)))
+    matched = materialised(matched_query, "matched")
+    page = (
+        select(matched.c.incident_id, matched.c.score).order_by(matched.c.score.desc(), matched.c.incident_id.desc())
+        .limit(limit).offset(offset).cte("page")
+    )
+    number, name, entry = cast(null(), Float), cast(null(), String), cast(null(), Integer)
+
+    def row(kind: str, incident_id, value, count, label=None, entry_id=None):  # type: ignore[no-untyped-def]
+        return [literal(kind).label("kind"), incident_id.label("incident_id") if incident_id is not None else entry.label("incident_id"),
+                (value if value is not None else name).label("value"), (count if count is not None else number).label("number"),
+                (label if label is not None else name).label("label"), (entry_id if entry_id is not None else entry).label("entry_id")]
+
+    services, factors, postmortems = IncidentService.__table__, ContributingFactor.__table__, Postmortem.__table__
+    statement = union_all(
+        select(*row("hit", page.c.incident_id, None, cast(page.c.score, Float))),
+        select(*row("place", ENTRIES.incident_id, None, cast(ranked.c.score, Float), ENTRIES.label, ENTRIES.id)).select_from(
+            page.join(SearchEntry.__table__, ENTRIES.incident_id == page.c.incident_id).join(ranked, ranked.c.entry_id == ENTRIES.id)
+        ),
+        select(*row("total", None, None, cast(func.count(), Float))).select_from(matched),
+        select(*row("severity", None, matched.c.severity, cast(func.count(), Float))).group_by(matched.c.severity),
+        select(*row("year", None, matched.c.year, cast(func.count(), Float))).group_by(matched.c.year),
+        select(*row("service", None, services.c.name, cast(func.count(func.distinct(services.c.incident_id)), Float)))
+        .select_from(matched.join(services, services.c.incident_id == matched.c.incident_id)).group_by(services.c.name),
+        select(*row("category", None, factors.c.category, cast(func.count(func.distinct(postmortems.c.incident_id)), Float)))
+        .select_from(matched.join(postmortems, postmortems.c.incident_id == matched.c.incident_id)
+                     .join(factors, factors.c.postmortem_id == postmortems.c.id)).group_by(factors.c.category),
+    )
+    page_rows: list[tuple[int, float]] = []
+    placed: dict[int, list[tuple[float, str, int]]] = defaultdict(list)
+    counts: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    total = 0
+    for kind, incident_id, value, count, label, entry_id in session.connection().execute(statement):
+        if kind == "hit":
+            page_rows.append((int(incident_id), float(count)))
+        elif kind == "place":
+            placed[int(incident_id)].append((float(count), str(label), int(entry_id)))
+        elif kind == "total":
+            total = int(count)
+        else:
+            counts[kind].append((str(value) if value is not None else "unknown", int(count)))
+    page_rows.sort(key=lambda pair: (-pair[1], -pair[0]))
+    places: dict[int, tuple[list[str], int | None]] = {}
+    for incident_id, entries in placed.items():
+        entries.sort(key=lambda item: (-item[0], item[2]))
+        places[incident_id] = (list(dict.fromkeys(label for _score, label, _entry in entries if label)), entries[0][2])
+    return _Ranked(page_rows, places, total, _ordered_facets(counts))
 
 
 def _snippets(session: Session, expression: str, entry_ids: list[int]) -> dict[int, str]:
@@ -285,14 +339,9 @@ def search(ctx: Context, text_query: str, *, limit: int = 20, offset: int = 0) -
             total = session.scalar(select(func.count()).select_from(chosen.subquery()))
             facets = _facets(session, Incident.id.in_(chosen))
         else:
-            matches = _ranked_incidents(session, query, conditions)
-            ordered = sorted(((row[1], incident_id) for incident_id, row in matches.rows.items()), reverse=True)
-            page = [(incident_id, float(score)) for score, incident_id in ordered[offset:offset + limit]]
-            places = {incident_id: matches.places(incident_id) for incident_id, _score in page}
+            ranked = _ranked_incidents(session, query, conditions, limit, offset)
+            page, places, total, facets = ranked.page, ranked.places, ranked.total, ranked.facets
             any_term = any_of(session, [term for term in query.terms if not term.excluded])
-            total = len(matches.rows)
-            among = _among(session, Incident.id, sorted(matches.rows)) if matches.rows else false()
-            facets = _facets(session, among, severity=matches.counted(4), years=matches.counted(5))
         snippets = _snippets(session, any_term, [entry for _labels, entry in places.values() if entry is not None]) if places else {}
         rows = {
             row.id: row for row in session.execute(
@@ -311,37 +360,36 @@ def search(ctx: Context, text_query: str, *, limit: int = 20, offset: int = 0) -
         return SearchResults(text_query, hits, int(total or 0), facets)
 
 
-def _facets(
-    session: Session, chosen: ColumnElement[bool], *, severity: list[tuple[str, int]] | None = None, years: list[tuple[str, int]] | None = None,
-) -> dict[str, list[tuple[str, int]]]:
-    """Counts by severity, service, factor category and year of the matched incidents (`chosen`: a condition
-    on Incident.id); `severity` and `years` when the ranking counted them already."""
+def _facets(session: Session, chosen: ColumnElement[bool]) -> dict[str, list[tuple[str, int]]]:
+    """Counts by severity, service, factor category and year of the incidents `chosen`
+    (a condition on Incident.id), for a search of filters only."""
     ids = select(Incident.id).where(chosen)
-    if severity is None:
-        severity = session.execute(select(Incident.severity, func.count()).where(chosen).group_by(Incident.severity)).all()
-    services = session.execute(
-        select(IncidentService.name, func.count(func.distinct(IncidentService.incident_id))).where(IncidentService.incident_id.in_(ids))
-        .group_by(IncidentService.name)
-    ).all()
-    categories = session.execute(
-        select(ContributingFactor.category, func.count(func.distinct(Postmortem.incident_id)))
+    year = func.strftime("%Y", Incident.started_at) if is_sqlite(session) else func.to_char(func.timezone("UTC", Incident.started_at), "YYYY")
+    counted = {
+        "severity": select(Incident.severity, func.count()).where(chosen).group_by(Incident.severity),
+        "service": select(IncidentService.name, func.count(func.distinct(IncidentService.incident_id)))
+        .where(IncidentService.incident_id.in_(ids)).group_by(IncidentService.name),
+        "category": select(ContributingFactor.category, func.count(func.distinct(Postmortem.incident_id)))
         .join(Postmortem, Postmortem.id == ContributingFactor.postmortem_id).where(Postmortem.incident_id.in_(ids))
-        .group_by(ContributingFactor.category)
-    ).all()
-    if years is None:
-        year = func.strftime("%Y", Incident.started_at) if is_sqlite(session) else func.to_char(func.timezone("UTC", Incident.started_at), "YYYY")
-        years = [(str(value) if value else "unknown", int(count)) for value, count in session.execute(
-            select(year, func.count()).where(chosen).group_by(year)
-        )]
+        .group_by(ContributingFactor.category),
+        "year": select(year, func.count()).where(chosen).group_by(year),
+    }
+    return _ordered_facets({
+        name: [(str(value) if value is not None else "unknown", int(count)) for value, count in session.execute(statement)]
+        for name, statement in counted.items()
+    })
 
-    def ordered(pairs) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
-        return sorted(((str(value), int(count)) for value, count in pairs), key=lambda pair: (-pair[1], pair[0]))
+
+def _ordered_facets(counts: dict[str, list[tuple[str, int]]]) -> dict[str, list[tuple[str, int]]]:
+    """Severities by name, services and categories most frequent first, years newest first."""
+    def frequent(pairs: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
 
     return {
-        "severity": sorted(((str(v), int(c)) for v, c in severity), key=lambda pair: pair[0]),
-        "service": ordered(services),
-        "category": ordered(categories),
-        "year": sorted(((str(value), int(count)) for value, count in years), reverse=True),
+        "severity": sorted(counts.get("severity", []), key=lambda pair: pair[0]),
+        "service": frequent(counts.get("service", [])),
+        "category": frequent(counts.get("category", [])),
+        "year": sorted(counts.get("year", []), reverse=True),
     }
 
 

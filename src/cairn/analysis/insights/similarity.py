@@ -123,8 +123,11 @@ class Likeness:
     reasons: list[str]
 
 
-def likeness(target: Profile, other: Profile, rarity: Mapping[str, float], weights: Mapping[str, float] = WEIGHTS) -> Likeness:
-    """How alike `other` is to `target` (0..1), with the evidence named."""
+def likeness(
+    target: Profile, other: Profile, rarity: Mapping[str, float], weights: Mapping[str, float] = WEIGHTS, *, explain: bool = True,
+) -> Likeness:
+    """How alike `other` is to `target` (0..1), with the evidence named (unless not
+    `explain`: naming it is the costly part, and only the kept few need it)."""
     parts = {
         "text": text_similarity(target.terms, other.terms, rarity),
         "services": jaccard(target.services, other.services),
@@ -135,7 +138,7 @@ def likeness(target: Profile, other: Profile, rarity: Mapping[str, float], weigh
         "kind": 1.0 if target.kind and target.kind == other.kind else 0.0,
     }
     score = sum(weights.get(name, 0.0) * value for name, value in parts.items())
-    return Likeness(score, parts, reasons(target, other, rarity))
+    return Likeness(score, parts, reasons(target, other, rarity) if explain else [])
 
 
 def shared_terms(target: Profile, other: Profile, rarity: Mapping[str, float], limit: int = 5) -> list[str]:

@@ -16,22 +16,22 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, text
+from sqlalchemy import and_, delete, exists, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from cairn.analysis.insights.similarity import (
-    MIN_SCORE, QUERY_TERMS, WEIGHTS, Profile, distinctive_terms, likeness, pairs, rarity_of, term_counts,
+    MIN_SCORE, QUERY_TERMS, WEIGHTS, Profile, distinctive_terms, likeness, pairs, rarity_of, reasons, term_counts,
 )
 from cairn.domain.enums import ActionStatus, FactorRole
 from cairn.domain.keys import format_key
 from cairn.domain.search_query import Term
 from cairn.domain.times import now_utc
 from cairn.errors import InvalidInput
-from cairn.services.access import visible_clause
+from cairn.services.access import visible_clause, visible_clause_on
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.incidents import require_incident, touch
@@ -161,7 +161,9 @@ def _texts(session: Session, incident_ids: list[int], *, events: int | None) -> 
     return found
 
 
-def _profiles(session: Session, ids: list[int], texts: dict[int, list[str]]) -> dict[int, Profile]:
+def _profiles(session: Session, ids: list[int], texts: dict[int, list[str]], *, phrases: bool = True) -> dict[int, Profile]:
+    """What similarity compares of these incidents; without `phrases` (needed only to
+    name shared terms) for the many candidates of which few are kept."""
     facts: dict[int, dict[str, set[str]]] = {i: {"services": set(), "teams": set(), "categories": set(), "triggers": set()} for i in ids}
     for incident_id, name in session.execute(select(IncidentService.incident_id, IncidentService.name).where(IncidentService.incident_id.in_(ids))):
         facts[incident_id]["services"].add(name.lower())
@@ -181,62 +183,77 @@ def _profiles(session: Session, ids: list[int], texts: dict[int, list[str]]) -> 
         row.id: Profile(
             row.id, frozenset(facts[row.id]["services"]), frozenset(facts[row.id]["teams"]), frozenset(facts[row.id]["categories"]),
             frozenset(facts[row.id]["triggers"]), row.severity, row.kind,
-            term_counts(texts.get(row.id, [])), frozenset(pairs(texts.get(row.id, []))),
+            term_counts(texts.get(row.id, [])), frozenset(pairs(texts.get(row.id, []))) if phrases else frozenset(),
         )
         for row in rows
     }
 
 
-def _text_candidates(session: Session, terms: list[str], eligible) -> list[int]:  # type: ignore[no-untyped-def]
-    """The earlier visible incidents the index ranks best for any of `terms`."""
+def _text_candidates(session: Session, terms: list[str], eligible: list) -> list[int]:  # type: ignore[type-arg]
+    """The earlier visible incidents the index ranks best for any of `terms`: the
+    eligibility is checked on each matched incident (one lookup by key), not by
+    listing every eligible incident first."""
     if not terms:
         return []
     found = matching_entries(session, any_of(session, [Term(term) for term in terms])).subquery()
-    best = (
-        select(found.c.incident_id, func.sum(found.c.score).label("score"))
-        .where(found.c.incident_id.in_(eligible)).group_by(found.c.incident_id).subquery()
-    )
-    return list(session.scalars(select(best.c.incident_id).order_by(best.c.score.desc(), best.c.incident_id.desc()).limit(POOL)))
+    score = func.sum(found.c.score)
+    return list(session.scalars(
+        select(found.c.incident_id).join(Incident, Incident.id == found.c.incident_id).where(*eligible)
+        .group_by(found.c.incident_id).order_by(score.desc(), found.c.incident_id.desc()).limit(POOL)
+    ))
 
 
 def query_terms(session: Session, counts: Mapping[str, int]) -> list[str]:
     """The words to look for in other incidents: the incident's most repeated words,
     kept when they are rare in the index (a word in more than DF_CAP texts says
-    little and makes the query slow), the rarest and most repeated first."""
+    little and makes the query slow), the rarest and most repeated first.
+    Every word's capped count is taken in one statement."""
     from cairn.services.search import is_sqlite
 
     candidates = distinctive_terms(counts, CANDIDATE_TERMS)
     if not candidates:
         return []
     if is_sqlite(session):
-        statement = text("SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH :q LIMIT :cap) AS hits")
+        capped = "(SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH :q{n} LIMIT :cap) AS hits_{n})"
     else:
-        statement = text("SELECT count(*) FROM (SELECT 1 FROM search_entries WHERE tsv @@ to_tsquery('english', :q) LIMIT :cap) AS hits")
+        capped = "(SELECT count(*) FROM (SELECT 1 FROM search_entries WHERE tsv @@ to_tsquery('english', :q{n}) LIMIT :cap) AS hits_{n})"
+    statement = text("SELECT " + ", ".join(capped.format(n=n) for n in range(len(candidates))))
+    values: dict[str, Any] = {f"q{n}": any_of(session, [Term(term)]) for n, term in enumerate(candidates)}
+    frequencies = session.connection().execute(statement, {**values, "cap": DF_CAP}).one()
     total = max(session.scalar(select(func.max(ENTRIES.id))) or 1, 1)
-    weighted = []
-    for term in candidates:
-        expression = any_of(session, [Term(term)])
-        frequency = session.connection().execute(statement, {"q": expression, "cap": DF_CAP}).scalar() or 0
-        if 0 < frequency < DF_CAP:
-            weighted.append((counts[term] * math.log(total / frequency), term))
+    weighted = [
+        (counts[term] * math.log(total / frequency), term)
+        for term, frequency in zip(candidates, frequencies) if 0 < (frequency or 0) < DF_CAP
+    ]
     return [term for _weight, term in sorted(weighted, reverse=True)[:QUERY_TERMS]]
 
 
-def _structural_candidates(session: Session, profile: Profile, eligible) -> list[int]:  # type: ignore[no-untyped-def]
-    """The most recent earlier visible incidents sharing a service (or, failing that, a team)."""
+def _structural_candidates(session: Session, profile: Profile, incident: Incident, eligible: list) -> list[int]:  # type: ignore[type-arg]
+    """The most recent earlier visible incidents sharing a service (or a team): read
+    newest first along the index of start times, so only the nearest are looked at."""
     shared = []
     if profile.services:
-        shared.append(Incident.id.in_(select(IncidentService.incident_id).where(func.lower(IncidentService.name).in_(profile.services))))
+        shared.append(exists().where(IncidentService.incident_id == Incident.id, func.lower(IncidentService.name).in_(profile.services)))
     if profile.teams:
-        shared.append(Incident.id.in_(
-            select(IncidentTeam.incident_id).join(Team, Team.id == IncidentTeam.team_id).where(func.lower(Team.name).in_(profile.teams))
+        shared.append(exists().where(
+            IncidentTeam.incident_id == Incident.id,
+            IncidentTeam.team_id.in_(select(Team.id).where(func.lower(Team.name).in_(profile.teams))),
         ))
     if not shared:
         return []
-    return list(session.scalars(
-        select(Incident.id).where(Incident.id.in_(eligible), or_(*shared))
-        .order_by(Incident.started_at.desc().nulls_last(), Incident.id.desc()).limit(POOL)
+    newest_first = (Incident.started_at.desc(), Incident.id.desc())
+    if incident.started_at is None:
+        return list(session.scalars(
+            select(Incident.id).where(*eligible, or_(*shared)).order_by(Incident.started_at.desc().nulls_last(), Incident.id.desc()).limit(POOL)
+        ))
+    found = list(session.scalars(
+        select(Incident.id).where(*eligible, Incident.started_at < incident.started_at, or_(*shared)).order_by(*newest_first).limit(POOL)
     ))
+    if len(found) < POOL:  # then the earlier ones without a start, as _earlier_than orders them
+        found += session.scalars(
+            select(Incident.id).where(*eligible, Incident.started_at.is_(None), or_(*shared)).order_by(Incident.id.desc()).limit(POOL - len(found))
+        )
+    return found
 
 
 def _decisions(session: Session, incident_id: int) -> dict[int, IncidentRelation]:
@@ -251,24 +268,29 @@ def similar_to(
     """Up to `limit` earlier incidents the reader may see, most alike first,
     leaving out those already confirmed or dismissed (`weights` and `min_score`
     for bench/similarity_quality.py)."""
-    eligible = select(Incident.id).where(visible_clause(ctx), _earlier_than(incident), Incident.id != incident.id)
+    eligible = [visible_clause(ctx), _earlier_than(incident), Incident.id != incident.id]
     own_texts = _texts(session, [incident.id], events=EVENT_TEXTS)
     target = _profiles(session, [incident.id], own_texts)[incident.id]
     decided = _decisions(session, incident.id)
     pool = [i for i in dict.fromkeys(
-        _text_candidates(session, query_terms(session, target.terms), eligible) + _structural_candidates(session, target, eligible)
+        _text_candidates(session, query_terms(session, target.terms), eligible) + _structural_candidates(session, target, incident, eligible)
     ) if i not in decided]
     if not pool:
         return []
-    others = _profiles(session, pool, _texts(session, pool, events=None))
+    pool_texts = _texts(session, pool, events=None)
+    others = _profiles(session, pool, pool_texts, phrases=False)
     rarity = rarity_of([target, *others.values()])
     scored = sorted(
-        ((likeness(target, other, rarity, weights), other.incident_id) for other in others.values()),
+        ((likeness(target, other, rarity, weights, explain=False), other.incident_id) for other in others.values()),
         key=lambda pair: (-pair[0].score, -pair[1]),
     )
     kept = [(like, other_id) for like, other_id in scored if like.score >= min_score][:limit]
     briefs = _briefs(session, ctx, {other_id for _like, other_id in kept})
-    return [Suggestion(briefs[other_id], like.score, like.reasons, like.parts) for like, other_id in kept]
+    suggestions = []
+    for like, other_id in kept:
+        other = replace(others[other_id], phrases=frozenset(pairs(pool_texts.get(other_id, []))))
+        suggestions.append(Suggestion(briefs[other_id], like.score, reasons(target, other, rarity), like.parts))
+    return suggestions
 
 
 def repeats_of(session: Session, ctx: Context, incident: Incident) -> list[Repeat]:
@@ -318,8 +340,7 @@ def repeat_rows(session: Session, ctx: Context, incident_ids: Any = None) -> lis
         .where(
             earlier.c.id != later.c.id, items.c.status == ActionStatus.DONE.value, items.c.closed_at.is_not(None),
             later.c.started_at.is_not(None), items.c.closed_at < later.c.started_at,
-            earlier.c.id.in_(select(Incident.id).where(visible_clause(ctx))),
-            later.c.id.in_(select(Incident.id).where(visible_clause(ctx))),
+            visible_clause_on(ctx, earlier), visible_clause_on(ctx, later),
         )
         .distinct()
     )
