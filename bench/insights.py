@@ -202,7 +202,7 @@ def main() -> int:
     from cairn.services.insights.similar import _profiles, _texts, query_terms, similar_incidents
     from cairn.services.search import search
     from cairn.storage.db import Database
-    from cairn.web.pages.insights import _charts
+    from cairn.web.pages.insights import MAX_DOTS, _charts
 
     folder = tempfile.TemporaryDirectory()
     path = Path(folder.name) / "bench.db"
@@ -246,7 +246,7 @@ def main() -> int:
         aggregate_raw = _median_seconds(lambda: raw_aggregate(session, sqlite), args.rounds)
 
     def page() -> None:
-        result = metrics(ctx, MetricsFilter(), by="severity")
+        result = metrics(ctx, MetricsFilter(), by="severity", points=MAX_DOTS)  # as /insights asks
         _charts(result, "resolve", settings.severities)
 
     page_ours = _median_seconds(page, args.rounds)

@@ -125,3 +125,22 @@ def test_a_change_committed_without_a_flush_is_indexed(ctx, corpus) -> None:  # 
         incident = session.scalar(select(Incident).where(Incident.number == 2))
         incident.title = "Login slow behind the new gateway"
     assert {h.key for h in search(ctx, "gateway").hits} == {corpus["dns"]}
+
+
+def test_one_text_holding_every_word_ranks_first_and_pages_keep_the_order(ctx) -> None:  # type: ignore[no-untyped-def]
+    together = open_incident(ctx, "Queue stalled", severity="SEV2", services=["billing"], timezone="UTC", started="2025-01-01T10:00:00+00:00").key
+    save_section(ctx, together, "summary", "The invoice queue consumer stalled after the broker failover.", base=None)
+    spread = open_incident(ctx, "Invoice delays", severity="SEV3", services=["billing"], timezone="UTC", started="2025-02-01T10:00:00+00:00").key
+    log_event(ctx, spread, "consumer restarted", kind="action")
+    log_event(ctx, spread, "broker failover finished", kind="note")
+    others = [open_incident(ctx, f"Broker failover drill {n}", severity="SEV4", services=["billing"], timezone="UTC",
+                            started=f"2025-03-0{n}T10:00:00+00:00").key for n in range(1, 4)]
+    results = search(ctx, "invoice consumer failover")
+    assert [hit.key for hit in results.hits] == [together, spread]  # every word in one text, then spread over an incident's texts
+    assert results.total == 2 and results.facets["severity"] == [("SEV2", 1), ("SEV3", 1)]
+    assert {"summary"} <= set(results.hits[0].where) and "timeline" in " ".join(results.hits[1].where)
+    whole = [hit.key for hit in search(ctx, "failover", limit=10).hits]
+    assert set(whole) == {together, spread, *others}
+    paged = [hit.key for offset in range(len(whole)) for hit in search(ctx, "failover", limit=1, offset=offset).hits]
+    assert paged == whole
+    assert search(ctx, "failover", limit=2, offset=4).total == 5

@@ -22,8 +22,11 @@ CAIRN_METRICS_INCLUDE_RESTRICTED=false restricted incidents are left out of
 every figure, for everyone.
 
 Speed: the spans are computed by the database (integer microseconds on SQLite,
-epoch arithmetic on PostgreSQL) and only (group, spans, hidden) tuples are
-fetched; no incident is loaded as an object.
+epoch arithmetic on PostgreSQL) and fetched as plain driver rows
+(storage/plain_rows.py); no incident is loaded as an object. The figures are
+read from columns (analysis/insights/columnar.py): each measure is sorted once
+and every grouping is a stable reordering of it, and the page asks for only the
+scatter points it draws.
 """
 
 from __future__ import annotations
@@ -31,24 +34,26 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
-from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, NamedTuple
 
+import numpy as np
 from sqlalchemy import BigInteger, ColumnElement, Integer, case, cast, func, select, true
 from sqlalchemy.orm import Session
 
-from cairn.analysis.insights.distributions import EMPTY, Distribution, Share, hidden_admitted, pooled, summarise
+from cairn.analysis.insights.columnar import SortedSpans, codes_of, due_days, group_sizes, grouped_distributions, local_days, span_column
+from cairn.analysis.insights.distributions import EMPTY, HIDDEN_MINIMUM, Distribution, Share, hidden_admitted
 from cairn.domain.enums import IncidentKind, PostmortemStatus, Visibility, parse_choice
 from cairn.domain.keys import format_key
 from cairn.domain.names import check_label, check_severity
-from cairn.domain.policy import due_date
 from cairn.domain.times import parse_date, require_zone
 from cairn.errors import InvalidFilter, InvalidInput
 from cairn.services.access import visible_to_viewer
 from cairn.services.context import Context
 from cairn.storage.models import Incident, IncidentService, IncidentTeam, Postmortem, Team
+from cairn.storage.plain_rows import plain_rows
 
 INCIDENT_TABLE, POSTMORTEM_TABLE = Incident.__table__, Postmortem.__table__
 INCIDENTS, POSTMORTEMS = INCIDENT_TABLE.c, POSTMORTEM_TABLE.c
@@ -145,13 +150,16 @@ class Metrics:
     published_on_time: Share  # published by the policy's due date, among the lag's known spans
     action_schedule: list[tuple[str, Share]] = field(default_factory=list)  # (month due, closed on schedule of judged)
     restricted: str = "grouped"  # grouped (the group-of-three rule) or excluded (the setting)
+    scatter_total: int = 0  # visible incidents with a known duration: the scatter's whole
+    scatter_step: int = 1  # every `scatter_step`-th of them is in `scatter`
 
     def to_data(self) -> dict[str, Any]:
         return {
             "filter": self.filter.to_data(), "by": self.by, "unit": "seconds", "restricted": self.restricted,
             "overall": self.overall.to_data(), "groups": [g.to_data() for g in self.groups],
             "trend": {"period": self.period, "measure_buckets": [g.to_data() for g in self.trend]},
-            "scatter": {"measure": SCATTER_MEASURE, "points": [p.to_data() for p in self.scatter]},
+            "scatter": {"measure": SCATTER_MEASURE, "incidents": self.scatter_total, "every": self.scatter_step,
+                        "points": [p.to_data() for p in self.scatter]},
             "near_misses": self.near_misses.to_data(),
             "postmortem_lag": self.postmortem_lag.to_data(),
             "published_on_time": self.published_on_time.to_data(),
@@ -226,29 +234,37 @@ def seen_by_reader(ctx: Context) -> ColumnElement[bool]:
     return visible_to_viewer(principal.user_id)
 
 
-FIRST_SPAN = 4  # rows are (number, severity, month, seen, *spans in MEASURES' order)
+class _Table:
+    """Rows fetched once, as columns: spans as float arrays (columnar.span_column),
+    whether the reader may see each row, and any key columns as Python tuples."""
+
+    def __init__(self, rows: list[Any], keys: int) -> None:
+        columns = list(zip(*rows)) if rows else [()] * (keys + 1 + len(MEASURES))
+        self.keys = columns[:keys]
+        self.seen = np.array(columns[keys], dtype=bool) if rows else np.empty(0, dtype=bool)
+        self.spans = [span_column(column) for column in columns[keys + 1:]]
+        self.sorted = [SortedSpans(spans) for spans in self.spans]
+
+    def groups(self, keys: Sequence[Any] | None, order: Any = sorted) -> list[Group]:  # type: ignore[no-untyped-def]
+        """One Group per distinct key (in `order`), under the group-of-three rule;
+        without keys, one group of every row."""
+        if keys is None:
+            codes, names = np.zeros(len(self.seen), dtype=np.int32), ["all"]
+        else:
+            codes, names = codes_of(keys)
+        wanted = order(names)
+        sizes = group_sizes(codes, self.seen, len(names))
+        per_measure = [grouped_distributions(spans, codes, self.seen, len(names)) for spans in self.sorted]
+        at = {name: code for code, name in enumerate(names)}
+        return [Group(name, sizes[at[name]], {m: per_measure[i][at[name]] for i, m in enumerate(MEASURES)}) for name in wanted]
 
 
-def _group(key: str, seen: list[tuple], hidden: list[tuple], first: int = FIRST_SPAN) -> Group:  # type: ignore[type-arg]
-    """The figures of one group from its rows, under the group-of-three rule.
-    Spans stay integer microseconds until the summary (sorting ints is fast)."""
-    seen_columns = list(zip(*seen))[first:] if seen else [()] * len(MEASURES)
-    hidden_columns = list(zip(*hidden))[first:] if hidden else [()] * len(MEASURES)
-    measures = {
-        name: summarise(pooled(seen_columns[i], hidden_columns[i]), per=1e6) for i, name in enumerate(MEASURES)
-    }
-    return Group(key, len(seen) + (len(hidden) if hidden_admitted(hidden) else 0), measures)
-
-
-def _split(rows: list[tuple], seen_at: int) -> tuple[list[tuple], list[tuple]]:  # type: ignore[type-arg]
-    seen, hidden = [], []
-    for row in rows:
-        (seen if row[seen_at] else hidden).append(row)
-    return seen, hidden
-
-
-def metrics(ctx: Context, wanted: MetricsFilter | None = None, by: str | None = None, *, today: date | None = None) -> Metrics:
-    """The figures of the incidents `wanted` keeps, grouped `by` one of BY (or not)."""
+def metrics(
+    ctx: Context, wanted: MetricsFilter | None = None, by: str | None = None, *, today: date | None = None, points: int | None = None,
+) -> Metrics:
+    """The figures of the incidents `wanted` keeps, grouped `by` one of BY (or not).
+    `points` caps the scatter's points (every n-th incident is kept; the page draws
+    at most a few thousand), None keeps them all (the API and the CSV)."""
     wanted = wanted or MetricsFilter()
     if by is not None and by not in BY:
         raise InvalidFilter(f"cannot group by {by!r}: choose one of {', '.join(BY)}")
@@ -257,53 +273,38 @@ def metrics(ctx: Context, wanted: MetricsFilter | None = None, by: str | None = 
     prefix = ctx.settings.key_prefix
     with ctx.db.transaction() as session:
         seen = seen_by_reader(ctx).label("seen")
-        rows = session.execute(_main_query(session, where, seen)).all()
+        table = _Table(plain_rows(session, _main_query(session, where, seen)), keys=3)
         spans = [span_micro(session, *SPANS[name]).label(name) for name in MEASURES]
         keyed = _keyed_rows(session, ctx, by, where, spans, seen) if by in ("service", "team") else None
         near, lag, on_time = _postmortem_figures(session, ctx, where, seen)
-    quarters: dict[str, str] = {}
-
-    def bucket_of(started_month: str | None) -> str | None:
-        if started_month is None or period == "month":
-            return started_month
-        if started_month not in quarters:
-            quarters[started_month] = _quarter(started_month)
-        return quarters[started_month]
-
-    parts: dict[tuple[str | None, bool], list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
-    for row in rows:
-        parts[(bucket_of(row[2]), bool(row[3]))].append(row)
-    seen_rows = [row for (_b, is_seen), part in parts.items() if is_seen for row in part]
-    hidden_rows = [row for (_b, is_seen), part in parts.items() if not is_seen for row in part]
-    known = sorted({b for b, _s in parts if b is not None})
-    trend = [
-        _group(key, parts.get((key, True), []), parts.get((key, False), [])) if key in known else Group(key, 0, {m: EMPTY for m in MEASURES})
-        for key in _filled(known, period)
-    ]
+    numbers, severities, months = table.keys
+    if period == "quarter":
+        quarters = {month: _quarter(month) for month in set(months) if month is not None}
+        buckets: Sequence[str | None] = [quarters.get(month) for month in months]
+    else:
+        buckets = months
+    by_bucket = {group.key: group for group in table.groups(buckets, order=lambda keys: [k for k in keys if k is not None])}
+    trend = [by_bucket.get(key) or Group(key, 0, {m: EMPTY for m in MEASURES}) for key in _filled(sorted(by_bucket), period)]
     groups: list[Group] = []
     if by in ("month", "quarter"):
         groups = [g for g in trend if g.incidents]
     elif by == "severity":
-        by_key: dict[str, list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
-        for row in rows:
-            by_key[row[1]].append(row)
-        groups = [_group(key, *_split(by_key[key], 3)) for key in _order(ctx, by, list(by_key))]
+        groups = table.groups(severities, order=lambda keys: _order(ctx, by, keys))
     elif keyed is not None:
-        by_name: dict[str, list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
-        for row in keyed:
-            by_name[row[0] if row[0] is not None else NO_NAME[by or ""]].append(row)
-        groups = [_group(key, *_split(by_name[key], 1), first=2) for key in _order(ctx, by, list(by_name))]
+        named = _Table(keyed, keys=1)
+        groups = named.groups([name if name is not None else NO_NAME[by or ""] for name in named.keys[0]], order=lambda keys: _order(ctx, by, keys))
     groups = [g for g in groups if g.incidents]
-    resolve_at = FIRST_SPAN + MEASURES.index(SCATTER_MEASURE)
-    scatter = [
-        Point(format_key(prefix, row[0]), row[1], row[resolve_at] / 1_000_000)
-        for row in seen_rows if row[resolve_at] is not None and row[resolve_at] >= 0
-    ]
+    overall = table.groups(None)[0] if len(numbers) else Group("all", 0, {m: EMPTY for m in MEASURES})
+    resolved = table.spans[MEASURES.index(SCATTER_MEASURE)]
+    drawable = np.flatnonzero(table.seen & (resolved >= 0)) if len(numbers) else np.empty(0, dtype=np.int64)
+    step = -(-len(drawable) // points) if points and len(drawable) > points else 1
+    scatter = [Point(format_key(prefix, numbers[i]), severities[i], float(resolved[i]) / 1_000_000) for i in drawable[::step].tolist()]
     return Metrics(
-        filter=wanted, by=by, overall=_group("all", seen_rows, hidden_rows), groups=groups, period=period, trend=trend,
+        filter=wanted, by=by, overall=overall, groups=groups, period=period, trend=trend,
         scatter=scatter, near_misses=near, postmortem_lag=lag, published_on_time=on_time,
         action_schedule=_action_schedule(ctx, wanted, today),
         restricted="grouped" if ctx.settings.metrics_include_restricted else "excluded",
+        scatter_total=len(drawable), scatter_step=step,
     )
 
 
@@ -337,7 +338,7 @@ def _keyed_rows(session: Session, ctx: Context, by: str | None, where, spans, se
         links, teams = IncidentTeam.__table__, Team.__table__
         name = teams.c.name
         source = INCIDENT_TABLE.join(links, links.c.incident_id == INCIDENTS.id, isouter=True).join(teams, teams.c.id == links.c.team_id, isouter=True)
-    return session.execute(select(name, seen, *spans).select_from(source).where(*where)).all()
+    return plain_rows(session, select(name, seen, *spans).select_from(source).where(*where))
 
 
 def _order(ctx: Context, by: str | None, keys: list[str]) -> list[str]:
@@ -371,44 +372,47 @@ def _filled(keys: list[str], period: str) -> list[str]:
 
 def _postmortem_figures(session: Session, ctx: Context, where, seen) -> tuple[Share, Distribution, Share]:  # type: ignore[no-untyped-def]
     """Near misses among reviews, postmortem lag and the share published by the
-    due date, each under the group-of-three rule."""
+    due date (domain.policy.due_date: business days after the resolution's day in
+    the incident's zone), each under the group-of-three rule; computed on columns."""
     from cairn.services.policy import load_policy
 
     joined = INCIDENT_TABLE.join(POSTMORTEM_TABLE, POSTMORTEM_TABLE.c.incident_id == INCIDENTS.id)
     is_published = POSTMORTEMS.status == PostmortemStatus.PUBLISHED.value
     # One pass over the reviews (postmortems past their draft); the moments only of the published ones.
-    reviews = session.execute(
+    reviews = plain_rows(session,
         select(seen, INCIDENTS.kind == IncidentKind.NEAR_MISS.value, is_published, INCIDENTS.severity, INCIDENTS.timezone,
                case((is_published, epoch_micro(session, INCIDENTS.resolved_at))),
                case((is_published, epoch_micro(session, POSTMORTEMS.published_at))))
-        .select_from(joined).where(*where, POSTMORTEMS.status != PostmortemStatus.DRAFT.value)
-    ).all()
+        .select_from(joined).where(*where, POSTMORTEMS.status != PostmortemStatus.DRAFT.value),
+    )
     hidden_reviews = sum(1 for row in reviews if not row[0])
     admitted = hidden_admitted(range(hidden_reviews))
-    counted = [row for row in reviews if row[0] or admitted]
-    near = Share(sum(1 for row in counted if row[1]), len(counted))
-    published = [(row[0], row[3], row[4], row[5], row[6]) for row in reviews if row[2]]
+    near = Share(sum(1 for row in reviews if row[1] and (row[0] or admitted)), sum(1 for row in reviews if row[0] or admitted))
+    published = [row for row in reviews if row[2]]
+    if not published:
+        return near, EMPTY, Share(0, 0)
+    is_seen, _near, _published, severities, zones, resolved, published_at = zip(*published)
+    visible = np.array(is_seen, dtype=bool)
+    lags = span_column([None if r is None or p is None else p - r for r, p in zip(resolved, published_at)])
+    lag = grouped_distributions(lags, np.zeros(len(lags), dtype=np.int32), visible, 1)[0]
+    hidden_in = int(np.count_nonzero((lags >= 0) & ~visible)) >= HIDDEN_MINIMUM  # the same admission for the lag and its timeliness
+    judged = np.flatnonzero(lags >= 0)
+    if not len(judged):
+        return near, lag, Share(0, 0)
     policy = load_policy(ctx.settings.postmortem_policy)
-    lags: dict[bool, list[float | None]] = {True: [], False: []}
-    timely: dict[bool, list[bool]] = {True: [], False: []}
-    zones: dict[str, Any] = {}
-    dues: dict[tuple[str, str, date], date] = {}  # many incidents share a severity, zone and day
-    for is_seen, severity, zone_name, resolved, published_at in published:
-        lag = None if resolved is None or published_at is None else (published_at - resolved) / 1_000_000
-        lags[bool(is_seen)].append(lag)
-        if lag is None or lag < 0:
-            continue
-        zone = zones.get(zone_name) or zones.setdefault(zone_name, require_zone(zone_name))
-        resolved_day = datetime.fromtimestamp(resolved / 1_000_000, zone).date()
-        due = dues.get((severity, zone_name, resolved_day))
-        if due is None:
-            resolved_at = datetime.fromtimestamp(resolved / 1_000_000, timezone.utc)
-            due = dues[(severity, zone_name, resolved_day)] = due_date(policy, severity, resolved_at, zone_name)
-        timely[bool(is_seen)].append(datetime.fromtimestamp(published_at / 1_000_000, zone).date() <= due)
-    spans = pooled(lags[True], lags[False])
-    hidden_in = len(spans) > len(lags[True])  # the same admission for the lag and its timeliness
-    on_time = timely[True] + (timely[False] if hidden_in else [])
-    return near, summarise(spans), Share(sum(on_time), len(on_time))
+    ends = np.array([resolved[i] for i in judged.tolist()], dtype=np.int64)
+    starts = np.array([published_at[i] for i in judged.tolist()], dtype=np.int64)
+    zone_codes, zone_names = codes_of([zones[i] for i in judged.tolist()])
+    resolved_day = np.empty(len(judged), dtype=np.int64)
+    published_day = np.empty(len(judged), dtype=np.int64)
+    for code, name in enumerate(zone_names):
+        rows = zone_codes == code
+        zone = require_zone(str(name))
+        resolved_day[rows], published_day[rows] = local_days(ends[rows], zone), local_days(starts[rows], zone)
+    allowed = np.array([policy.due_by_severity.get(severities[i], policy.due_business_days) for i in judged.tolist()], dtype=np.int64)
+    timely = published_day <= due_days(resolved_day, allowed)
+    counted = visible[judged] | hidden_in
+    return near, lag, Share(int(np.count_nonzero(timely & counted)), int(np.count_nonzero(counted)))
 
 
 def _action_schedule(ctx: Context, wanted: MetricsFilter, today: date | None) -> list[tuple[str, Share]]:

@@ -26,9 +26,9 @@ MAX_DOTS, MAX_ROWS = 2000, 500  # a page stays light at 100,000 incidents
 MEASURE_NAMES = {"detect": "time to detect", "acknowledge": "time to acknowledge", "mitigate": "time to mitigate", "resolve": "time to resolve"}
 
 
-def _read(ctx: Context, since: str, until: str, severity: str, service: str, team: str, kind: str, by: str) -> Metrics:
+def _read(ctx: Context, since: str, until: str, severity: str, service: str, team: str, kind: str, by: str, points: int | None = MAX_DOTS) -> Metrics:
     wanted = MetricsFilter.parse(ctx, since=since, until=until, severity=severity, service=service, team=team, kind=kind)
-    return metrics(ctx, wanted, by=by or None)
+    return metrics(ctx, wanted, by=by or None, points=points)
 
 
 @router.get("/insights", name="insights_page")
@@ -62,9 +62,8 @@ def _charts(result: Metrics, measure: str, severities: list[str]) -> dict:  # ty
     name = MEASURE_NAMES[measure]
     groups = [(g.key, g.measures[measure]) for g in result.groups] or [("all", result.overall.measures[measure])]
     buckets = [(g.key, g.measures[measure]) for g in result.trend]
-    points = [(p.severity, p.seconds, p.key) for p in result.scatter]
-    step = -(-len(points) // MAX_DOTS)  # beyond MAX_DOTS, every step-th incident is drawn (the CSV has them all)
-    drawn = points[::step] if step > 1 else points
+    drawn = [(p.severity, p.seconds, p.key) for p in result.scatter]  # beyond MAX_DOTS, every step-th incident (the CSV has them all)
+    step = result.scatter_step
     scatter_title = "Severity against the time to resolve" + (f" (1 in {step} incidents drawn)" if step > 1 else "")
     grouped = f"by {result.by}" if result.by else "over all incidents"
     return {
@@ -84,5 +83,5 @@ def insights_csv(
     """The rows behind one chart of /insights; a bad filter or chart is a 400 page."""
     if chart not in CHARTS:
         raise InvalidFilter(f"no chart {chart!r}: choose one of {', '.join(CHARTS)}")
-    text = metrics_csv(_read(ctx, since, until, severity, service, team, kind, by), chart)
+    text = metrics_csv(_read(ctx, since, until, severity, service, team, kind, by, points=None), chart)
     return Response(text, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="cairn-{chart}.csv"'})
