@@ -113,3 +113,29 @@ def test_repeats_across_all_incidents_name_both_sides_for_the_reader(ctx, histor
     with ctx.db.transaction() as session:
         outsider_rows = repeat_rows(session, acting(ctx, "outsider"))
     assert len({(row["incident_id"], row["earlier_id"]) for row in outsider_rows}) == 1
+
+
+def test_the_words_looked_for_are_the_rare_ones_whichever_way_their_rarity_is_counted(ctx) -> None:  # type: ignore[no-untyped-def]
+    """Capped counts on SQLite; on PostgreSQL the column's statistics once analysed
+    (a capped count of a rare word would read the whole table there)."""
+    from sqlalchemy import text
+
+    from cairn.services.incidents import open_incident
+    from cairn.services.insights import similar
+    from cairn.services.timeline import log_event
+
+    key = open_incident(ctx, "Ledger replay stalled", severity="SEV3", services=["ledger"], timezone="UTC", started="2025-01-01T10:00:00+00:00").key
+    for n in range(40):
+        log_event(ctx, key, f"heartbeat ok from worker {n}", kind="note")
+    log_event(ctx, key, "zookeeper quorum lost", kind="alert")
+    with ctx.db.transaction() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("ANALYZE search_entries"))
+    cap = similar.DF_CAP
+    similar.DF_CAP = 20  # "heartbeat" is in 40 texts: common at this cap; "zookeeper" and "quorum" in one
+    try:
+        with ctx.db.transaction() as session:
+            chosen = similar.query_terms(session, {"heartbeat": 40, "zookeeper": 1, "quorum": 1})
+    finally:
+        similar.DF_CAP = cap
+    assert set(chosen) == {"zookeeper", "quorum"}

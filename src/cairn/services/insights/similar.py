@@ -219,13 +219,39 @@ def query_terms(session: Session, counts: Mapping[str, int]) -> list[str]:
         capped = "(SELECT count(*) FROM (SELECT 1 FROM search_entries WHERE tsv @@ to_tsquery('english', :q{n}) LIMIT :cap) AS hits_{n})"
     statement = text("SELECT " + ", ".join(capped.format(n=n) for n in range(len(candidates))))
     values: dict[str, Any] = {f"q{n}": any_of(session, [Term(term)]) for n, term in enumerate(candidates)}
-    frequencies = session.connection().execute(statement, {**values, "cap": DF_CAP}).one()
+    frequencies = None if is_sqlite(session) else _estimated_frequencies(session, candidates)
+    if frequencies is None:
+        frequencies = session.connection().execute(statement, {**values, "cap": DF_CAP}).one()
     total = max(session.scalar(select(func.max(ENTRIES.id))) or 1, 1)
     weighted = [
         (counts[term] * math.log(total / frequency), term)
         for term, frequency in zip(candidates, frequencies) if 0 < (frequency or 0) < DF_CAP
     ]
     return [term for _weight, term in sorted(weighted, reverse=True)[:QUERY_TERMS]]
+
+
+def _estimated_frequencies(session: Session, words: list[str]) -> list[int] | None:
+    """PostgreSQL: how many indexed texts hold each word, estimated from the
+    planner's statistics of the tsvector column (its most common lexemes and their
+    shares); a word not among them is rarer than the rarest listed. None without
+    statistics (a table never analysed), when the capped counts are used instead:
+    on PostgreSQL each capped count of a rare word reads the whole table."""
+    row = session.execute(text(
+        "SELECT most_common_elems::text::text[], most_common_elem_freqs, "
+        "(SELECT reltuples FROM pg_class WHERE oid = 'search_entries'::regclass) "
+        "FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'search_entries' AND attname = 'tsv'"
+    )).first()
+    if row is None or not row[0] or not row[1] or not row[2] or row[2] <= 0:
+        return None
+    lexemes, shares, rows = row[0], row[1], float(row[2])
+    share_of = dict(zip(lexemes, shares))
+    rarest = min(shares[:len(lexemes)])
+    stems = session.execute(
+        text("SELECT word, coalesce((SELECT array_agg(lexeme) FROM unnest(to_tsvector('english', word))), '{}') FROM unnest(CAST(:words AS text[])) AS word"),
+        {"words": words},
+    ).all()
+    found = {word: max((share_of.get(lexeme, rarest / 2) for lexeme in stemmed), default=0.0) for word, stemmed in stems}
+    return [max(1, round(found.get(word, 0.0) * rows)) if found.get(word) else 0 for word in words]
 
 
 def _structural_candidates(session: Session, profile: Profile, incident: Incident, eligible: list) -> list[int]:  # type: ignore[type-arg]
