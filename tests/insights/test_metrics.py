@@ -241,3 +241,13 @@ def test_action_items_on_schedule_per_month_reuse_the_existing_figure(ctx: Conte
     assert {month: (s.part, s.whole) for month, s in result.action_schedule} == expected_months == {"2099-01": (1, 1)}
     assert metrics(ctx, MetricsFilter(until=date(2098, 12, 31))).action_schedule == []
     assert "2099-01,1,1,1" in metrics_csv(result, "actions")
+
+
+def test_the_page_asks_for_every_nth_point_and_the_api_for_all(ctx: Context, spread: list[str]) -> None:
+    whole = metrics(ctx)
+    assert (whole.scatter_total, whole.scatter_step, len(whole.scatter)) == (7, 1, 7)
+    sampled = metrics(ctx, points=3)  # 7 points, at most 3: every 3rd
+    assert (sampled.scatter_total, sampled.scatter_step) == (7, 3)
+    assert [p.key for p in sampled.scatter] == [p.key for p in whole.scatter][::3]
+    assert sampled.to_data()["scatter"]["incidents"] == 7 and sampled.to_data()["scatter"]["every"] == 3
+    assert sampled.overall == whole.overall  # only the points are sampled, never the figures
