@@ -1,0 +1,1 @@
+"""Bringing in postmortems written elsewhere, in their own templates (issue: history import)."""
