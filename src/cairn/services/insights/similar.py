@@ -207,7 +207,8 @@ def query_terms(session: Session, counts: Mapping[str, int]) -> list[str]:
     """The words to look for in other incidents: the incident's most repeated words,
     kept when they are rare in the index (a word in more than DF_CAP texts says
     little and makes the query slow), the rarest and most repeated first.
-    Every word's capped count is taken in one statement."""
+    The counts are capped and taken in one statement; on PostgreSQL the column's
+    statistics answer for the common words."""
     from cairn.services.search import is_sqlite
 
     candidates = distinctive_terms(counts, CANDIDATE_TERMS)
@@ -217,25 +218,37 @@ def query_terms(session: Session, counts: Mapping[str, int]) -> list[str]:
         capped = "(SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH :q{n} LIMIT :cap) AS hits_{n})"
     else:
         capped = "(SELECT count(*) FROM (SELECT 1 FROM search_entries WHERE tsv @@ to_tsquery('english', :q{n}) LIMIT :cap) AS hits_{n})"
-    statement = text("SELECT " + ", ".join(capped.format(n=n) for n in range(len(candidates))))
-    values: dict[str, Any] = {f"q{n}": any_of(session, [Term(term)]) for n, term in enumerate(candidates)}
-    frequencies = None if is_sqlite(session) else _estimated_frequencies(session, candidates)
-    if frequencies is None:
-        frequencies = session.connection().execute(statement, {**values, "cap": DF_CAP}).one()
+    estimated = None if is_sqlite(session) else _estimated_frequencies(session, candidates)
+    counted = [term for term in candidates if estimated is None or estimated[term] is None]
+    frequencies = dict(estimated or {})
+    if counted:
+        statement = text("SELECT " + ", ".join(capped.format(n=n) for n in range(len(counted))))
+        values: dict[str, Any] = {f"q{n}": any_of(session, [Term(term)]) for n, term in enumerate(counted)}
+        connection = session.connection()
+        previous = None
+        if estimated is not None:
+            # Only words the statistics do not list are counted here, so they are rare: the word
+            # index answers them at once, where the planner would scan the table (for this statement only).
+            previous = connection.execute(text("SELECT current_setting('enable_seqscan')")).scalar()
+            connection.execute(text("SELECT set_config('enable_seqscan', 'off', true)"))
+        frequencies.update(zip(counted, connection.execute(statement, {**values, "cap": DF_CAP}).one()))
+        if previous is not None:
+            connection.execute(text("SELECT set_config('enable_seqscan', :previous, true)"), {"previous": previous})
     total = max(session.scalar(select(func.max(ENTRIES.id))) or 1, 1)
     weighted = [
-        (counts[term] * math.log(total / frequency), term)
-        for term, frequency in zip(candidates, frequencies) if 0 < (frequency or 0) < DF_CAP
+        (counts[term] * math.log(total / frequencies[term]), term)
+        for term in candidates if 0 < (frequencies.get(term) or 0) < DF_CAP
     ]
     return [term for _weight, term in sorted(weighted, reverse=True)[:QUERY_TERMS]]
 
 
-def _estimated_frequencies(session: Session, words: list[str]) -> list[int] | None:
+def _estimated_frequencies(session: Session, words: list[str]) -> dict[str, int | None] | None:
     """PostgreSQL: how many indexed texts hold each word, estimated from the
     planner's statistics of the tsvector column (its most common lexemes and their
-    shares); a word not among them is rarer than the rarest listed. None without
-    statistics (a table never analysed), when the capped counts are used instead:
-    on PostgreSQL each capped count of a rare word reads the whole table."""
+    shares). A word they do not list is None: it is rarer than the rarest listed,
+    which on a large index may still be above the cap, so it is counted (cheaply,
+    being rare). None without statistics (a table never analysed): every word is
+    counted then."""
     row = session.execute(text(
         "SELECT most_common_elems::text::text[], most_common_elem_freqs, "
         "(SELECT reltuples FROM pg_class WHERE oid = 'search_entries'::regclass) "
@@ -245,13 +258,20 @@ def _estimated_frequencies(session: Session, words: list[str]) -> list[int] | No
         return None
     lexemes, shares, rows = row[0], row[1], float(row[2])
     share_of = dict(zip(lexemes, shares))
-    rarest = min(shares[:len(lexemes)])
     stems = session.execute(
-        text("SELECT word, coalesce((SELECT array_agg(lexeme) FROM unnest(to_tsvector('english', word))), '{}') FROM unnest(CAST(:words AS text[])) AS word"),
+        text("SELECT word, coalesce((SELECT array_agg(lexeme) FROM unnest(to_tsvector('english', word))), '{}') "
+             "FROM unnest(CAST(:words AS text[])) AS word"),
         {"words": words},
     ).all()
-    found = {word: max((share_of.get(lexeme, rarest / 2) for lexeme in stemmed), default=0.0) for word, stemmed in stems}
-    return [max(1, round(found.get(word, 0.0) * rows)) if found.get(word) else 0 for word in words]
+    found: dict[str, int | None] = {}
+    for word, stemmed in stems:
+        if not stemmed:
+            found[word] = 0  # a stop word: the index holds nothing for it
+        elif all(lexeme in share_of for lexeme in stemmed):
+            found[word] = max(1, round(max(share_of[lexeme] for lexeme in stemmed) * rows))
+        else:
+            found[word] = None
+    return {word: found.get(word, 0) for word in words}
 
 
 def _structural_candidates(session: Session, profile: Profile, incident: Incident, eligible: list) -> list[int]:  # type: ignore[type-arg]
