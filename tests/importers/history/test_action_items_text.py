@@ -85,7 +85,7 @@ def test_the_published_posthog_action_items_are_read() -> None:
     found = []
     for part in parts_of(outline):
         if part.kind == "actions":
-            found += read_action_items([(part.line + 1 + i, line) for i, line in enumerate(part.markdown.splitlines())], heading=part.heading or "")
+            found += read_action_items(part.lines, heading=part.heading or "")
     statuses = [item.status for item in found]
     assert len(found) >= 20
     assert statuses.count(ActionStatus.DONE) == 7 and ActionStatus.IN_PROGRESS in statuses

@@ -72,7 +72,7 @@ def test_the_published_posthog_causes_give_factors() -> None:
         outline = read_outline(path.read_text(encoding="utf-8"), path.name)
         for part in parts_of(outline):
             if part.kind in ("causes", "trigger"):
-                found = read_factors([(part.line + 1 + i, line) for i, line in enumerate(part.markdown.splitlines())])
+                found = read_factors(part.lines)
                 counts[path.name] = counts.get(path.name, 0) + len(found)
                 assert all(0 < len(f.description) <= 300 for f in found)
     assert counts and all(count >= 1 for count in counts.values())

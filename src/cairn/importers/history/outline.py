@@ -66,6 +66,7 @@ class Part:
     line: int
     markdown: str
     sub_headings: list[str] = field(default_factory=list)
+    lines: list[tuple[int, str]] = field(default_factory=list)  # (file line, text) of its text, sub-headings included, for the readers
 
 
 def _front_matter(lines: list[str], source: str) -> tuple[dict[str, Any], int]:
@@ -159,20 +160,23 @@ def parts_of(outline: Outline, headings: HeadingMap | None = None) -> list[Part]
     parts: list[Part] = []
     pieces = [(_first_written(outline.lines, start, end), outline.text(start, end)) for start, end in outline.preamble if outline.text(start, end).strip()]
     if pieces:
-        parts.append(Part("preamble", None, outline.first_line + pieces[0][0], "\n\n".join(text for _start, text in pieces)))
+        numbered = [(outline.first_line + index, outline.lines[index]) for start, end in outline.preamble for index in range(start, end)]
+        parts.append(Part("preamble", None, outline.first_line + pieces[0][0], "\n\n".join(text for _start, text in pieces), lines=numbered))
     open_parts: list[tuple[int, Part]] = []  # (heading level, part) of the parts still open
     for heading in outline.headings:
         while open_parts and open_parts[-1][0] >= heading.level:
             open_parts.pop()
         own = outline.text(heading.body_start, heading.body_end)
+        own_lines = [(outline.first_line + index, outline.lines[index]) for index in range(heading.body_start, heading.body_end)]
         kind = headings.kind_of(heading.text)
         if kind is None and open_parts:  # a sub-heading of a part: kept inside it, as a sub-heading
             level, parent = open_parts[-1]
             depth = min(6, 3 + max(0, heading.level - level - 1))
             parent.markdown = "\n\n".join(piece for piece in (parent.markdown, f"{'#' * depth} {heading.text}", own) if piece)
             parent.sub_headings.append(heading.text)
+            parent.lines += [(heading.line, f"{'#' * depth} {heading.text}"), *own_lines]
             continue
-        part = Part(kind, heading.text, heading.line, own)  # a part starts at its heading
+        part = Part(kind, heading.text, heading.line, own, lines=own_lines)  # a part starts at its heading
         parts.append(part)
         open_parts.append((heading.level, part))
     return parts
