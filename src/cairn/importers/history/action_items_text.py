@@ -67,12 +67,18 @@ class ActionText:
     notes: str = ""
 
 
+_STATUS_WORDS = [  # the first that a text says wins: "won't do" before "do", "in progress" before "progress"
+    (re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(word) for word in choices) + r")(?![\w'])"), status)
+    for choices, status in ((WONT_WORDS, ActionStatus.WONT_DO), (PROGRESS_WORDS, ActionStatus.IN_PROGRESS),
+                            (DONE_WORDS, ActionStatus.DONE), (OPEN_WORDS, ActionStatus.OPEN))
+]
+
+
 def status_in(words: str) -> ActionStatus | None:
     """The status words say, if any: "Immediate actions (completed)", "In progress (next 2 weeks)"."""
     lowered = words.casefold()
-    for choices, status in ((WONT_WORDS, ActionStatus.WONT_DO), (PROGRESS_WORDS, ActionStatus.IN_PROGRESS),
-                            (DONE_WORDS, ActionStatus.DONE), (OPEN_WORDS, ActionStatus.OPEN)):
-        if any(re.search(rf"(?<![\w']){re.escape(word)}(?![\w'])", lowered) for word in choices):
+    for pattern, status in _STATUS_WORDS:
+        if pattern.search(lowered):
             return status
     return None
 

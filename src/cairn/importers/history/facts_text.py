@@ -22,8 +22,8 @@ _SEV = re.compile(r"\bsev(?:erity)?[\s_-]*(?:level\s*)?(?P<number>[0-5])\b", re.
 _PRIORITY = re.compile(r"\b(?:severity|priority|impact\s+level)\b[^\n\d]{0,12}?\b[Pp](?P<number>[0-4])\b", re.IGNORECASE)
 _WORD = re.compile(r"\b(?:severity|impact\s+level|incident\s+level)\s*[:=-]\s*[*_]*\s*(?P<word>[A-Za-z]+)", re.IGNORECASE)
 _NUMBER = r"(?P<number>\d{1,3}(?:[,\s]\d{3})+|\d+(?:\.\d+)?)\s*(?P<scale>k|thousand|m|million|b|billion)?"
-_AFFECTED = re.compile(
-    r"(?:about|around|approximately|roughly|over|more than|nearly|~)?\s*" + _NUMBER +
+_AFFECTED = re.compile(  # from the number on: an optional word before it would make every position a start
+    r"(?<![\w.,])" + _NUMBER +
     r"\s+(?:\w+\s+){0,2}?(?P<who>users|customers|accounts|teams|organi[sz]ations|orgs|merchants|tenants|sites|projects|people|clients)\b"
     r"(?:\s+(?:\w+\s+){0,3}?(?:were\s+)?(?:affected|impacted|unable|saw|experienced|hit|lost))?",
     re.IGNORECASE,

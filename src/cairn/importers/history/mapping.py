@@ -24,7 +24,7 @@ from cairn.domain.document import ActionItemDoc, EventDoc, FactorDoc, IncidentDo
 from cairn.domain.enums import FactorRole
 from cairn.domain.priority import PRIORITIES
 from cairn.importers.history.action_items_text import read_action_items
-from cairn.importers.history.facts_text import facts_in
+from cairn.importers.history.facts_text import facts_in, severity_in
 from cairn.importers.history.factors_text import read_factors
 from cairn.importers.history.headings import HeadingMap
 from cairn.importers.history.moments_text import find_moments
@@ -172,8 +172,8 @@ def map_history(text: str, source: str, options: HistoryOptions | None = None) -
     found_moments = find_moments(events, text)
     report.moments, report.disagreements = found_moments.sources, found_moments.disagreements
     facts = facts_in("\n".join(["\n".join(prose.get("summary", [])), "\n".join(prose.get("impact", [])), preamble]), list(options.severities))
-    stated = facts_in(text, list(options.severities)).severity_words if facts.severity is None else facts.severity_words
-    severity = facts.severity or (facts_in(text, list(options.severities)).severity) or options.severity
+    anywhere = (facts.severity, facts.severity_words) if facts.severity else (severity_in(text, list(options.severities)) or (None, None))
+    severity, stated = anywhere[0] or options.severity, anywhere[1]
     report.severity_from = (f"stated: {stated!r}" if stated else (f"default {options.severity}" if options.severity else ""))
     if severity is None:
         report.problems.append("no severity stated: give a default (--severity)")

@@ -1,0 +1,119 @@
+"""History import: reading and mapping postmortems written elsewhere.
+
+Generates a folder of documents in mixed shapes (list and table timelines,
+zone statements, date lines, causes with whys, action-item tables and
+checkbox lists, front matter of other tools), then prints, as ratios measured
+in the same run: documents per second of the mapping (importers.history.mapping)
+against reading and parsing the same Markdown without mapping (markdown-it),
+and peak Python memory at a quarter of the documents and at all of them
+(flat: the documents are mapped one at a time).
+
+Storing the documents is not measured yet: the import service is the next step.
+
+Run: python bench/history_import.py [--documents 1000] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+SERVICES = ["checkout", "payments", "search", "auth", "ingestion", "flags"]
+CAUSES = ["the connection pool was exhausted", "a certificate expired", "a deploy lowered the timeout", "the disk filled up", "DNS resolution failed"]
+ACTIONS = ["Alert on pool saturation", "Automate certificate renewal", "Load-test the new limits", "Add a runbook for failover", "Review the deploy checklist"]
+
+
+def document(rng: random.Random, number: int) -> str:
+    """One postmortem in one of several shapes teams write."""
+    service, cause = rng.choice(SERVICES), rng.choice(CAUSES)
+    day = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    shape = number % 3
+    lines = []
+    if shape == 0:
+        lines += ["---", f"title: {service} outage {number}", f"date: {day}", "tags: [history, bench]", "---", ""]
+    else:
+        lines += [f"# {service.capitalize()} outage {number} - {day}", ""]
+    lines += [f"The {service} service failed because {cause}.", "", "## Impact", "",
+              f"About {rng.randint(10, 5000)} customers were affected; {rng.randint(1, 90)}% of requests failed.", "", "## Timeline", ""]
+    lines.append(rng.choice(["All times in UTC.", "(all times CET)", "All times are PST"]))
+    hour = rng.randint(0, 20)
+    if shape == 1:
+        lines += ["", "| Time | Event |", "|---|---|"]
+        lines += [f"| {hour + i // 4:02d}:{(i * 13) % 60:02d} | step {i}: {cause} |" for i in range(rng.randint(5, 25))]
+    else:
+        lines += [f"- **{hour + i // 4:02d}:{(i * 13) % 60:02d} UTC** - step {i} while {cause}" for i in range(rng.randint(5, 25))]
+    lines += ["", "## Root cause", "", f"- **Trigger**: {cause}.", "  1. Why did it fail? Because the limits were too low.", "",
+              "## Action items", ""]
+    if shape == 2:
+        lines += ["| Action | Owner | Due | Status |", "|---|---|---|---|"]
+        lines += [f"| {rng.choice(ACTIONS)} | Ana | {day} | {rng.choice(['done', 'open', 'in progress'])} |" for _ in range(rng.randint(1, 6))]
+    else:
+        lines += [f"- [{rng.choice(['x', ' '])}] {rng.choice(ACTIONS)} (owner: Bo)" for _ in range(rng.randint(1, 6))]
+    lines += ["", "## Lessons learned", "", "### What went well", "", "The rollback was quick.", ""]
+    return "\n".join(lines)
+
+
+def run(paths: list[Path], mapped: bool) -> None:
+    from markdown_it import MarkdownIt
+
+    from cairn.importers.history.mapping import HistoryOptions, map_history
+
+    parser = MarkdownIt("commonmark").enable("table")
+    options = HistoryOptions(severity="SEV3")
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        if mapped:
+            map_history(text, path.name, options)
+        else:
+            parser.parse(text)
+
+
+def peak(paths: list[Path]) -> float:
+    tracemalloc.start()
+    run(paths, True)
+    top = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return top
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    rng = random.Random(11)
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for number in range(args.documents):
+            path = Path(folder) / f"postmortem {number:05d}.md"
+            path.write_text(document(rng, number), encoding="utf-8")
+            paths.append(path)
+        run(paths[:20], True)  # warm both sides
+        run(paths[:20], False)
+        mapped, parsed = [], []
+        for _ in range(args.rounds):
+            began = time.perf_counter()
+            run(paths, True)
+            mapped.append(time.perf_counter() - began)
+            began = time.perf_counter()
+            run(paths, False)
+            parsed.append(time.perf_counter() - began)
+        ours, floor = statistics.median(mapped), statistics.median(parsed)
+        print(f"{args.documents:,} documents: mapping {args.documents / ours:,.0f} documents/s, parsing only {args.documents / floor:,.0f}/s: "
+              f"ratio {ours / floor:.2f} (time of mapping over time of parsing)")
+        small, large = peak(paths[: args.documents // 4]), peak(paths)
+        print(f"peak Python memory: {small:.1f} MiB at {args.documents // 4:,} documents, {large:.1f} MiB at {args.documents:,} "
+              f"(ratio {large / small:.2f}; flat is ~1)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
