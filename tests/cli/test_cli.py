@@ -149,7 +149,7 @@ def test_an_import_that_is_not_utf8_names_the_line(cli, tmp_path):
     path = tmp_path / "latin1.md"
     path.write_bytes(b"---\ntitle: caf\xe9\n---\n")
     result = cli("import", str(path))
-    assert result.exit_code == 2 and result.output.strip() == f"error: {path}:2: not valid UTF-8"
+    assert result.exit_code == 2 and result.output.strip() == f"error: {path}:2: not valid UTF-8 (byte 15): save it as UTF-8"
 
 
 def test_an_unreachable_database_is_one_line(cli):

@@ -629,3 +629,20 @@ class ReportSent(Base):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (UniqueConstraint("period", "recipient", name="uq_reports_sent_recipient"),)
+
+
+class ImportOrigin(Base):
+    """Where an incident imported from another tool came from, so that importing
+    the same file again changes nothing and a changed file updates the same
+    incident, unless someone edited it in Cairn since (its version moved on)."""
+
+    __tablename__ = "import_origins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), unique=True)
+    identity: Mapped[str] = mapped_column(String(1000), unique=True)  # file path as imported, or a catalogue entry's URL
+    source: Mapped[str] = mapped_column(String(1000))  # as shown to people
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    importer_version: Mapped[str] = mapped_column(String(40))
+    incident_version: Mapped[int] = mapped_column(Integer)  # the incident's version right after the import
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())

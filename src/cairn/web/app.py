@@ -38,6 +38,7 @@ from cairn.web.api import jobs as api_jobs
 from cairn.web.api import imports as api_imports
 from cairn.web.api import mywork as api_mywork
 from cairn.web.pages import account as page_account
+from cairn.web.pages import history as page_history
 from cairn.web.pages import actions as page_actions
 from cairn.web.pages import docs as page_docs
 from cairn.web.pages import editor as page_editor
@@ -106,6 +107,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(api_exports.router)
     # Pages after the API: routes are matched in order, and API calls are the hot path.
     app.include_router(page_account.router)
+    app.include_router(page_history.router)
     app.include_router(page_docs.router)
     app.include_router(page_incidents.router)
     app.include_router(page_incident_forms.router)

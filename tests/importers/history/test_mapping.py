@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -70,10 +70,19 @@ def test_a_document_in_another_template_becomes_a_cairn_document() -> None:
 
 
 def test_no_severity_stated_or_given_is_a_problem_named_in_the_report() -> None:
-    _doc, report = map_history("# Down\n\nIt broke.\n", "down.md")
+    _doc, report = map_history("# Down\n\nIt broke.\n", "2025-01-02-down.md")
     assert report.problems == ["no severity stated: give a default (--severity)"]
-    doc, report = map_history("# Down\n\nSeverity: SEV1. It broke.\n", "down.md")
+    doc, report = map_history("# Down\n\nSeverity: SEV1. It broke.\n", "2025-01-02-down.md")
     assert doc.severity == "SEV1" and report.problems == [] and report.complete
+
+
+def test_a_document_without_a_date_needs_one_given_and_then_starts_that_day() -> None:
+    _doc, report = map_history("# Down\n\nSeverity: SEV1. It broke.\n", "down.md")
+    assert report.problems == ["no date stated: give the day it happened (--date)"]
+    doc, report = map_history("# Down\n\nSeverity: SEV1. It broke.\n", "down.md",
+                              HistoryOptions(day=date(2025, 1, 2), zone="Europe/Berlin"))
+    assert report.problems == [] and doc.moments.started.isoformat() == "2025-01-01T23:00:00+00:00"
+    assert report.moments["started"] == "the document's date, 2025-01-02 (no time stated)"
 
 
 def test_the_day_comes_from_front_matter_title_or_file_name() -> None:

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from cairn.config import DEFAULT_SEVERITIES
 from cairn.domain.document import ActionItemDoc, EventDoc, FactorDoc, IncidentDoc, PostmortemDoc, SectionDoc, WhyDoc
 from cairn.domain.enums import FactorRole
 from cairn.domain.priority import PRIORITIES
+from cairn.domain.times import localize, require_zone
 from cairn.importers.history.action_items_text import read_action_items
 from cairn.importers.history.facts_text import facts_in, severity_in
 from cairn.importers.history.factors_text import read_factors
@@ -44,6 +46,7 @@ class HistoryOptions:
     team: str | None = None
     service: str | None = None
     zone: str = "UTC"  # of times that state none
+    day: date | None = None  # of documents that state no date
     headings: HeadingMap | None = None
     severities: tuple[str, ...] = tuple(DEFAULT_SEVERITIES)
     categories: tuple[str, ...] | None = None
@@ -63,6 +66,7 @@ class MappingReport:
     unread: list[tuple[int, str]] = field(default_factory=list)  # (file line, why)
     free_sections: list[str] = field(default_factory=list)
     severity_from: str = ""
+    owners: dict[int, str] = field(default_factory=dict)  # action item index: its owner as written (kept in its note)
     problems: list[str] = field(default_factory=list)  # what stops the document from being stored
 
     @property
@@ -106,6 +110,15 @@ def document_day(meta: dict, title: str | None, source: str, preamble: str) -> d
     return None
 
 
+def _first_date(text: str) -> date | None:
+    """The first full date in the document's opening (a "Date: 4 March 2025" line, a dated sentence)."""
+    for found in _DATE_IN.finditer(text[:3000]):
+        day = parse_date(found.group("date"), None)
+        if day:
+            return day
+    return None
+
+
 def map_history(text: str, source: str, options: HistoryOptions | None = None) -> tuple[IncidentDoc, MappingReport]:
     """The Cairn document of a foreign postmortem and the report of its mapping."""
     options = options or HistoryOptions()
@@ -115,7 +128,7 @@ def map_history(text: str, source: str, options: HistoryOptions | None = None) -
     title = outline.title or outline.meta.get("title") or Path(source).stem.replace("-", " ").replace("_", " ").strip() or "Imported postmortem"
     report = MappingReport(source, title)
     preamble = next((part.markdown for part in parts if part.kind == "preamble"), "")
-    day = document_day(outline.meta, outline.title, source, preamble)
+    day = document_day(outline.meta, outline.title, source, preamble) or _first_date(text) or options.day
     prose: dict[str, list[str]] = {}
     sections: list[SectionDoc] = []
     events: list[TextEvent] = []
@@ -158,6 +171,8 @@ def map_history(text: str, source: str, options: HistoryOptions | None = None) -
                 url = next((ticket for ticket in item.tickets if ticket.startswith("http")), None)
                 notes = [piece for piece in (item.notes, f"owner: {item.owner}" if item.owner else "",
                                              "tickets: " + ", ".join(item.tickets) if item.tickets and not url else "") if piece]
+                if item.owner:
+                    report.owners[len(items)] = item.owner
                 items.append(ActionItemDoc(
                     None, item.title[:200], (item.kind.value if item.kind else "prevent"), item.status.value,
                     item.priority.upper() if item.priority and item.priority.upper() in PRIORITIES else "P3",
@@ -171,6 +186,12 @@ def map_history(text: str, source: str, options: HistoryOptions | None = None) -
             report.placed.append((part.line, heading, f"free section {free or heading!r}"))
     found_moments = find_moments(events, text)
     report.moments, report.disagreements = found_moments.sources, found_moments.disagreements
+    moments = found_moments.moments
+    if moments.started is None and day is not None:
+        moments = replace(moments, started=localize(datetime.combine(day, time()), require_zone(options.zone)).astimezone(UTC))
+        report.moments = {"started": f"the document's date, {day.isoformat()} (no time stated)", **report.moments}
+    elif moments.started is None:
+        report.problems.append("no date stated: give the day it happened (--date)")
     facts = facts_in("\n".join(["\n".join(prose.get("summary", [])), "\n".join(prose.get("impact", [])), preamble]), list(options.severities))
     anywhere = (facts.severity, facts.severity_words) if facts.severity else (severity_in(text, list(options.severities)) or (None, None))
     severity, stated = anywhere[0] or options.severity, anywhere[1]
@@ -182,7 +203,7 @@ def map_history(text: str, source: str, options: HistoryOptions | None = None) -
         title=title[:200], severity=severity or "", timezone=options.zone if "/" in options.zone or options.zone == "UTC" else "UTC",
         services=[options.service] if options.service else [], teams=[options.team] if options.team else [],
         tags=list(dict.fromkeys([*outline.meta.get("tags", []), *outline.meta.get("categories", [])])),
-        moments=found_moments.moments,
+        moments=moments,
         timeline=[EventDoc(event.at, "note", event.text + (" (approximate time)" if event.approximate else ""), source="history",
                            ref=f"{Path(source).name}:{event.line}") for event in sorted(events, key=lambda e: e.at)],
         factors=factors, action_items=items,
