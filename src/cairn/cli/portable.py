@@ -145,6 +145,9 @@ def _print_batch(batch, verbose: bool) -> None:  # type: ignore[no-untyped-def]
     """One line per document, the report of those partly mapped (or all, when asked), and a summary."""
     would = "would be " if batch.dry_run else ""
     for outcome in batch.outcomes:
+        if outcome.action == "skipped":
+            typer.echo(f"skipped {outcome.source}: {outcome.note}", err=True)
+            continue
         if outcome.action == "refused":
             typer.echo(f"error: {outcome.error}", err=True)
             if outcome.report is not None and verbose:

@@ -37,13 +37,15 @@ from cairn.domain.keys import format_key
 from cairn.domain.times import now_utc
 from cairn.errors import CairnError, Conflict, ImportFailed
 from cairn.importers.history.mapping import IMPORTER_VERSION, HistoryOptions, MappingReport, map_history
-from cairn.importers.history.sources import SourceFile, Unreadable, text_of
+from cairn.importers.history.sources import Skipped, SourceFile, Unreadable, text_of
 from cairn.services.access import require_admin
 from cairn.services.context import Context
 from cairn.services.portable import save_document
 from cairn.storage.models import ImportOrigin, Incident, User
 
 SOURCES = ("auto", "other", "cairn")
+MAX_DOCUMENT_BYTES = 5 * 2**20  # Markdown: the longest published postmortems are well under 1 MiB
+MAX_HTML_BYTES = 20 * 2**20  # exports carry markup, styles and inline images
 _CAIRN_KEYS = {"severity", "moments", "timeline", "action_items", "factors", "postmortem", "visibility", "timezone", "participants"}
 _TOP_KEY = re.compile(r"^([A-Za-z_]+):", re.MULTILINE)
 
@@ -53,7 +55,7 @@ class Outcome:
     """What became of one document (or one catalogue entry)."""
 
     source: str
-    action: str  # created, updated, unchanged, refused
+    action: str  # created, updated, unchanged, refused, skipped
     key: str | None = None
     report: MappingReport | None = None
     error: str | None = None
@@ -86,6 +88,7 @@ class HistoryBatch:
         verb = "would be " if self.dry_run else ""
         parts = [f"{counts[a]} {verb}{a}" for a in ("created", "updated", "unchanged") if counts[a]]
         parts += [f"{counts['refused']} refused"] if counts["refused"] else []
+        parts += [f"{counts['skipped']} skipped (not postmortems)"] if counts["skipped"] else []
         partial = sum(o.partial for o in self.outcomes)
         parts += [f"{partial} only partly mapped"] if partial else []
         reports = [o.report for o in self.outcomes if o.report is not None and o.action != "refused"]
@@ -93,7 +96,7 @@ class HistoryBatch:
         factors = sum(r.factors for r in reports)
         items = sum(r.action_items for r in reports)
         entries = sum(o.entry for o in self.outcomes)
-        documents = len(self.outcomes) - entries
+        documents = sum(not o.entry and o.action != "skipped" for o in self.outcomes)
         read = [f"{documents} document{'s' if documents != 1 else ''}"] if documents or not entries else []
         read += [f"{entries} catalogue entr{'ies' if entries != 1 else 'y'}"] if entries else []
         head = " and ".join(read) + ": " + (", ".join(parts) or "nothing")
@@ -123,7 +126,7 @@ def is_cairn_document(text: str) -> bool:
 
 def import_history(
     ctx: Context,
-    files: Iterable[SourceFile | Unreadable],
+    files: Iterable[SourceFile | Unreadable | Skipped],
     options: HistoryOptions | None = None,
     *,
     source: str = "auto",
@@ -170,10 +173,12 @@ def import_history(
     return batch
 
 
-def _one_file(session: Session, ctx: Context, file: SourceFile | Unreadable, options: HistoryOptions,
+def _one_file(session: Session, ctx: Context, file: SourceFile | Unreadable | Skipped, options: HistoryOptions,
               source: str, force: bool) -> list[Outcome]:
     """The outcomes of one file: one, or one per catalogue entry. When any is
     refused the caller rolls back the file's transaction, so it stores nothing."""
+    if isinstance(file, Skipped):
+        return [Outcome(file.name, "skipped", note=file.why)]
     if isinstance(file, Unreadable):
         return [Outcome(file.name, "refused", error=f"{file.name}: {file.why}")]
     try:
@@ -203,6 +208,10 @@ def _mapped_file(session: Session, ctx: Context, file: SourceFile, options: Hist
         return [_cairn_document(session, ctx, file.name, text, force)]
     if looks_like_catalogue(text, file.name):
         return _catalogue(session, ctx, file.name, text, options, force)
+    limit = MAX_HTML_BYTES if looks_like_html(text, file.name) else MAX_DOCUMENT_BYTES
+    if len(file.data) > limit:
+        raise ImportFailed(f"{len(file.data) / 2**20:.1f} MiB is more than a postmortem holds (at most {limit // 2**20} MiB); "
+                           "a log belongs on an incident's timeline: cairn import-timeline KEY FILE", source=file.name)
     if looks_like_html(text, file.name):
         text = html_to_markdown(text, file.name)
     doc, report = map_history(text, file.name, options)

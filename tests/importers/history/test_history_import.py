@@ -239,3 +239,28 @@ def test_a_catalogue_creates_one_incident_per_row_and_refuses_only_the_bad_row(c
     again = cli("import", str(path), "--severity", "SEV3")
     assert again.exit_code == 0, again.output
     assert "2 catalogue entries: 2 unchanged" in again.output
+
+
+def test_a_folder_walk_skips_licences_readmes_and_templates_and_says_so(cli, ctx, tmp_path: Path) -> None:
+    folder = tmp_path / "postmortems"
+    folder.mkdir()
+    (folder / "2025-03-04-outage.md").write_text(CLEAN)
+    (folder / "LICENSE").write_text("MIT License\n\nPermission is hereby granted...\n")
+    (folder / "README.md").write_text("# Our postmortems\n\nOne file per incident.\n")
+    (folder / "postmortem-template.md").write_text("# Title\n\n## Summary\n\n## Timeline\n")
+    result = cli("import", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "1 document: 1 created, 3 skipped (not postmortems)" in result.output
+    assert f"skipped {folder / 'LICENSE'}: a repository's own file, not a postmortem" in result.output
+    assert "a template, not a postmortem" in result.output
+    assert _count(ctx, Incident) == 1
+    # named directly, any file is read
+    assert cli("import", str(folder / "README.md"), "--severity", "SEV4", "--date", "2025-01-01").exit_code == 0
+
+
+def test_a_huge_file_is_refused_in_one_line_before_it_is_mapped(ctx) -> None:
+    huge = ("# Huge\n\nSEV2 on 2024-01-01\n\n## Timeline\n\n" + "- 14:05 a log line, not a postmortem\n" * 200_000).encode()
+    batch = import_history(ctx, [SourceFile("huge.md", huge)], HistoryOptions())
+    assert [o.action for o in batch.outcomes] == ["refused"]
+    assert batch.outcomes[0].error.startswith("huge.md: 7.1 MiB is more than a postmortem holds (at most 5 MiB)")
+    assert _count(ctx, Incident) == 0

@@ -52,6 +52,29 @@ class Unreadable:
     why: str
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A file in a folder or zip that is not a postmortem (a licence, a readme, a template): listed, not read."""
+
+    name: str
+    why: str
+
+
+_NOT_POSTMORTEMS = {"license", "licence", "copying", "notice", "authors", "contributing", "code_of_conduct", "changelog",
+                    "security", "readme", "index", "sidebar", "_sidebar", "summary"}
+
+
+def not_a_postmortem(name: str) -> str | None:
+    """Why a file found in a folder is not read as a postmortem, or None. Only for
+    files found by walking: a file named directly is always read."""
+    stem = PurePosixPath(name).stem.casefold()
+    if stem in _NOT_POSTMORTEMS:
+        return "a repository's own file, not a postmortem"
+    if "template" in stem:
+        return "a template, not a postmortem"
+    return None
+
+
 def wanted(name: str) -> bool:
     """Whether a file in a folder or zip may be a document: by its extension, or having none."""
     path = PurePosixPath(name)
@@ -64,7 +87,7 @@ def is_zip(data: bytes) -> bool:
     return data[:4] == b"PK\x03\x04"
 
 
-def from_zip(data: bytes, name: str) -> Iterator[SourceFile | Unreadable]:
+def from_zip(data: bytes, name: str) -> Iterator[SourceFile | Unreadable | Skipped]:
     """The documents inside a zip, in their order in the archive."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -78,6 +101,10 @@ def from_zip(data: bytes, name: str) -> Iterator[SourceFile | Unreadable]:
     unpacked = 0
     for entry in entries:
         inner = f"{name}/{entry.filename}"
+        why = not_a_postmortem(entry.filename)
+        if why:
+            yield Skipped(inner, why)
+            continue
         if entry.file_size > MAX_FILE_BYTES:
             yield Unreadable(inner, f"{entry.file_size:,} bytes unpacked; at most {MAX_FILE_BYTES:,} are read")
             continue
@@ -107,14 +134,14 @@ def _read(path: Path, name: str, identity: str) -> SourceFile | Unreadable:
         return Unreadable(name, f"cannot read: {error.strerror or error}")
 
 
-def _expand_one(file: SourceFile | Unreadable) -> Iterator[SourceFile | Unreadable]:
+def _expand_one(file: SourceFile | Unreadable) -> Iterator[SourceFile | Unreadable | Skipped]:
     if isinstance(file, SourceFile) and is_zip(file.data):
         yield from from_zip(file.data, file.known_as)
     else:
         yield file
 
 
-def files_of(paths: list[Path]) -> Iterator[SourceFile | Unreadable]:
+def files_of(paths: list[Path]) -> Iterator[SourceFile | Unreadable | Skipped]:
     """Every document under the paths given, folders recursively, zips opened; in a stable order."""
     for path in paths:
         if path.is_dir():
@@ -122,6 +149,10 @@ def files_of(paths: list[Path]) -> Iterator[SourceFile | Unreadable]:
             for found in sorted(root.rglob("*")):
                 relative = found.relative_to(root)
                 if not found.is_file() or not wanted(relative.as_posix()) and not found.suffix.lower() == ".zip":
+                    continue
+                why = not_a_postmortem(relative.name)
+                if why:
+                    yield Skipped(str(path / relative), why)
                     continue
                 yield from _expand_one(_read(found, str(path / relative), f"{root.name}/{relative.as_posix()}"))
         elif str(path) == "-":
