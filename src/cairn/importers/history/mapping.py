@@ -77,13 +77,13 @@ class MappingReport:
     def lines(self) -> list[str]:
         """The report as text, for `cairn import --dry-run` and the import page."""
         out = [f"{self.source}: {self.title!r}"]
-        out += [f"  line {line}: {heading or '(before the first heading)'} -> {where}" for line, heading, where in self.placed]
+        out += [f"  {f'line {line}: ' if line > 0 else ''}{heading or '(before the first heading)'} -> {where}" for line, heading, where in self.placed]
         out.append(f"  {self.events} timeline events, {self.factors} contributing factors, {self.action_items} action items; "
                    f"times read in {', '.join(self.zones) or 'no zone (no times)'}")
         out += [f"  {moment}: {source}" for moment, source in self.moments.items()]
         out.append(f"  severity: {self.severity_from or 'not stated'}")
         out += [f"  disagrees: {text}" for text in self.disagreements]
-        out += [f"  {self.source}:{line}: not read: {why}" for line, why in self.unread]
+        out += [f"  {self.source}{f':{line}' if line > 0 else ''}: not read: {why}" for line, why in self.unread]
         out += [f"  refused: {problem}" for problem in self.problems]
         return out
 
