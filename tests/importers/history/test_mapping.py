@@ -101,3 +101,10 @@ def test_every_sample_maps_and_a_published_one_fully() -> None:
     assert (len(doc.timeline), len(doc.action_items)) == (8, 9) and len(doc.factors) >= 3
     assert doc.moments.started == datetime(2025, 9, 29, 16, 58, tzinfo=timezone.utc)
     assert {"summary", "impact"} <= set(doc.postmortem.prose) and report.unread == []
+
+
+def test_authors_from_front_matter_are_kept_as_names_in_a_section() -> None:
+    text = "---\ntitle: Queue backlog\ndate: 2024-06-01\nauthors: [Ana Lima, Bo Chen]\n---\n\nSeverity: SEV3\n\n## Summary\n\nThe queue backed up.\n"
+    doc, report = map_history(text, "q.md")
+    assert [(s.title, s.body) for s in doc.postmortem.sections if s.title == "Authors"] == [("Authors", "- Ana Lima\n- Bo Chen")]
+    assert "  authors (front matter) -> free section 'Authors'" in report.lines()

@@ -184,6 +184,11 @@ def map_history(text: str, source: str, options: HistoryOptions | None = None) -
             sections.append(SectionDoc(free or heading or "Notes", part.markdown))
             report.free_sections.append(free or heading)
             report.placed.append((part.line, heading, f"free section {free or heading!r}"))
+    authors = outline.meta.get("authors") or []
+    if authors and not any(part.kind == "participants" for part in parts):
+        sections.append(SectionDoc("Authors", "\n".join(f"- {name}" for name in authors)))
+        report.placed.append((0, "authors (front matter)", "free section 'Authors'"))
+        report.free_sections.append("Authors")
     found_moments = find_moments(events, text)
     report.moments, report.disagreements = found_moments.sources, found_moments.disagreements
     moments = found_moments.moments
