@@ -212,9 +212,12 @@ def _mapped_file(session: Session, ctx: Context, file: SourceFile, options: Hist
     if len(file.data) > limit:
         raise ImportFailed(f"{len(file.data) / 2**20:.1f} MiB is more than a postmortem holds (at most {limit // 2**20} MiB); "
                            "a log belongs on an incident's timeline: cairn import-timeline KEY FILE", source=file.name)
-    if looks_like_html(text, file.name):
+    converted = looks_like_html(text, file.name)
+    if converted:
         text = html_to_markdown(text, file.name)
     doc, report = map_history(text, file.name, options)
+    if converted:
+        report.notes.append("HTML, converted to Markdown (sanitised): line numbers are those of the converted text")
     if report.problems:
         return [Outcome(file.name, "refused", report=report, error=f"{file.name}: " + "; ".join(report.problems))]
     _link_owners(session, doc, report)

@@ -68,6 +68,7 @@ class MappingReport:
     severity_from: str = ""
     owners: dict[int, str] = field(default_factory=dict)  # action item index: its owner as written (kept in its note)
     problems: list[str] = field(default_factory=list)  # what stops the document from being stored
+    notes: list[str] = field(default_factory=list)  # how it was read, e.g. converted from HTML
 
     @property
     def complete(self) -> bool:
@@ -77,6 +78,7 @@ class MappingReport:
     def lines(self) -> list[str]:
         """The report as text, for `cairn import --dry-run` and the import page."""
         out = [f"{self.source}: {self.title!r}"]
+        out += [f"  {note}" for note in self.notes]
         out += [f"  {f'line {line}: ' if line > 0 else ''}{heading or '(before the first heading)'} -> {where}" for line, heading, where in self.placed]
         out.append(f"  {self.events} timeline events, {self.factors} contributing factors, {self.action_items} action items; "
                    f"times read in {', '.join(self.zones) or 'no zone (no times)'}")
