@@ -65,3 +65,13 @@ def test_without_the_csrf_token_nothing_is_staged(client, ctx) -> None:
     answer = client.post("/admin/history/check", files=[("files", ("a.md", CLEAN.encode(), "text/markdown"))])
     assert answer.status_code == 403
     assert not (ctx.settings.data_dir / "history-uploads").exists() or not any((ctx.settings.data_dir / "history-uploads").iterdir())
+
+
+def test_an_unreadable_upload_is_reported_not_dropped(client, ctx) -> None:
+    checked = client.post("/admin/history/check", data={"csrf_token": client.csrf, "severity": "SEV3"},
+                          files=[("files", ("broken.zip", b"PK\x03\x04garbage", "application/zip")),
+                                 ("files", ("2025-03-04 outage.md", CLEAN.encode(), "text/markdown"))])
+    assert checked.status_code == 200, checked.text
+    assert "broken.zip: not a readable zip archive" in checked.text
+    assert "2 documents: 1 would be created, 1 refused" in checked.text
+    assert "2025-03-04 outage.md" in checked.text

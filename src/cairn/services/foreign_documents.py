@@ -5,7 +5,9 @@ Each file is all or nothing: it is mapped (`importers.history`), then stored
 in its own transaction, or refused with one line naming it. With `strict`,
 the whole batch is one transaction and the first refusal stops it, so a
 folder goes in whole or not at all. A dry run does all of it and rolls back,
-so its report says exactly what an import would do.
+so its report says what an import would do (each file is checked on its own, so
+within one batch new incidents all show the next free key, and two files with
+the same content both show as created).
 
 Every incident made from a foreign file keeps its origin (`ImportOrigin`):
 the file's stable name, the hash of its bytes, the importer's version, and
@@ -25,6 +27,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from pathlib import Path, PurePosixPath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
@@ -44,6 +47,7 @@ from cairn.services.portable import save_document
 from cairn.storage.models import ImportOrigin, Incident, User
 
 SOURCES = ("auto", "other", "cairn")
+DATA_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".ndjson")
 MAX_DOCUMENT_BYTES = 5 * 2**20  # Markdown: the longest published postmortems are well under 1 MiB
 MAX_HTML_BYTES = 20 * 2**20  # exports carry markup, styles and inline images
 _CAIRN_KEYS = {"severity", "moments", "timeline", "action_items", "factors", "postmortem", "visibility", "timezone", "participants"}
@@ -110,6 +114,12 @@ class HistoryBatch:
 
 class _RollBack(Exception):
     """Leaves a transaction without committing it (dry runs, strict refusals)."""
+
+
+def _names_cairn(text: str) -> bool:
+    head = text[:50_000].lstrip("\ufeff")
+    end = head.find("\n---", 3)
+    return "cairn" in set(_TOP_KEY.findall(head[3:end if end > 0 else len(head)]))
 
 
 def is_cairn_document(text: str) -> bool:
@@ -205,9 +215,23 @@ def _mapped_file(session: Session, ctx: Context, file: SourceFile, options: Hist
     text = text_of(file)
     content_hash = hashlib.sha256(file.data).hexdigest()
     if source != "other" and (source == "cairn" or is_cairn_document(text)):
-        return [_cairn_document(session, ctx, file.name, text, force)]
+        try:
+            return [_cairn_document(session, ctx, file.name, text, force)]
+        except ImportFailed as error:
+            if source == "auto" and not _names_cairn(text) and "unknown field" in str(error):
+                raise ImportFailed(f"{error} (read as a Cairn document by its front matter; if another tool wrote it, "
+                                   "import it with --from other)") from None
+            raise
     if looks_like_catalogue(text, file.name):
         return _catalogue(session, ctx, file.name, text, options, force)
+    suffix = PurePosixPath(file.name).suffix.lower()
+    if suffix in DATA_SUFFIXES:
+        if suffix in (".json", ".jsonl", ".ndjson"):
+            from cairn.importers.history.catalogue import read_catalogue
+
+            read_catalogue(text, file.name)  # names the line of malformed JSON
+        raise ImportFailed("not a list of incidents (a catalogue names a title or organisation, and a date or link, "
+                           "for each incident)", source=file.name)
     limit = MAX_HTML_BYTES if looks_like_html(text, file.name) else MAX_DOCUMENT_BYTES
     if len(file.data) > limit:
         raise ImportFailed(f"{len(file.data) / 2**20:.1f} MiB is more than a postmortem holds (at most {limit // 2**20} MiB); "
@@ -221,7 +245,17 @@ def _mapped_file(session: Session, ctx: Context, file: SourceFile, options: Hist
     if report.problems:
         return [Outcome(file.name, "refused", report=report, error=f"{file.name}: " + "; ".join(report.problems))]
     _link_owners(session, doc, report)
-    return [_store(session, ctx, f"file:{file.known_as}", file.name, content_hash, doc, report, force)]
+    if not _has_content(doc):
+        return [Outcome(file.name, "refused", report=report, error=f"{file.name}: nothing to import: the file holds no postmortem text")]
+    identity = f"file:{file.identity}" if file.identity else f"content:{content_hash}"
+    return [_store(session, ctx, identity, file.name, content_hash, doc, report, force)]
+
+
+def _has_content(doc: IncidentDoc) -> bool:
+    """Whether a mapped document says anything beyond its title (an empty file does not)."""
+    pm = doc.postmortem
+    return bool(any(text.strip() for text in pm.prose.values()) or any(s.body.strip() for s in pm.sections)
+                or doc.timeline or doc.factors or doc.action_items)
 
 
 def _cairn_document(session: Session, ctx: Context, name: str, text: str, force: bool) -> Outcome:
@@ -250,7 +284,9 @@ def _catalogue(session: Session, ctx: Context, name: str, text: str, options: Hi
         try:
             stored = _store(session, ctx, f"entry:{entry_identity(entry)}", where, entry_hash, doc, report, force)
         except CairnError as error:  # checked before anything of the entry is written
-            done.append(Outcome(where, "refused", report=report, error=f"{where}: {error}", entry=True))
+            message = str(error)
+            done.append(Outcome(where, "refused", report=report, entry=True,
+                                error=message if message.startswith(where) else f"{where}: {message}"))
             continue
         done.append(replace(stored, entry=True))
     for where, why in catalogue.problems:
@@ -300,7 +336,13 @@ def _store(session: Session, ctx: Context, identity: str, where: str, content_ha
         same = session.scalar(select(ImportOrigin).where(ImportOrigin.content_hash == content_hash).limit(1))
         if same is not None:
             key = _key_of(session, same.incident_id, prefix)
-            return Outcome(where, "unchanged", key=key, report=report, note=f"the same content as {same.source}, imported as {key}")
+            note = f"the same content as {same.source}, imported as {key}"
+            if identity.startswith("file:") and same.identity.startswith("content:"):
+                same.identity, same.source = identity[:1000], where[:1000]  # now it has a name: a later change updates it
+            elif identity.startswith("file:") and same.identity.startswith("file:") and not Path(same.identity[5:]).exists():
+                note = f"moved from {same.source}; imported as {key}"
+                same.identity, same.source = identity[:1000], where[:1000]  # the file moved: follow it
+            return Outcome(where, "unchanged", key=key, report=report, note=note)
         doc = replace(doc, status=_checked_status(doc),
                       postmortem=replace(doc.postmortem, status=PostmortemStatus.PUBLISHED.value))
         result = save_document(session, ctx, doc, source=where)

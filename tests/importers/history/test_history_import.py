@@ -75,7 +75,7 @@ def test_a_foreign_document_becomes_a_closed_incident_with_its_parts(cli, ctx, t
         assert items["Test the proxy with the new client"].owner is None
         assert "owner: Ana Lima" in items["Test the proxy with the new client"].note
         origin = session.scalars(select(ImportOrigin)).one()
-        assert origin.identity == f"file:{path.name}" and origin.importer_version == "history-1"
+        assert origin.identity == f"file:{path.resolve().as_posix()}" and origin.importer_version == "history-1"
 
 
 def test_importing_the_same_file_again_changes_nothing_and_a_changed_file_updates_the_same_incident(cli, ctx, tmp_path: Path) -> None:
@@ -151,7 +151,7 @@ def test_a_folder_imports_what_it_can_and_refuses_the_rest_each_document_whole(c
     assert "3 documents: 1 created, 2 refused" in result.output
     assert _count(ctx, Incident) == 1
     with ctx.db.transaction() as session:
-        assert session.scalars(select(ImportOrigin.identity)).all() == ["file:postmortems/2025/outage.md"]
+        assert session.scalars(select(ImportOrigin.identity)).all() == [f"file:{(folder / '2025' / 'outage.md').resolve().as_posix()}"]
 
 
 def test_strict_writes_nothing_when_one_document_is_refused(cli, ctx, tmp_path: Path) -> None:
@@ -176,7 +176,7 @@ def test_a_zip_is_read_with_its_inner_paths(ctx, tmp_path: Path) -> None:
     path.write_bytes(buffer.getvalue())
     batch = import_history(ctx, files_of([path]), HistoryOptions())
     assert [(o.source, o.action) for o in batch.outcomes] == [
-        ("history.zip/export/outage.md", "created"), ("history.zip/export/notes", "created")]
+        (f"{path}/export/outage.md", "created"), (f"{path}/export/notes", "created")]
     assert batch.exit_code == 0
 
 
@@ -293,3 +293,67 @@ def test_a_confluence_export_is_converted_sanitised_and_imported(cli, ctx, tmp_p
         assert sorted((i.title, i.status) for i in session.scalars(select(ActionItem))) == [
             ("Add lag alert", "done"), ("Runbook for failover", "open")]
         assert "alert('x')" not in (incident.postmortem.summary or "") and "Confluence" not in (incident.postmortem.summary or "")
+
+
+def test_files_of_the_same_name_in_different_folders_are_different_incidents(cli, ctx, tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "postmortem.md").write_text(CLEAN)
+    (tmp_path / "b" / "postmortem.md").write_text(CLEAN.replace("Checkout outage", "Search outage"))
+    result = cli("import", str(tmp_path / "a" / "postmortem.md"), str(tmp_path / "b" / "postmortem.md"))
+    assert result.exit_code == 0, result.output
+    assert "created INC-1" in result.output and "created INC-2" in result.output
+    # the same file found by walking its folder is the same incident
+    again = cli("import", str(tmp_path / "a"))
+    assert again.exit_code == 0 and "INC-1 unchanged" in again.output
+    assert _count(ctx, Incident) == 2
+
+
+def test_a_moved_file_that_then_changes_updates_its_incident(cli, ctx, tmp_path: Path) -> None:
+    first = tmp_path / "old" / "outage.md"
+    first.parent.mkdir()
+    first.write_text(CLEAN)
+    assert cli("import", str(first)).exit_code == 0
+    moved = tmp_path / "new" / "outage.md"
+    moved.parent.mkdir()
+    first.rename(moved)
+    assert "INC-1 unchanged" in cli("import", str(moved)).output
+    moved.write_text(CLEAN.replace("About 1,200", "About 1,400"))
+    changed = cli("import", str(moved))
+    assert changed.exit_code == 0 and "updated INC-1" in changed.output
+    assert _count(ctx, Incident) == 1
+
+
+def test_standard_input_is_known_by_its_content(cli, ctx) -> None:
+    assert "created INC-1" in cli("import", "-", input=CLEAN).output
+    assert cli("import", "-", input=CLEAN).output.strip() == "INC-1 unchanged"
+    assert "created INC-2" in cli("import", "-", input=CLEAN.replace("Checkout", "Search")).output
+
+
+def test_empty_files_and_data_files_that_are_not_catalogues_are_refused(ctx, tmp_path: Path) -> None:
+    files = [SourceFile("empty.md", b""), SourceFile("blank.md", b"  \n\n"),
+             SourceFile("broken.json", b'{"incidents": [ {"title": "x", "date": '),
+             SourceFile("settings.json", b'{"theme": "dark"}'), SourceFile("numbers.csv", b"a,b\n1,2\n")]
+    batch = import_history(ctx, files, HistoryOptions(severity="SEV3", day=__import__("datetime").date(2024, 1, 1)))
+    errors = {o.source: o.error for o in batch.outcomes}
+    assert [o.action for o in batch.outcomes] == ["refused"] * 5
+    assert errors["empty.md"] == "empty.md: nothing to import: the file holds no postmortem text"
+    assert errors["broken.json"].startswith("broken.json:1:")
+    assert "no list of incidents" in errors["settings.json"] and "not a list of incidents" in errors["numbers.csv"]
+    assert _count(ctx, Incident) == 0
+
+
+def test_front_matter_mistaken_for_cairn_s_own_says_how_to_import_it(cli, tmp_path: Path) -> None:
+    path = tmp_path / "fm.md"
+    path.write_text("---\ntitle: Outage\ndate: 2024-01-02\nseverity: high\nparticipants: [ana, bo]\n---\n\nIt broke.\n")
+    refused = cli("import", str(path))
+    assert refused.exit_code == 2 and "import it with --from other" in refused.output
+    assert cli("import", str(path), "--from", "other", "--severity", "SEV3").exit_code == 0
+
+
+def test_a_dated_file_with_template_in_its_name_is_a_postmortem() -> None:
+    from cairn.importers.history.sources import not_a_postmortem
+
+    assert not_a_postmortem("2024-03-01-helm-template-outage.md") is None
+    assert not_a_postmortem("postmortem-template.md") == "a template, not a postmortem"
+    assert not_a_postmortem("contemplating-the-outage.md") is None and not_a_postmortem("CODEOWNERS") is not None

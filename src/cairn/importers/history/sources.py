@@ -17,6 +17,7 @@ entries and on what they unpack to, so an archive cannot exhaust the machine.
 from __future__ import annotations
 
 import io
+import re
 import sys
 import zipfile
 from collections.abc import Iterator
@@ -37,11 +38,7 @@ _SKIPPED_FOLDERS = {".git", ".hg", ".svn", "__MACOSX", "node_modules", ".obsidia
 class SourceFile:
     name: str  # for messages: as the person named it
     data: bytes
-    identity: str = ""  # stable, for the origin: see the module's docstring
-
-    @property
-    def known_as(self) -> str:
-        return self.identity or self.name
+    identity: str = ""  # stable, for the origin (see the module's docstring); "" when the file has none
 
 
 @dataclass(frozen=True)
@@ -61,16 +58,25 @@ class Skipped:
 
 
 _NOT_POSTMORTEMS = {"license", "licence", "copying", "notice", "authors", "contributing", "code_of_conduct", "changelog",
-                    "security", "readme", "index", "sidebar", "_sidebar", "summary"}
+                    "security", "readme", "index", "sidebar", "_sidebar", "summary", "codeowners", "makefile", "dockerfile",
+                    "gemfile", "procfile", "package.json", "package-lock.json", "mkdocs", "_config", "config", "hugo"}
+
+
+_DATED = re.compile(r"(?<!\d)(?:19|20)\d{2}[-_.]?\d{2}(?!\d)")
+_WORDS = re.compile(r"[a-z]+")
 
 
 def not_a_postmortem(name: str) -> str | None:
     """Why a file found in a folder is not read as a postmortem, or None. Only for
-    files found by walking: a file named directly is always read."""
-    stem = PurePosixPath(name).stem.casefold()
-    if stem in _NOT_POSTMORTEMS:
+    files found by walking: a file named directly is always read, and so is any
+    file whose name carries a date (`2024-03-01-helm-template-outage.md`)."""
+    path = PurePosixPath(name)
+    stem = path.stem.casefold()
+    if _DATED.search(stem):
+        return None
+    if stem in _NOT_POSTMORTEMS or path.name.casefold() in _NOT_POSTMORTEMS:
         return "a repository's own file, not a postmortem"
-    if "template" in stem:
+    if {"template", "templates"} & set(_WORDS.findall(stem)):
         return "a template, not a postmortem"
     return None
 
@@ -87,7 +93,7 @@ def is_zip(data: bytes) -> bool:
     return data[:4] == b"PK\x03\x04"
 
 
-def from_zip(data: bytes, name: str) -> Iterator[SourceFile | Unreadable | Skipped]:
+def from_zip(data: bytes, name: str, identity: str = "") -> Iterator[SourceFile | Unreadable | Skipped]:
     """The documents inside a zip, in their order in the archive."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -121,7 +127,7 @@ def from_zip(data: bytes, name: str) -> Iterator[SourceFile | Unreadable | Skipp
         if len(content) > MAX_FILE_BYTES:
             yield Unreadable(inner, f"unpacks to more than {MAX_FILE_BYTES:,} bytes")
             continue
-        yield SourceFile(inner, content)
+        yield SourceFile(inner, content, f"{identity}/{entry.filename}" if identity else "")
 
 
 def _read(path: Path, name: str, identity: str) -> SourceFile | Unreadable:
@@ -136,7 +142,7 @@ def _read(path: Path, name: str, identity: str) -> SourceFile | Unreadable:
 
 def _expand_one(file: SourceFile | Unreadable) -> Iterator[SourceFile | Unreadable | Skipped]:
     if isinstance(file, SourceFile) and is_zip(file.data):
-        yield from from_zip(file.data, file.known_as)
+        yield from from_zip(file.data, file.name, file.identity)
     else:
         yield file
 
@@ -154,11 +160,11 @@ def files_of(paths: list[Path]) -> Iterator[SourceFile | Unreadable | Skipped]:
                 if why:
                     yield Skipped(str(path / relative), why)
                     continue
-                yield from _expand_one(_read(found, str(path / relative), f"{root.name}/{relative.as_posix()}"))
+                yield from _expand_one(_read(found, str(path / relative), found.as_posix()))
         elif str(path) == "-":
-            yield SourceFile("<stdin>", sys.stdin.buffer.read(), "<stdin>")
+            yield SourceFile("<stdin>", sys.stdin.buffer.read())
         elif path.exists():
-            yield from _expand_one(_read(path, str(path), path.name))
+            yield from _expand_one(_read(path, str(path), path.resolve().as_posix()))
         else:
             yield Unreadable(str(path), "cannot read: no such file or folder")
 

@@ -14,6 +14,8 @@ import json
 import secrets
 import shutil
 import time
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -23,7 +25,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from cairn.errors import CairnError, InvalidInput
 from cairn.importers.history.mapping import HistoryOptions
-from cairn.importers.history.sources import SourceFile, files_of
+from cairn.importers.history.sources import Skipped, SourceFile, Unreadable, files_of
 from cairn.services.access import require_admin
 from cairn.services.foreign_documents import SOURCES, import_history
 from cairn.web.auth import PageContextDep
@@ -67,17 +69,21 @@ def _options(ctx, chosen: dict[str, str]) -> HistoryOptions:  # type: ignore[no-
     )
 
 
-def _staged_files(folder: Path) -> list[SourceFile]:
-    """The files of a staged upload, in the order they were uploaded, under their uploaded names."""
+def _staged_files(folder: Path) -> Iterator[SourceFile | Unreadable | Skipped]:
+    """The files of a staged upload, in the order they were uploaded, under their uploaded names;
+    those that cannot be read are passed on, to be reported. Read one at a time, as they are imported.
+    Uploads have no stable name (every Google Docs export is "Postmortem.html"): the import knows
+    them by their content."""
     names = json.loads((folder / "names.json").read_text())
-    files: list[SourceFile] = []
     for index, name in enumerate(names):
-        for found in files_of([folder / f"{index:05d}"]):
+        staged = f"{index:05d}"
+        for found in files_of([folder / staged]):
+            inner = found.name[len(str(folder / staged)) + 1:] if found.name.startswith(str(folder / staged) + "/") else ""
+            label = f"{name}/{inner}" if inner else name
             if isinstance(found, SourceFile):
-                inner = found.name.split("/", 1)[1] if "/" in found.name and found.name.startswith(f"{index:05d}") else ""
-                label = f"{name}/{inner}" if inner else name
-                files.append(SourceFile(label, found.data, label))
-    return files
+                yield SourceFile(label, found.data)
+            else:
+                yield replace(found, name=label)
 
 
 def _page(request: Request, templates, *, batch=None, token: str | None = None, options: dict | None = None,  # type: ignore[no-untyped-def]
@@ -122,12 +128,13 @@ async def history_import_check(
     try:
         options = _options(ctx, chosen)
         folder.mkdir(parents=True)
-        names, size = [], 0
-        for index, upload in enumerate(files):
+        names: list[str] = []
+        size = 0
+        for upload in files:
             if not upload.filename:
                 continue
-            names.append(upload_name(upload.filename))
-            with (folder / f"{index:05d}").open("wb") as out:
+            with (folder / f"{len(names):05d}").open("wb") as out:
+                names.append(upload_name(upload.filename))
                 while chunk := await upload.read(1024 * 1024):
                     size += len(chunk)
                     if size > MAX_UPLOAD:
@@ -136,8 +143,7 @@ async def history_import_check(
         if not names:
             raise InvalidInput("choose at least one file or zip archive")
         (folder / "names.json").write_text(json.dumps(names))
-        staged = await run_in_threadpool(_staged_files, folder)
-        batch = await run_in_threadpool(lambda: import_history(ctx, staged, options, source=chosen['source'], dry_run=True))
+        batch = await run_in_threadpool(lambda: import_history(ctx, _staged_files(folder), options, source=chosen['source'], dry_run=True))
     except CairnError as error:
         shutil.rmtree(folder, ignore_errors=True)
         return _page(request, templates, options=chosen, error=error.message, status=error.status_code)
