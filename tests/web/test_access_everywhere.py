@@ -138,6 +138,9 @@ NOT_ABOUT_INCIDENTS = {
     "user_active": "users, admin only",
     "user_teams": "users, admin only",
     "swagger": "static files",
+    "history_import_page": "history import, admin only: tests/web/test_history_import_web.py",
+    "history_import_check": "history import, admin only: tests/web/test_history_import_web.py",
+    "history_import_confirm": "history import, admin only: tests/web/test_history_import_web.py",
 }
 
 

@@ -4,6 +4,9 @@ moments are marked from the rows themselves."""
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime, timedelta
+
 from typing import Any
 
 import pytest
@@ -16,12 +19,17 @@ from tests.web.personas import signed_in
 
 pytestmark = pytest.mark.browser
 
-LINES = [
-    "10:01 #alert p99 latency alert",
-    "10:02 @member #action restarted db-2",
-    "e then typed a line that starts with the shortcut key",
-    "10:04 #mitigation rolled back the deploy",
-]
+def _lines() -> list[str]:
+    """Four quick lines whose clock times are earlier today (a time of day later than now is refused),
+    whatever the hour the test runs at."""
+    now = datetime.now(UTC)
+    if now.hour == 0 and now.minute < 4:
+        time.sleep((4 - now.minute) * 60)
+        now = datetime.now(UTC)
+    base = max(now - timedelta(minutes=10), now.replace(hour=0, minute=0, second=0, microsecond=0))
+    at = [f"{(base + timedelta(minutes=m)):%H:%M}" for m in (0, 1, 3)]
+    return [f"{at[0]} #alert p99 latency alert", f"{at[1]} @member #action restarted db-2",
+            "e then typed a line that starts with the shortcut key", f"{at[2]} #mitigation rolled back the deploy"]
 
 
 def test_four_lines_typed_back_to_back_are_all_saved_and_focus_stays_in_the_field(
@@ -35,7 +43,7 @@ def test_four_lines_typed_back_to_back_are_all_saved_and_focus_stays_in_the_fiel
     field = page.locator("#add-event input[name=line]")
     field.click()
     loads.clear()
-    page.keyboard.type("\n".join(LINES) + "\n")  # no pause between lines
+    page.keyboard.type("\n".join(_lines()) + "\n")  # no pause between lines
     expect(page.locator("#timeline-body tr")).to_have_count(4, timeout=15000)  # no eval: the page's CSP forbids it
     assert loads == []  # no reload
     assert field.evaluate("node => node === document.activeElement")

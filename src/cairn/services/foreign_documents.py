@@ -220,7 +220,7 @@ def _mapped_file(session: Session, ctx: Context, file: SourceFile, options: Hist
         except ImportFailed as error:
             if source == "auto" and not _names_cairn(text) and "unknown field" in str(error):
                 raise ImportFailed(f"{error} (read as a Cairn document by its front matter; if another tool wrote it, "
-                                   "import it with --from other)") from None
+                                   "import it as written elsewhere)") from None
             raise
     if looks_like_catalogue(text, file.name):
         return _catalogue(session, ctx, file.name, text, options, force)
@@ -235,7 +235,7 @@ def _mapped_file(session: Session, ctx: Context, file: SourceFile, options: Hist
     limit = MAX_HTML_BYTES if looks_like_html(text, file.name) else MAX_DOCUMENT_BYTES
     if len(file.data) > limit:
         raise ImportFailed(f"{len(file.data) / 2**20:.1f} MiB is more than a postmortem holds (at most {limit // 2**20} MiB); "
-                           "a log belongs on an incident's timeline: cairn import-timeline KEY FILE", source=file.name)
+                           "a log belongs on an incident's timeline: import it there", source=file.name)
     converted = looks_like_html(text, file.name)
     if converted:
         text = html_to_markdown(text, file.name)
@@ -360,7 +360,7 @@ def _store(session: Session, ctx: Context, identity: str, where: str, content_ha
     if incident.version != origin.incident_version and not force:
         raise Conflict(f"{key} was edited in Cairn since it was imported from {origin.source} "
                        f"(version {incident.version}, imported as {origin.incident_version}): "
-                       "import with --force to overwrite those edits")
+                       "force the import to overwrite those edits")
     doc = replace(doc, key=key, version=incident.version, status=_checked_status(doc),
                   visibility=incident.visibility,
                   postmortem=replace(doc.postmortem, status=incident.postmortem.status))

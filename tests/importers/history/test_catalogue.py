@@ -170,7 +170,7 @@ def test_severity_as_written_or_the_default_or_a_problem() -> None:
         "SEV1", "SEV1", "SEV1", "SEV1", "SEV2", None]
     entry = CatalogueEntry("line 2", title="x", day=date(2020, 1, 1), precision="day", severity="critical")
     doc, report = entry_document(entry, HistoryOptions())
-    assert doc.severity == "" and report.problems == ["no severity stated: give a default (--severity) ('critical' is not one of SEV1, SEV2, SEV3, SEV4, SEV5)"]
+    assert doc.severity == "" and report.problems == ["no severity stated: give a default severity ('critical' is not one of SEV1, SEV2, SEV3, SEV4, SEV5)"]
     doc, report = entry_document(entry, HistoryOptions(severity="SEV4"))
     assert doc.severity == "SEV4" and "critical" in doc.postmortem.sections[0].body
 

@@ -146,7 +146,7 @@ def test_a_folder_imports_what_it_can_and_refuses_the_rest_each_document_whole(c
     (folder / "picture.png").write_bytes(b"\x89PNG")
     result = cli("import", str(folder))
     assert result.exit_code == 2, result.output
-    assert "no severity stated: give a default (--severity)" in result.output
+    assert "no severity stated: give a default severity" in result.output
     assert "latin1:1: not valid UTF-8" in result.output
     assert "3 documents: 1 created, 2 refused" in result.output
     assert _count(ctx, Incident) == 1
@@ -347,7 +347,7 @@ def test_front_matter_mistaken_for_cairn_s_own_says_how_to_import_it(cli, tmp_pa
     path = tmp_path / "fm.md"
     path.write_text("---\ntitle: Outage\ndate: 2024-01-02\nseverity: high\nparticipants: [ana, bo]\n---\n\nIt broke.\n")
     refused = cli("import", str(path))
-    assert refused.exit_code == 2 and "import it with --from other" in refused.output
+    assert refused.exit_code == 2 and "import it as written elsewhere" in refused.output
     assert cli("import", str(path), "--from", "other", "--severity", "SEV3").exit_code == 0
 
 

@@ -71,14 +71,14 @@ def test_a_document_in_another_template_becomes_a_cairn_document() -> None:
 
 def test_no_severity_stated_or_given_is_a_problem_named_in_the_report() -> None:
     _doc, report = map_history("# Down\n\nIt broke.\n", "2025-01-02-down.md")
-    assert report.problems == ["no severity stated: give a default (--severity)"]
+    assert report.problems == ["no severity stated: give a default severity"]
     doc, report = map_history("# Down\n\nSeverity: SEV1. It broke.\n", "2025-01-02-down.md")
     assert doc.severity == "SEV1" and report.problems == [] and report.complete
 
 
 def test_a_document_without_a_date_needs_one_given_and_then_starts_that_day() -> None:
     _doc, report = map_history("# Down\n\nSeverity: SEV1. It broke.\n", "down.md")
-    assert report.problems == ["no date stated: give the day it happened (--date)"]
+    assert report.problems == ["no date stated: give the day it happened"]
     doc, report = map_history("# Down\n\nSeverity: SEV1. It broke.\n", "down.md",
                               HistoryOptions(day=date(2025, 1, 2), zone="Europe/Berlin"))
     assert report.problems == [] and doc.moments.started.isoformat() == "2025-01-01T23:00:00+00:00"

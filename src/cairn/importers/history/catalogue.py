@@ -723,7 +723,7 @@ def _entry_severity(entry: CatalogueEntry, options: HistoryOptions, report: Mapp
     if options.severity:
         report.severity_from = f"default {options.severity}{unknown}"
         return options.severity
-    report.problems.append("no severity stated: give a default (--severity)" + unknown)
+    report.problems.append("no severity stated: give a default severity" + unknown)
     return None
 
 

@@ -198,13 +198,13 @@ def map_history(text: str, source: str, options: HistoryOptions | None = None) -
         moments = replace(moments, started=localize(datetime.combine(day, time()), require_zone(options.zone)).astimezone(UTC))
         report.moments = {"started": f"the document's date, {day.isoformat()} (no time stated)", **report.moments}
     elif moments.started is None:
-        report.problems.append("no date stated: give the day it happened (--date)")
+        report.problems.append("no date stated: give the day it happened")
     facts = facts_in("\n".join(["\n".join(prose.get("summary", [])), "\n".join(prose.get("impact", [])), preamble]), list(options.severities))
     anywhere = (facts.severity, facts.severity_words) if facts.severity else (severity_in(text, list(options.severities)) or (None, None))
     severity, stated = anywhere[0] or options.severity, anywhere[1]
     report.severity_from = (f"stated: {stated!r}" if stated else (f"default {options.severity}" if options.severity else ""))
     if severity is None:
-        report.problems.append("no severity stated: give a default (--severity)")
+        report.problems.append("no severity stated: give a default severity")
     report.events, report.factors, report.action_items = len(events), len(factors), len(items)
     doc = IncidentDoc(
         title=title[:200], severity=severity or "", timezone=options.zone if "/" in options.zone or options.zone == "UTC" else "UTC",

@@ -147,7 +147,7 @@ class _Reader:
         if stated_day is not None:
             self.set_day(stated_day)
         if self.day is None:
-            self.found.problems.append((line, "a time without a date: no date line above it and none given (--date or the document's date)"))
+            self.found.problems.append((line, "a time without a date: no date line above it, none in the document and none given"))
             return
         zone, zone_name = self.zone, self.zone_name
         if match.group("zone"):
