@@ -24,6 +24,9 @@ def test_an_admin_checks_a_zip_then_imports_it(browser: Any, base_url: str, ctx:
     archive.write_bytes(_zip())
     page = _sign_in(browser, base_url, "admin", width)
     page.goto(base_url + "/admin/users")
+    assert not _overflows(page)
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/users-{width}.png", full_page=True)
     page.get_by_role("link", name="Import history").click()
     page.get_by_label("Files or a zip").set_input_files(str(archive))
     page.get_by_role("button", name="Check").click()

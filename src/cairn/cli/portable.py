@@ -88,17 +88,11 @@ def import_(
     """
     from cairn.cli.state import context, settings
     from cairn.importers.history.headings import HeadingMap
-    from cairn.importers.history.mapping import HistoryOptions
     from cairn.importers.history.sources import count_of, files_of
-    from cairn.services.foreign_documents import import_history
-    from cairn.domain.times import require_zone
+    from cairn.services.foreign_documents import history_options, import_history
 
-    config = settings()
-    options = HistoryOptions(
-        severity=severity, team=team, service=service, zone=require_zone(tz).key, day=_day(day),
-        headings=HeadingMap.from_toml(headings) if headings else None,
-        severities=tuple(config.severities), categories=tuple(config.factor_categories),
-    )
+    options = history_options(settings(), severity=severity, team=team, service=service, zone=tz, day=day,
+                              headings=HeadingMap.from_toml(headings) if headings else None)
     ctx = context()
     with _progress(count_of(paths)) as advance:
         batch = import_history(ctx, files_of(paths), options, source=source, dry_run=dry_run, strict=strict,
@@ -106,19 +100,6 @@ def import_(
     _print_batch(batch, verbose or dry_run)
     if batch.exit_code:
         raise typer.Exit(batch.exit_code)
-
-
-def _day(text: str | None):  # type: ignore[no-untyped-def]
-    from datetime import date
-
-    from cairn.errors import InvalidInput
-
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"--date {text!r}: give a day as YYYY-MM-DD") from None
 
 
 def _progress(total: int | None):  # type: ignore[no-untyped-def]

@@ -38,11 +38,13 @@ from cairn.domain.document import IncidentDoc
 from cairn.domain.enums import IncidentStatus, PostmortemStatus
 from cairn.domain.keys import format_key
 from cairn.domain.times import now_utc
-from cairn.errors import CairnError, Conflict, ImportFailed
+from cairn.errors import CairnError, Conflict, ImportFailed, InvalidInput
+from cairn.importers.history.headings import HeadingMap
 from cairn.importers.history.mapping import IMPORTER_VERSION, HistoryOptions, MappingReport, map_history
 from cairn.importers.history.sources import Skipped, SourceFile, Unreadable, text_of
 from cairn.services.access import require_admin
 from cairn.services.context import Context
+from cairn.services.incidents import require_incident
 from cairn.services.portable import save_document
 from cairn.storage.models import ImportOrigin, Incident, User
 
@@ -114,6 +116,25 @@ class HistoryBatch:
 
 class _RollBack(Exception):
     """Leaves a transaction without committing it (dry runs, strict refusals)."""
+
+
+def history_options(settings, *, severity: str | None = None, team: str | None = None, service: str | None = None,  # type: ignore[no-untyped-def]
+                    zone: str | None = None, day: str | None = None, headings: HeadingMap | None = None) -> HistoryOptions:
+    """The import's options as every door takes them (text, blank meaning not given),
+    checked once, with the team's severities and factor categories."""
+    from datetime import date
+
+    from cairn.domain.times import require_zone
+
+    try:
+        stated_day = date.fromisoformat(day.strip()) if day and day.strip() else None
+    except ValueError:
+        raise InvalidInput(f"day {day!r}: give it as YYYY-MM-DD") from None
+    return HistoryOptions(
+        severity=(severity or "").strip() or None, team=(team or "").strip() or None,
+        service=(service or "").strip() or None, zone=require_zone((zone or "").strip() or "UTC").key, day=stated_day,
+        headings=headings, severities=tuple(settings.severities), categories=tuple(settings.factor_categories),
+    )
 
 
 def _names_cairn(text: str) -> bool:
@@ -346,15 +367,15 @@ def _store(session: Session, ctx: Context, identity: str, where: str, content_ha
         doc = replace(doc, status=_checked_status(doc),
                       postmortem=replace(doc.postmortem, status=PostmortemStatus.PUBLISHED.value))
         result = save_document(session, ctx, doc, source=where)
-        incident = _incident(session, result.key, prefix)
+        incident = require_incident(session, ctx, result.key, full=True, write=True)
         _as_history(session, incident, doc)
         session.add(ImportOrigin(incident_id=incident.id, identity=identity[:1000], source=where[:1000],
                                  content_hash=content_hash, importer_version=IMPORTER_VERSION,
                                  incident_version=incident.version, imported_at=now_utc()))
         session.flush()
         return Outcome(where, "created", key=result.key, report=report)
-    incident = session.get(Incident, origin.incident_id)
-    key = format_key(prefix, incident.number)
+    key = _key_of(session, origin.incident_id, prefix)
+    incident = require_incident(session, ctx, key, full=True, write=True)  # the one visibility rule, as every write
     if origin.content_hash == content_hash and origin.importer_version == IMPORTER_VERSION:
         return Outcome(where, "unchanged", key=key, report=report)
     if incident.version != origin.incident_version and not force:
@@ -389,10 +410,6 @@ def _as_history(session: Session, incident: Incident, doc: IncidentDoc) -> None:
     session.flush()
 
 
-def _incident(session: Session, key: str, prefix: str) -> Incident:
-    from cairn.domain.keys import parse_key
-
-    return session.scalars(select(Incident).where(Incident.number == parse_key(key, prefix))).one()
 
 
 def _key_of(session: Session, incident_id: int, prefix: str) -> str:

@@ -8,7 +8,6 @@ or sees a snippet of an incident they may not see.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta, timezone
@@ -16,7 +15,7 @@ from typing import Any
 
 from markupsafe import escape
 from sqlalchemy import (
-    ARRAY, ColumnElement, Float, Integer, Select, String, and_, any_, bindparam, case, cast, column, func, literal, literal_column, null, select,
+    ColumnElement, Float, Integer, Select, String, and_, bindparam, case, cast, column, func, literal, literal_column, null, select,
     table, text, union_all,
 )
 from sqlalchemy.orm import Session
@@ -161,14 +160,6 @@ def matching_entries(session: Session, expression: str) -> Select:
         select(ENTRIES.id, ENTRIES.incident_id, ENTRIES.label, func.ts_rank_cd(literal_column("search_entries.tsv"), tsquery).label("score"))
         .where(literal_column("search_entries.tsv").op("@@")(tsquery))
     )
-
-
-def _among(session: Session, column, ids: list[int]) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
-    """`column` is one of `ids`, as one parameter however many there are."""
-    if is_sqlite(session):
-        listed = select(literal_column("value")).select_from(func.json_each(bindparam("among_ids", json.dumps(ids), unique=True)))
-        return column.in_(listed)
-    return column == any_(bindparam("among_ids", ids, type_=ARRAY(Integer), unique=True))
 
 
 @dataclass(frozen=True)

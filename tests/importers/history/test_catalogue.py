@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from cairn.importers.history.catalogue import (
 )
 from cairn.importers.history.mapping import HistoryOptions
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples" / "catalogues"
 
 SEMICOLONS = (
     "\ufeffCompany;Incident date;Title;Link;Description;Category;Root cause\n"
@@ -208,17 +206,16 @@ def test_hostile_input_is_refused_or_reported_never_a_traceback() -> None:
     assert read_catalogue("Title,Date\nNUL\x00here,2020-01-01\n", "x.csv").entries[0].title == "NULhere"
 
 
-def test_a_hundred_thousand_rows_read_in_seconds() -> None:
+def test_a_hundred_thousand_rows_are_all_read() -> None:
+    """Speed is measured in bench/history_import.py, not asserted here."""
     rows = "".join(f'Acme {n};2020-01-{n % 28 + 1:02d};"Outage {n}";https://x.example/{n};"one\ntwo";aws,db\n' for n in range(100_000))
-    started = time.perf_counter()
     catalogue = read_catalogue("Company;Date;Title;URL;Summary;Tags\n" + rows, "big.csv")
     assert len(catalogue.entries) == 100_000 and not catalogue.problems
-    assert time.perf_counter() - started < 15  # a few seconds, with room for a busy test machine
 
 
-@pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/samples/catalogues is not here")
-def test_the_shared_sample_catalogue() -> None:
-    path = SAMPLES / "macintux_list-of-postmortems.json"
+def test_the_shared_sample_catalogue(shared_samples: Path) -> None:
+    """The shared_samples fixture skips with a reason when ../shared is absent, and fails under CI."""
+    path = shared_samples / "catalogues" / "macintux_list-of-postmortems.json"
     text = path.read_text(encoding="utf-8")
     assert looks_like_catalogue(text, path.name)
     catalogue = read_catalogue(text, path.name)

@@ -30,7 +30,7 @@ from cairn.importers.history.facts_text import facts_in, severity_in
 from cairn.importers.history.factors_text import read_factors
 from cairn.importers.history.headings import HeadingMap
 from cairn.importers.history.moments_text import find_moments
-from cairn.importers.history.outline import Part, parts_of, read_outline
+from cairn.importers.history.outline import parts_of, read_outline
 from cairn.importers.history.timeline_text import _DATE, TextEvent, parse_date, read_timeline
 
 IMPORTER_VERSION = "history-1"
@@ -90,11 +90,6 @@ class MappingReport:
         return out
 
 
-def _numbered(part: Part) -> list[tuple[int, str]]:
-    """A part's lines with their file lines."""
-    return part.lines
-
-
 def document_day(meta: dict, title: str | None, source: str, preamble: str) -> date | None:  # type: ignore[type-arg]
     """The day the document is about: its front matter's date, else a date in its title,
     its file name (2025-09-29-flags-down.md) or its opening words."""
@@ -152,7 +147,7 @@ def map_history(text: str, source: str, options: HistoryOptions | None = None) -
             prose.setdefault(part.kind, []).append(part.markdown if not prose.get(part.kind) else f"### {heading}\n\n{part.markdown}")
             report.placed.append((part.line, heading, part.kind.replace("_", " ")))
         elif part.kind == "timeline":
-            found = read_timeline(_numbered(part), day=day, zone=options.zone)
+            found = read_timeline(part.lines, day=day, zone=options.zone)
             events += found.events
             report.unread += found.problems
             report.zones += [zone for zone in found.zones if zone not in report.zones]
@@ -163,12 +158,12 @@ def map_history(text: str, source: str, options: HistoryOptions | None = None) -
             report.placed.append((part.line, heading, where))
         elif part.kind in ("causes", "trigger"):
             role = FactorRole.TRIGGER if part.kind == "trigger" else FactorRole.LATENT_CONDITION
-            read = read_factors(_numbered(part), role=role, categories=list(options.categories) if options.categories else None)
+            read = read_factors(part.lines, role=role, categories=list(options.categories) if options.categories else None)
             factors += [FactorDoc(None, f.description, f.category, f.role.value, [], [WhyDoc(w.question, w.answer) for w in f.whys]) for f in read]
             sections.append(SectionDoc(heading, part.markdown))
             report.placed.append((part.line, heading, f"{len(read)} contributing factors (categories guessed), and kept as written"))
         elif part.kind == "actions":
-            read = read_action_items(_numbered(part), heading=heading, year=day.year if day else None)
+            read = read_action_items(part.lines, heading=heading, year=day.year if day else None)
             for item in read:
                 url = next((ticket for ticket in item.tickets if ticket.startswith("http")), None)
                 notes = [piece for piece in (item.notes, f"owner: {item.owner}" if item.owner else "",

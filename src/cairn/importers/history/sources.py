@@ -121,6 +121,8 @@ def from_zip(data: bytes, name: str, identity: str = "") -> Iterator[SourceFile 
         try:
             with archive.open(entry) as stream:
                 content = stream.read(MAX_FILE_BYTES + 1)
+        # zipfile raises these for a damaged entry, a compression method it does not
+        # implement (NotImplementedError), an encrypted entry (RuntimeError) or a cut-off archive.
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as error:
             yield Unreadable(inner, f"cannot unpack ({error})")
             continue

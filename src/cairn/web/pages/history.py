@@ -27,7 +27,7 @@ from cairn.errors import CairnError, InvalidInput
 from cairn.importers.history.mapping import HistoryOptions
 from cairn.importers.history.sources import Skipped, SourceFile, Unreadable, files_of
 from cairn.services.access import require_admin
-from cairn.services.foreign_documents import SOURCES, import_history
+from cairn.services.foreign_documents import SOURCES, history_options, import_history
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
 from cairn.web.uploads import upload_name
@@ -54,19 +54,8 @@ def _forget_old(root: Path) -> None:
 
 
 def _options(ctx, chosen: dict[str, str]) -> HistoryOptions:  # type: ignore[no-untyped-def]
-    from datetime import date
-
-    from cairn.domain.times import require_zone
-
-    try:
-        day = date.fromisoformat(chosen["day"]) if chosen["day"].strip() else None
-    except ValueError:
-        raise InvalidInput(f"day {chosen['day']!r}: give it as YYYY-MM-DD") from None
-    return HistoryOptions(
-        severity=chosen["severity"].strip() or None, team=chosen["team"].strip() or None,
-        service=chosen["service"].strip() or None, zone=require_zone(chosen["zone"].strip() or "UTC").key, day=day,
-        severities=tuple(ctx.settings.severities), categories=tuple(ctx.settings.factor_categories),
-    )
+    return history_options(ctx.settings, severity=chosen["severity"], team=chosen["team"], service=chosen["service"],
+                           zone=chosen["zone"], day=chosen["day"])
 
 
 def _staged_files(folder: Path) -> Iterator[SourceFile | Unreadable | Skipped]:
