@@ -68,3 +68,23 @@ def test_a_foreign_database_with_tables_is_not_touched(empty_database):
         connection.execute(text("CREATE TABLE customers (id INTEGER PRIMARY KEY)"))
     with pytest.raises(StorageUnavailable, match="has tables but no Cairn schema"):
         ensure_ready(empty_database)
+
+
+def test_levels_written_into_log_text_before_0018_are_read_back_into_the_level_column(ctx):
+    from cairn.services.incidents import open_incident
+
+    key = open_incident(ctx, "levels", severity="SEV3", started="2026-11-23T14:00Z").key
+    with ctx.db.engine.begin() as connection:
+        incident_id = connection.execute(text("SELECT id FROM incidents ORDER BY id DESC LIMIT 1")).scalar_one()
+        for n, (body, source) in enumerate([("[ERROR] disk full", "log"), ("[WARN] slow", "log"), ("[ERROR] typed by hand", "manual"), ("plain", "log")]):
+            connection.execute(
+                text("INSERT INTO timeline_events (incident_id, at, kind, text, source, source_ref, created_at) "
+                     "VALUES (:i, :at, 'note', :body, :source, :ref, :at)"),
+                {"i": incident_id, "at": "2026-11-23 14:0%d:00.000000" % n, "body": body, "source": source, "ref": f"r{n}"},
+            )
+    downgrade(ctx.db, "0017")
+    upgrade(ctx.db)
+    with ctx.db.engine.connect() as connection:
+        levels = dict(connection.execute(text("SELECT text, level FROM timeline_events WHERE incident_id = :i"), {"i": incident_id}).all())
+    assert levels == {"[ERROR] disk full": "error", "[WARN] slow": "warning", "[ERROR] typed by hand": None, "plain": None}
+    assert key

@@ -22,15 +22,9 @@ from cairn.importers.base import (
     open_text_lines,
 )
 from cairn.importers.jsonfile import fast_loads
+from cairn.importers.levels import LEVEL_ALIASES, canonical_level, level_rank
 from cairn.importers.timestamps import FORMATS, detect_format, parse_value
 
-LEVELS = ["trace", "debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
-LEVEL_ALIASES = {
-    "trace": "trace", "debug": "debug", "dbg": "debug", "info": "info", "information": "info", "notice": "notice",
-    "warn": "warning", "warning": "warning", "error": "error", "err": "error", "crit": "critical",
-    "critical": "critical", "fatal": "critical", "alert": "alert", "emerg": "emergency", "emergency": "emergency",
-    "panic": "emergency", "severe": "error",
-}
 # Levels as logs write them: lower, UPPER or Capitalised. Spelled out rather than
 # matched with IGNORECASE, which costs several times more on every line.
 _LEVEL_IN_TEXT = re.compile(
@@ -45,13 +39,6 @@ ACTOR_KEYS = ("user", "actor", "logger", "service", "host", "hostname", "app")
 TEXT_LIMIT = 4000
 _SEPARATORS = " -:|]\t"
 STRUCTURED = ("jsonl", "csv")
-
-
-def level_rank(name: str | None) -> int | None:
-    if not name:
-        return None
-    canonical = LEVEL_ALIASES.get(str(name).strip().lower())
-    return LEVELS.index(canonical) if canonical else None
 
 
 class LogFileImporter:
@@ -270,7 +257,8 @@ def _csv_time_column(header: list[str]) -> int | None:
 
 
 def _event(
-    at: datetime, text: str, level: str | None, actor: str | None, path: Path, number: int, name: str | None = None
+    at: datetime, text: str, level: str | None, actor: str | None, path: Path, number: int, name: str | None = None,
+    component: str | None = None,
 ) -> RawEvent:
     body = text.strip()[:TEXT_LIMIT] or "(empty log line)"
     if level:
@@ -278,4 +266,7 @@ def _event(
     # The reference is the line number plus a checksum of what was read there: the same file
     # imported again gives the same references; a different file of the same name does not.
     checksum = zlib.crc32(body.encode("utf-8", "surrogatepass"), int(at.timestamp() * 1_000_000) & 0xFFFFFFFF)
-    return RawEvent(at, "note", body, actor[:200] if actor else None, "log", f"{name or path.name}:{number}:{checksum:08x}", f"{path}:{number}")
+    return RawEvent(
+        at, "note", body, actor[:200] if actor else None, "log", f"{name or path.name}:{number}:{checksum:08x}", f"{path}:{number}",
+        canonical_level(level), component[:200] if component else None,
+    )

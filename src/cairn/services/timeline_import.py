@@ -205,7 +205,7 @@ class Staging:
         self.connection.execute("PRAGMA synchronous=OFF")
         self.connection.execute(
             "CREATE TABLE rows (at TEXT NOT NULL, kind TEXT NOT NULL, actor TEXT, text TEXT NOT NULL, "
-            "source TEXT NOT NULL, ref TEXT NOT NULL, UNIQUE (source, ref))"
+            "source TEXT NOT NULL, ref TEXT NOT NULL, level TEXT, component TEXT, UNIQUE (source, ref))"
         )
         self.connection.execute("BEGIN")
         return self
@@ -228,7 +228,7 @@ class Staging:
             nonlocal staged
             if batch:
                 before = connection.total_changes
-                connection.executemany("INSERT OR IGNORE INTO rows VALUES (?, ?, ?, ?, ?, ?)", batch)
+                connection.executemany("INSERT OR IGNORE INTO rows VALUES (?, ?, ?, ?, ?, ?, ?, ?)", batch)
                 added = connection.total_changes - before
                 staged += added
                 summary.duplicates += len(batch) - added
@@ -243,7 +243,7 @@ class Staging:
                 else:
                     summary.filtered += 1
                 continue
-            at, kind, text, actor, source, ref, _where = item
+            at, kind, text, actor, source, ref, _where, level, component = item
             if at.tzinfo is not timezone.utc:
                 at = at.astimezone(timezone.utc)
             if len(ref) > 300:
@@ -251,7 +251,7 @@ class Staging:
             moment = moment_of_kind(kind)
             if moment is not None:
                 _note_proposal(firsts, moment, at, text)
-            batch.append((at.isoformat(" ", "microseconds")[:26], kind, actor, text, source, ref))  # naive UTC text
+            batch.append((at.isoformat(" ", "microseconds")[:26], kind, actor, text, source, ref, level, component))  # naive UTC text
             if len(batch) >= BATCH:
                 flush()
         flush()
@@ -260,8 +260,8 @@ class Staging:
         return firsts
 
     def rows(self) -> Iterator[tuple]:
-        """(at as naive UTC text, kind, actor, text, source, ref) in file order."""
-        cursor = self.connection.execute("SELECT at, kind, actor, text, source, ref FROM rows ORDER BY rowid")
+        """(at as naive UTC text, kind, actor, text, source, ref, level, component) in file order."""
+        cursor = self.connection.execute("SELECT at, kind, actor, text, source, ref, level, component FROM rows ORDER BY rowid")
         while chunk := cursor.fetchmany(BATCH):
             yield from chunk
 
@@ -309,8 +309,8 @@ def insert_staged(session, incident, staging: Staging, summary: ImportSummary, b
             summary.duplicates += len(rows) - inserted
             rows.clear()
 
-    for at, kind, actor, text, source, ref in staging.rows():
-        rows.append((incident_id, at if sqlite else fromiso(f"{at}+00:00"), kind, actor, text, source, ref, created, import_id))
+    for at, kind, actor, text, source, ref, level, component in staging.rows():
+        rows.append((incident_id, at if sqlite else fromiso(f"{at}+00:00"), kind, actor, text, source, ref, level, component, created, import_id))
         if len(rows) >= BATCH:
             flush()
     flush()
@@ -318,8 +318,8 @@ def insert_staged(session, incident, staging: Staging, summary: ImportSummary, b
 
 STAGING_SCHEMA = "cairn_staging"
 _INSERT_STAGED_SQL = (
-    "INSERT INTO main.timeline_events (incident_id, at, kind, actor, text, source, source_ref, created_at, import_id) "
-    f"SELECT ?, at, kind, actor, text, source, ref, ?, ? FROM {STAGING_SCHEMA}.rows ORDER BY rowid "
+    "INSERT INTO main.timeline_events (incident_id, at, kind, actor, text, source, source_ref, level, component, created_at, import_id) "
+    f"SELECT ?, at, kind, actor, text, source, ref, level, component, ?, ? FROM {STAGING_SCHEMA}.rows ORDER BY rowid "
     "ON CONFLICT (incident_id, source, source_ref) DO NOTHING"
 )
 
@@ -378,7 +378,7 @@ def store_records(session, incident, records, summary: ImportSummary) -> dict[Ke
             else:
                 summary.filtered += 1
             continue
-        at, kind, text, actor, source, ref, _where = item
+        at, kind, text, actor, source, ref, _where, level, component = item
         if at.tzinfo is not timezone.utc:
             at = at.astimezone(timezone.utc)
         if len(ref) > 300:
@@ -391,22 +391,21 @@ def store_records(session, incident, records, summary: ImportSummary) -> dict[Ke
         if moment is not None:
             _note_proposal(firsts, moment, at, text)
         stored_at = at.isoformat(" ", "microseconds")[:26] if sqlite else at  # _db_time, inlined: `at` is UTC here
-        batch[slot] = (incident_id, stored_at, kind, actor, text, source, ref, created)
+        batch[slot] = (incident_id, stored_at, kind, actor, text, source, ref, level, component, created)
         if len(batch) >= BATCH:
             flush()
     flush()
     return firsts
 
 
+_COLUMNS = "incident_id, at, kind, actor, text, source, source_ref, level, component, created_at"
 _INSERT_SQL = (
-    "INSERT INTO timeline_events (incident_id, at, kind, actor, text, source, source_ref, created_at) "
-    "VALUES ({placeholder}, {placeholder}, {placeholder}, {placeholder}, {placeholder}, {placeholder}, {placeholder}, {placeholder}) "
+    f"INSERT INTO timeline_events ({_COLUMNS}) VALUES ({{placeholder}}{', {placeholder}' * 9}) "
     "ON CONFLICT (incident_id, source, source_ref) DO NOTHING"
 )
 _INSERT_IMPORTED_SQL = (
-    "INSERT INTO timeline_events (incident_id, at, kind, actor, text, source, source_ref, created_at, import_id) "
-    "VALUES ({placeholder}, {placeholder}, {placeholder}, {placeholder}, {placeholder}, {placeholder}, {placeholder}, "
-    "{placeholder}, {placeholder}) ON CONFLICT (incident_id, source, source_ref) DO NOTHING"
+    f"INSERT INTO timeline_events ({_COLUMNS}, import_id) VALUES ({{placeholder}}{', {placeholder}' * 10}) "
+    "ON CONFLICT (incident_id, source, source_ref) DO NOTHING"
 )
 
 

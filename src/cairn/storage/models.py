@@ -150,6 +150,9 @@ class TimelineEvent(Base):
     text: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(30), default="manual")
     source_ref: Mapped[str | None] = mapped_column(String(300))
+    # A log line's level (one of importers.levels.LEVELS) and its component or logger, when the source has them.
+    level: Mapped[str | None] = mapped_column(String(12))
+    component: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The file import that added the event (None: added by a person or a hook), so an undo removes exactly its events.
     import_id: Mapped[int | None] = mapped_column(ForeignKey("timeline_imports.id", ondelete="SET NULL"), index=True)

@@ -1,0 +1,41 @@
+"""Log levels: the names logs write, and the one canonical scale Cairn keeps.
+
+A level is data on the event (filter, colour, `--level`), so every spelling a
+source uses is read into one of `LEVELS`, lowest first.
+"""
+
+from __future__ import annotations
+
+LEVELS = ["trace", "debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
+LEVEL_ALIASES = {
+    "trace": "trace", "verbose": "trace", "finest": "trace", "finer": "trace", "fine": "debug",
+    "debug": "debug", "dbg": "debug", "info": "info", "information": "info", "informational": "info",
+    "notice": "notice", "config": "info",
+    "warn": "warning", "warning": "warning", "error": "error", "err": "error", "severe": "error",
+    "crit": "critical", "critical": "critical", "fatal": "critical", "alert": "alert",
+    "emerg": "emergency", "emergency": "emergency", "panic": "emergency",
+}
+# One-letter levels: Android logcat (V D I W E F A) and klog/glog (I W E F).
+LETTER_LEVELS = {"V": "trace", "D": "debug", "I": "info", "W": "warning", "E": "error", "F": "critical", "A": "critical"}
+# Syslog severities (RFC 5424 section 6.2.1; journald's PRIORITY), 0 the most severe.
+SYSLOG_SEVERITIES = ["emergency", "alert", "critical", "error", "warning", "notice", "info", "debug"]
+# Which levels the timeline marks as trouble.
+SEVERE = frozenset({"error", "critical", "alert", "emergency"})
+
+
+def canonical_level(name: object) -> str | None:
+    """The level `name` stands for, or None when it is not one."""
+    if name is None or isinstance(name, bool):
+        return None
+    if isinstance(name, int):
+        return SYSLOG_SEVERITIES[name] if 0 <= name < len(SYSLOG_SEVERITIES) else None
+    text = str(name).strip()
+    if text.isdigit() and len(text) == 1:
+        return SYSLOG_SEVERITIES[int(text)] if int(text) < len(SYSLOG_SEVERITIES) else None
+    return LEVEL_ALIASES.get(text.lower())
+
+
+def level_rank(name: str | None) -> int | None:
+    """Where `name` sits on the scale (higher is more severe), or None."""
+    canonical = canonical_level(name)
+    return LEVELS.index(canonical) if canonical else None
