@@ -56,9 +56,11 @@ class ImportOptions:
     since: datetime | None = None
     until: datetime | None = None
     level: str | None = None  # lowest log level kept
-    log_format: str | None = None  # explicit timestamp format for log files
+    log_format: str | None = None  # explicit timestamp format family for log files (timestamps.FORMATS)
+    time_format: str | None = None  # or a strptime pattern stated by the user, e.g. "%y%m%d %H%M%S"
     channel: str | None = None  # Slack channel to read from an export
-    year: int | None = None  # for timestamps without a year (syslog)
+    year: int | None = None  # for timestamps without a year (syslog), when no `near` is known
+    near: datetime | None = None  # the incident's start: a timestamp without a year takes the year nearest to it
     max_unzipped_bytes: int = 1024 * 1024 * 1024  # a zip may unpack to this much in all
     max_zip_ratio: int = 100  # and no member may be compressed more than this many times
 

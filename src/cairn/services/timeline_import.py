@@ -78,12 +78,14 @@ def import_timeline(
     tz: str | None = None,
     level: str | None = None,
     log_format: str | None = None,
+    time_format: str | None = None,
     channel: str | None = None,
     progress: Progress = lambda _done: None,
     gap_threshold: timedelta = timedelta(minutes=20),
 ) -> ImportSummary:
     """Import `path`. Give ready `options`, or the user's words (since, until in
-    the --at forms, read in `tz` or the incident's zone; level, format, channel).
+    the --at forms, read in `tz` or the incident's zone; level, format family
+    or strptime time format, channel).
 
     Three steps, so that the database's one writer (SQLite) is held only
     briefly: a short read of what the import needs; reading and checking the
@@ -104,8 +106,11 @@ def import_timeline(
             until=parse_when(until, zone) if until else None,
             level=level,
             log_format=log_format.strip().lower() if log_format else None,
+            time_format=time_format.strip() if time_format and time_format.strip() else None,
             channel=channel,
         )
+        if opts.near is None and incident.started_at is not None:
+            opts = replace(opts, near=incident.started_at)
         if opts.year is None and incident.started_at is not None:
             opts = replace(opts, year=incident.started_at.astimezone(zone).year)
         opts = replace(
