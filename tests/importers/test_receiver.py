@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from cairn.importers.timestamps import FORMATS
 from cairn.errors import Unauthorized
 from cairn.services.incidents import change_status, show_incident
 from cairn.services.people import create_user
@@ -129,7 +130,7 @@ def test_a_file_can_be_imported_over_the_api(client, ctx, token):
     headers = {"Authorization": f"Bearer {token}", "X-Filename": "app.log"}
     first = client.post(url, content=log, headers=headers).json()
     assert (first["source"], first["added"], first["rejected"]) == ("log", 2, 1)
-    assert first["rejections"] == [{"where": "app.log:3", "reason": "no iso timestamp (e.g. 2026-11-23T14:05:00.123+01:00 (also with a space, a comma, Z or no offset))"}]
+    assert first["rejections"] == [{"where": "app.log:3", "reason": f"no iso timestamp (e.g. {FORMATS['iso'].example})"}]
     assert client.post(url, content=log, headers=headers).json()["duplicates"] == 2
     assert client.post(url, content=log).status_code == 401
     assert client.post("/api/v1/incidents/INC-99/timeline/import", content=log, headers=headers).status_code == 404

@@ -19,6 +19,8 @@ LEVEL_ALIASES = {
 LETTER_LEVELS = {"V": "trace", "D": "debug", "I": "info", "W": "warning", "E": "error", "F": "critical", "A": "critical"}
 # Syslog severities (RFC 5424 section 6.2.1; journald's PRIORITY), 0 the most severe.
 SYSLOG_SEVERITIES = ["emergency", "alert", "critical", "error", "warning", "notice", "info", "debug"]
+# Numeric levels of JSON loggers (pino, bunyan), in steps of ten.
+NUMERIC_LEVELS = {10: "trace", 20: "debug", 30: "info", 40: "warning", 50: "error", 60: "critical"}
 # Which levels the timeline marks as trouble.
 SEVERE = frozenset({"error", "critical", "alert", "emergency"})
 
@@ -27,11 +29,12 @@ def canonical_level(name: object) -> str | None:
     """The level `name` stands for, or None when it is not one."""
     if name is None or isinstance(name, bool):
         return None
-    if isinstance(name, int):
-        return SYSLOG_SEVERITIES[name] if 0 <= name < len(SYSLOG_SEVERITIES) else None
     text = str(name).strip()
-    if text.isdigit() and len(text) == 1:
-        return SYSLOG_SEVERITIES[int(text)] if int(text) < len(SYSLOG_SEVERITIES) else None
+    if text.isdigit():
+        number = int(text)
+        if number < len(SYSLOG_SEVERITIES):
+            return SYSLOG_SEVERITIES[number]
+        return NUMERIC_LEVELS.get(number)
     return LEVEL_ALIASES.get(text.lower())
 
 

@@ -7,7 +7,7 @@ import json
 import re
 import zlib
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from cairn.errors import ImportFailed
@@ -23,18 +23,27 @@ from cairn.importers.base import (
 )
 from cairn.importers.jsonfile import fast_loads
 from cairn.importers.levels import LEVEL_ALIASES, canonical_level, level_rank
-from cairn.importers.timestamps import FORMATS, detect_format, parse_value
+from cairn.importers.timestamps import FORMATS, continues, TimestampFormat, detect_format, entry_lines, nearest_year, parse_value, strptime_format
 
 # Levels as logs write them: lower, UPPER or Capitalised. Spelled out rather than
 # matched with IGNORECASE, which costs several times more on every line.
-_LEVEL_IN_TEXT = re.compile(
-    r"\b("
-    + "|".join(sorted({v for a in LEVEL_ALIASES for v in (a, a.upper(), a.capitalize())}, key=len, reverse=True))
-    + r")\b"
-)
-TIME_KEYS = ("timestamp", "time", "ts", "@timestamp", "datetime", "date", "t", "created_at", "eventTime")
-MESSAGE_KEYS = ("message", "msg", "text", "log", "event", "description", "summary")
-LEVEL_KEYS = ("level", "severity", "lvl", "loglevel", "log.level", "levelname")
+_LEVEL_WORDS = "|".join(sorted({v for a in LEVEL_ALIASES for v in (a, a.upper(), a.capitalize())}, key=len, reverse=True))
+# A level before the timestamp ("ERROR 2026-...", "[warn] ...").
+_LEVEL_IN_TEXT = re.compile(r"\b(" + _LEVEL_WORDS + r")\b")
+# A level among the first three words after the timestamp, where logs put it
+# ("INFO ...", "148 INFO ...", "- WARN [main] ...", ", Info  CBS ..."), not
+# a word of the message ("TLS handshake error from ...").
+_LEVEL_AFTER_STAMP = re.compile(r"[\s,:|\[\]-]*(?:[^\s\[\]]+\s+){0,2}?(\[)?(" + _LEVEL_WORDS + r")\b(\]|:)?")
+# A logger or component named right after the level: "INFO org.example.Worker: ..." or "WARN [main] db.pool - ...".
+_LOGGER_AFTER_LEVEL = re.compile(r"[\s:\]-]*(?:\[[^\]\s]{1,60}\]\s+)?([A-Za-z_][\w.$-]{0,150}?)(?::\s|\s+-\s|\s+\[)")
+ROLLOVER = timedelta(days=180)  # a year-less line this much earlier than the one before it is in the next year
+# Field names of JSON-lines and CSV logs, first match wins. journald's export
+# (journalctl -o json) writes __REALTIME_TIMESTAMP in microseconds, MESSAGE
+# and PRIORITY; Docker's json-file writes time and log.
+TIME_KEYS = ("timestamp", "time", "ts", "@timestamp", "datetime", "date", "t", "created_at", "eventTime", "__REALTIME_TIMESTAMP", "asctime")
+MESSAGE_KEYS = ("message", "msg", "text", "log", "event", "description", "summary", "MESSAGE", "@message", "body")
+LEVEL_KEYS = ("level", "severity", "lvl", "loglevel", "log.level", "levelname", "PRIORITY", "severityText", "level_name")
+COMPONENT_KEYS = ("component", "logger", "logger_name", "log.logger", "SYSLOG_IDENTIFIER", "_COMM", "module", "name", "app", "service")
 ACTOR_KEYS = ("user", "actor", "logger", "service", "host", "hostname", "app")
 TEXT_LIMIT = 4000
 _SEPARATORS = " -:|]\t"
@@ -88,59 +97,108 @@ class LogFileImporter:
         return None
 
     def _text(self, path: Path, options: ImportOptions, progress: Progress, stated: str | None) -> Iterator[Record]:
-        year = options.year or datetime.now().year
-        if stated is not None:
-            fmt = FORMATS[stated]
-        else:
-            sample = [line for _n, line in zip(range(400), (l for _i, l in open_text_lines(path, lambda _d: None)))]
-            fmt, share = detect_format(sample, options.zone, year)
-            if fmt is None or share < 0.6:
-                raise ImportFailed(
-                    "no timestamp format fits this file's lines: state the format "
-                    f"({', '.join(FORMATS)}, jsonl, csv)",
-                    source=str(path),
-                )
+        near = options.near
+        year = near.astimezone(options.zone).year if near is not None else options.year or datetime.now().year
+        fmt = self._text_format(path, options, stated, year)
         minimum = level_rank(options.level)
         windowed = minimum is not None or options.since is not None or options.until is not None
-        current: tuple[int, str, datetime, str | None] | None = None  # continuation lines join their entry
+        # The entry being read: continuation lines (stack traces) join it until the next timestamp.
+        current: tuple[int, str, datetime, str | None, str | None] | None = None
         parse, zone, name = fmt.parse, options.zone, path.name
-        find_level = _LEVEL_IN_TEXT.search
+        find_level, level_after, find_logger = _LEVEL_IN_TEXT.search, _LEVEL_AFTER_STAMP.match, _LOGGER_AFTER_LEVEL.match
+        yearless, previous, year_settled = fmt.yearless, None, False
 
-        def emit(entry: tuple[int, str, datetime, str | None]) -> Record:
-            number, text, at, level = entry
+        def emit(entry: tuple[int, str, datetime, str | None, str | None]) -> Record:
+            number, text, at, level, component = entry
             if windowed:
                 left_out = _left_out(f"{path}:{number}", at, level, options, minimum)
                 if left_out is not None:
                     return left_out
-            return _event(at, text, level, None, path, number, name)
+            return _event(at, text, level, None, path, number, name, component)
 
         for number, line in open_text_lines(path, progress):
             stamp = parse(line, zone, year)
             if stamp is None:
                 if not line.strip():
                     continue
-                if current is not None and (line[:1].isspace() or line.startswith(("Traceback", "Caused by"))):
-                    current = (current[0], current[1] + "\n" + line, current[2], current[3])
+                if current is not None and continues(line):
+                    current = (current[0], current[1] + "\n" + line, current[2], current[3], current[4])
                     continue
                 if current is not None:
                     yield emit(current)
                     current = None
                 yield Rejected(f"{path}:{number}", f"no {fmt.name} timestamp (e.g. {fmt.example})")
                 continue
+            if yearless:
+                if not year_settled:
+                    year_settled = True
+                    if near is not None:
+                        year = nearest_year(fmt, line, zone, near, year)
+                        stamp = parse(line, zone, year) or stamp
+                elif previous is not None and stamp.at < previous - ROLLOVER:
+                    year += 1  # December to January: the year turned inside the file
+                    stamp = parse(line, zone, year) or stamp
+                previous = stamp.at
             if current is not None:
                 yield emit(current)
-            at, body_start = stamp
-            level_match = find_level(line, 0, body_start + 40)
-            level = None
-            if level_match is not None:
-                level = level_match[1]
-                # A level written as a prefix of the message is shown once, as [LEVEL], not repeated.
-                if level_match.start() >= body_start and not line[body_start : level_match.start()].strip(_SEPARATORS + "["):
-                    body_start = level_match.end()
-            body = line[body_start:].strip(_SEPARATORS)
-            current = (number, body or line, at, level)
+            at, body_start, level, component, prefix = stamp
+            if level is None:
+                found = level_after(line, body_start)
+                if found is not None:
+                    word = found[2]
+                    # A lower-case word counts as a level only when it stands out: first, bracketed or with a colon.
+                    if word.islower() and not (found[1] or found[3] or not line[body_start : found.start(2)].strip(_SEPARATORS + ",[")):
+                        found = None
+                if found is not None:
+                    level = found[2]
+                    # A level written as a prefix of the message is shown once, as [LEVEL], not repeated.
+                    if not line[body_start : found.start(2)].strip(_SEPARATORS + ",["):
+                        body_start = found.end(3) if found[3] else found.end(2)
+                    if component is None:
+                        logger = find_logger(line, found.end())
+                        if logger is not None:
+                            component = logger[1]
+                elif body_start:
+                    before = find_level(line, 0, body_start)
+                    level = before[1] if before is not None else None
+            body = prefix + line[body_start:].strip(_SEPARATORS)
+            current = (number, body or line, at, level, component)
         if current is not None:
             yield emit(current)
+
+    def _text_format(self, path: Path, options: ImportOptions, stated: str | None, year: int) -> TimestampFormat:
+        """The stated family or strptime pattern, else the family that reads the
+        most of the file's first lines; refused, naming the closest, when none
+        reads most of them."""
+        if options.time_format:
+            try:
+                return strptime_format(options.time_format)
+            except ValueError as error:
+                raise ImportFailed(str(error), source=str(path)) from None
+        if stated is not None:
+            return FORMATS[stated]
+        numbered = list(zip(range(400), (pair for pair in open_text_lines(path, lambda _d: None))))
+        sample = [line for _i, (_n, line) in numbered]
+        fmt, share = detect_format(sample, options.zone, year)
+        if fmt is not None and share >= 0.6:
+            return fmt
+        if not entry_lines(sample):
+            raise ImportFailed("no timestamp format fits this file's lines: it holds only blank or indented lines", source=str(path))
+        unread = next(
+            ((n, line) for _i, (n, line) in numbered
+             if line.strip() and not continues(line) and (fmt is None or fmt.parse(line, options.zone, year) is None)),
+            None,
+        )
+        closest = (
+            f"the closest, {fmt.name} (e.g. {fmt.example}), reads {share:.0%} of them" if fmt is not None
+            else "none of the known families reads any of them"
+        )
+        where = f"; the first line it cannot read is line {unread[0]}: {unread[1][:80]!r}" if unread else ""
+        raise ImportFailed(
+            f"no timestamp format fits this file's lines: {closest}{where}. State the format "
+            f"({', '.join(FORMATS)}, jsonl, csv) or a strptime time format such as %y%m%d %H%M%S",
+            source=str(path), line=unread[0] if unread else None,
+        )
 
     def _json_lines(self, path: Path, options: ImportOptions, progress: Progress) -> Iterator[Record]:
         minimum = level_rank(options.level)
@@ -166,8 +224,8 @@ class LogFileImporter:
             if left_out is not None:
                 yield left_out
                 continue
-            text = _first(record, MESSAGE_KEYS) or json.dumps(record, ensure_ascii=False, sort_keys=True)
-            yield _event(at, str(text), level, _first(record, ACTOR_KEYS), path, number)
+            text = _first(record, MESSAGE_KEYS) or _bytes_message(record) or json.dumps(record, ensure_ascii=False, sort_keys=True)
+            yield _event(at, str(text), level, _first(record, ACTOR_KEYS), path, number, None, _first(record, COMPONENT_KEYS))
 
     def _csv(self, path: Path, options: ImportOptions, progress: Progress) -> Iterator[Record]:
         minimum = level_rank(options.level)
@@ -205,7 +263,7 @@ class LogFileImporter:
                 yield left_out
                 continue
             text = _first(record, MESSAGE_KEYS) or ", ".join(cell for i, cell in enumerate(row) if i != time_column)
-            yield _event(at, text, level, _first(record, ACTOR_KEYS), path, reader.line_num)
+            yield _event(at, text, level, _first(record, ACTOR_KEYS), path, reader.line_num, None, _first(record, COMPONENT_KEYS))
 
 
 def _left_out(where: str, at: datetime, level: str | None, options: ImportOptions, minimum: int | None) -> Filtered | None:
@@ -236,6 +294,14 @@ def _loads(line: str) -> object:
         return None
 
 
+def _bytes_message(record: dict) -> str | None:
+    """journald keeps a message that is not valid UTF-8 as a list of byte values."""
+    value = record.get("MESSAGE")
+    if isinstance(value, list) and all(isinstance(b, int) and 0 <= b < 256 for b in value):
+        return bytes(value).decode("utf-8", "replace")
+    return None
+
+
 def _time_key(record: dict) -> str | None:
     return next((key for key in TIME_KEYS if key in record), None)
 
@@ -261,12 +327,14 @@ def _event(
     component: str | None = None,
 ) -> RawEvent:
     body = text.strip()[:TEXT_LIMIT] or "(empty log line)"
+    canonical = canonical_level(level)
     if level:
-        body = f"[{level.upper()}] {body}"
+        shown = canonical if canonical and level.strip().isdigit() else level  # "[ERROR]", not journald's "[3]"
+        body = f"[{shown.upper()}] {body}"
     # The reference is the line number plus a checksum of what was read there: the same file
     # imported again gives the same references; a different file of the same name does not.
     checksum = zlib.crc32(body.encode("utf-8", "surrogatepass"), int(at.timestamp() * 1_000_000) & 0xFFFFFFFF)
     return RawEvent(
         at, "note", body, actor[:200] if actor else None, "log", f"{name or path.name}:{number}:{checksum:08x}", f"{path}:{number}",
-        canonical_level(level), component[:200] if component else None,
+        canonical, component[:200] if component else None,
     )
