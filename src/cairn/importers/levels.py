@@ -25,10 +25,17 @@ NUMERIC_LEVELS = {10: "trace", 20: "debug", 30: "info", 40: "warning", 50: "erro
 SEVERE = frozenset({"error", "critical", "alert", "emergency"})
 
 
+# Every spelling as logs write it (lower, UPPER, Capitalised): one dict lookup per line.
+SPELLINGS = {v: level for alias, level in LEVEL_ALIASES.items() for v in (alias, alias.upper(), alias.capitalize())}
+
+
 def canonical_level(name: object) -> str | None:
     """The level `name` stands for, or None when it is not one."""
     if name is None or isinstance(name, bool):
         return None
+    known = SPELLINGS.get(name) if isinstance(name, str) else None
+    if known is not None:
+        return known
     text = str(name).strip()
     if text.isdigit():
         number = int(text)

@@ -22,7 +22,7 @@ from cairn.importers.base import (
     open_text_lines,
 )
 from cairn.importers.jsonfile import fast_loads
-from cairn.importers.levels import LEVEL_ALIASES, canonical_level, level_rank
+from cairn.importers.levels import LEVEL_ALIASES, SPELLINGS, canonical_level, level_rank
 from cairn.importers.timestamps import FORMATS, continues, TimestampFormat, detect_format, entry_lines, nearest_year, parse_value, strptime_format
 
 # Levels as logs write them: lower, UPPER or Capitalised. Spelled out rather than
@@ -322,13 +322,17 @@ def _csv_time_column(header: list[str]) -> int | None:
     return None
 
 
+level_of = SPELLINGS.get
+
+
 def _event(
     at: datetime, text: str, level: str | None, actor: str | None, path: Path, number: int, name: str | None = None,
     component: str | None = None,
 ) -> RawEvent:
     body = text.strip()[:TEXT_LIMIT] or "(empty log line)"
-    canonical = canonical_level(level)
+    canonical = None
     if level:
+        canonical = level_of(level) or canonical_level(level)
         shown = canonical if canonical and level.strip().isdigit() else level  # "[ERROR]", not journald's "[3]"
         body = f"[{shown.upper()}] {body}"
     # The reference is the line number plus a checksum of what was read there: the same file

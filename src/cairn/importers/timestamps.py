@@ -17,7 +17,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from cairn.domain.times import EARLIEST_YEAR, LATEST_YEAR
-from cairn.importers.levels import LETTER_LEVELS, SYSLOG_SEVERITIES, canonical_level
+from cairn.importers.levels import LETTER_LEVELS, SPELLINGS, SYSLOG_SEVERITIES, canonical_level
 
 MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
 _MON = "(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
@@ -165,9 +165,17 @@ def _priority(m: re.Match[str]) -> str | None:
 
 
 def _syslog_extra(m: re.Match[str]) -> tuple[str | None, str | None, str]:
+    return _priority(m), _syslog_tag(m), ""
+
+
+def _syslog_tag(m: re.Match[str]) -> str | None:
+    """The daemon of "host daemon[pid]:" after the time, unless the "host" is a level ("INFO worker:")."""
     tail = _SYSLOG_TAIL.match(m.string, m.end())
-    component = tail["comp"] if tail is not None and canonical_level(tail["host"]) is None else None
-    return _priority(m), component, ""
+    return tail[2] if tail is not None and tail[1] not in SPELLINGS else None
+
+
+def _iso_extra(m: re.Match[str]) -> tuple[str | None, str | None, str]:
+    return None, _syslog_tag(m), ""
 
 
 def _rfc5424_extra(m: re.Match[str]) -> tuple[str | None, str | None, str]:
@@ -224,7 +232,7 @@ FORMATS: dict[str, TimestampFormat] = {
         _format(
             "iso", "2026-11-23T14:05:00.123+01:00 (also with a space, a comma, Z, +0100, nanoseconds or no offset)",
             r"(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<time>\d{2}:\d{2}:\d{2})(?:[.,](?P<frac>\d{1,9}))?\s?(?P<off>Z|z|[+-]\d{2}:?\d{2})?(?!\d)",
-            _iso, extra=_syslog_extra,
+            _iso, extra=_iso_extra,
         ),
         _format(
             "slash", "2026/11/23 14:05:00 (Go's log package, nginx error log)",
