@@ -171,6 +171,8 @@ class Settings(BaseSettings):
     @field_validator("internal_domains")
     @classmethod
     def _domains(cls, value: list[str]) -> list[str]:
+        if not value:
+            return []
         from cairn.domain.redaction import check_domain
 
         return [check_domain(item) for item in value]
@@ -178,6 +180,8 @@ class Settings(BaseSettings):
     @field_validator("internal_host_patterns")
     @classmethod
     def _host_patterns(cls, value: list[str]) -> list[str]:
+        if not value:
+            return []
         from cairn.domain.redaction import check_host_pattern
 
         return [check_host_pattern(item) for item in value]

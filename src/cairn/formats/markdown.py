@@ -21,16 +21,18 @@ writes, which is what makes the format safe to keep in git.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import yaml
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING
 
 from cairn.domain.document import DIAGRAMS_TITLE, PROSE_SECTIONS, RESERVED_TITLES, IncidentDoc, SectionDoc
 from cairn.domain.names import check_storable
 from cairn.errors import ImportFailed, InvalidInput
-from cairn.formats import yamlio
-from cairn.formats.data import incident_from_data, incident_to_data
 from cairn.formats.fielderror import FieldError, Path
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+# YAML, Markdown-it and the data mapping are imported where a document is
+# parsed or rendered: the text checks below are on every write's path.
 
 _TITLE_BY_NAME = dict(PROSE_SECTIONS)
 _NAME_BY_TITLE = {title.casefold(): name for name, title in PROSE_SECTIONS}
@@ -39,6 +41,8 @@ TITLE_LIMIT = 200
 
 
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark")
 
 
@@ -95,12 +99,17 @@ class ParsedDocument:
     front_matter_offset: int
 
     def line_of(self, path: Path) -> int | None:
+        from cairn.formats import yamlio
+
         line = yamlio.line_for(self.lines, path)
         return None if line is None else line + self.front_matter_offset
 
 
 def render(doc: IncidentDoc) -> str:
     """Write the document; the inverse of `parse`."""
+    from cairn.formats import yamlio
+    from cairn.formats.data import incident_to_data
+
     front = yamlio.dump(incident_to_data(doc, with_prose=False))
     blocks = []
     for name, title in PROSE_SECTIONS:
@@ -116,6 +125,11 @@ def _block(title: str, body: str) -> str:
 
 def parse(text: str, source: str | None = None) -> ParsedDocument:
     """Read a document; errors name the source and line."""
+    import yaml
+
+    from cairn.formats import yamlio
+    from cairn.formats.data import incident_from_data
+
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]
