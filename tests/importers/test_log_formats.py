@@ -51,14 +51,15 @@ CASES = [
      [utc(2026, 11, 26, 10, 20, 1, 412000), utc(2026, 11, 26, 10, 20, 3, 7000), utc(2026, 11, 26, 10, 20, 9, 880000)],
      [None, None, None], ["Step_Counter", "Step_Upload", "Step_Upload"]),
     ("ras.log", "epoch-dated",
-     [utc(2026, 11, 26, 10, 20), utc(2026, 11, 26, 10, 21), utc(2026, 11, 26, 10, 22), utc(2026, 11, 26, 10, 23)],
-     ["info", "warning", "critical", None], ["RAS KERNEL", "RAS KERNEL", "RAS KERNEL", "crond(pam_unix)"]),
+     # the epoch gives the time; the local time beside it, agreeing to the second, its microseconds
+     [utc(2026, 11, 26, 10, 20, 0, 314159), utc(2026, 11, 26, 10, 21, 0, 100), utc(2026, 11, 26, 10, 22, 0, 271828), utc(2026, 11, 26, 10, 23)],
+     ["info", "warning", "critical", None], ["KERNEL", "KERNEL", "KERNEL", "crond(pam_unix)"]),
     ("hpc.log", "record-epoch", [utc(2026, 11, 26, 10, 20), utc(2026, 11, 26, 10, 20, 5), utc(2026, 11, 26, 10, 21)],
-     [None, None, None], ["node-17", "node-17", "gige3"]),
+     [None, None, None], ["unix.hw", "node", "switch"]),
     ("proxy.log", "dotted-no-year", [utc(2026, 11, 26, 10, 40), utc(2026, 11, 26, 10, 40, 5), utc(2026, 11, 26, 10, 41, 30)],
      [None, None, None], ["agent.exe", "agent.exe", "updater.exe"]),
     ("cbs.log", "iso", [utc(2026, 11, 26, 10, 50), utc(2026, 11, 26, 10, 50, 2), utc(2026, 11, 26, 10, 50, 9)],
-     ["info", "warning", "error"], [None, None, None]),
+     ["info", "warning", "error"], ["CBS", "CBS", "CSI"]),
     ("java.log", "iso", [utc(2026, 11, 26, 11, 0, 0, 125000), utc(2026, 11, 26, 11, 0, 4, 880000), utc(2026, 11, 26, 11, 0, 5, 1000)],
      ["info", "error", "warning"], ["org.example.orders.Server", "org.example.orders.Repository", "org.example.orders.Repository"]),
     ("db2.log", "dashed", [utc(2026, 11, 26, 11, 10, 0, 123456), utc(2026, 11, 26, 11, 10, 4, 1)], [None, None], [None, None]),
@@ -210,3 +211,37 @@ def test_an_import_stores_level_and_component_and_dates_year_less_lines_by_the_i
     assert [(row.level, row.component) for row in rows] == [
         ("info", "ActivityManager"), ("debug", "ShopSync"), ("error", "ShopSync"), ("warning", "System.err")]
     assert rows[2].text == "[ERROR] ShopSync: request failed: timeout after 2000 ms"
+
+
+@pytest.mark.parametrize(
+    ("line", "text", "component"),
+    [
+        # the end of a message is kept as written
+        ("Nov 26 06:55:46 gate sshd[2420]: input_userauth_request: invalid user backup [preauth]",
+         "gate sshd[2420]: input_userauth_request: invalid user backup [preauth]", "sshd"),
+        ("2026-11-26 10:00:00,001 INFO [main] org.example.App: Executing with tokens:",
+         "[INFO] [main] org.example.App: Executing with tokens:", "org.example.App"),
+        # a level after a pid leaves the text once, the pid stays
+        ("261126 101500 2201 INFO dfs.DataNode$DataXceiver: Receiving block",
+         "[INFO] 2201 dfs.DataNode$DataXceiver: Receiving block", "dfs.DataNode$DataXceiver"),
+        # a thread name with spaces, and Log4j's [thread:Class@line]
+        ("2026-11-26 10:00:00,001 INFO [Socket Reader #1 for port 8020] org.example.ipc.Server: Starting",
+         "[INFO] [Socket Reader #1 for port 8020] org.example.ipc.Server: Starting", "org.example.ipc.Server"),
+        ("2026-11-26 10:00:00,001 - WARN  [SendWorker:1889:QuorumCnxManager$SendWorker@688] - Send worker leaving",
+         "[WARN] [SendWorker:1889:QuorumCnxManager$SendWorker@688] - Send worker leaving", "QuorumCnxManager$SendWorker"),
+        # a daemon with a second pid in parentheses
+        ("Nov 26 09:29:02 mac-7 sandboxd[129] ([3121]): deny network-outbound /private/var/run/x",
+         "mac-7 sandboxd[129] ([3121]): deny network-outbound /private/var/run/x", "sandboxd"),
+        # what comes before a timestamp found inside the line stays
+        ('10.0.0.1 - - [26/Nov/2026:10:00:00 +0000] "GET /cart HTTP/1.1" 502 0',
+         '10.0.0.1 - - "GET /cart HTTP/1.1" 502 0', None),
+    ],
+)
+def test_text_and_component_of_real_shaped_lines(tmp_path, line, text, component):
+    found = events(read(write(tmp_path, line + "\n")))
+    assert [(e.text, e.component) for e in found] == [(text, component)]
+
+
+def test_milliseconds_written_without_padding_are_milliseconds(tmp_path):
+    path = write(tmp_path, "20261126-10:20:35:98|Step_A|1|a\n20261126-10:20:35:104|Step_B|1|b\n20261126-10:20:35:11|Step_C|1|c\n")
+    assert [e.at.microsecond for e in events(read(path))] == [98000, 104000, 11000]

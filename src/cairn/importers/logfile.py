@@ -34,8 +34,11 @@ _LEVEL_IN_TEXT = re.compile(r"\b(" + _LEVEL_WORDS + r")\b")
 # ("INFO ...", "148 INFO ...", "- WARN [main] ...", ", Info  CBS ..."), not
 # a word of the message ("TLS handshake error from ...").
 _LEVEL_AFTER_STAMP = re.compile(r"[\s,:|\[\]-]*(?:[^\s\[\]]+\s+){0,2}?(\[)?(" + _LEVEL_WORDS + r")\b(\]|:)?")
-# A logger or component named right after the level: "INFO org.example.Worker: ..." or "WARN [main] db.pool - ...".
-_LOGGER_AFTER_LEVEL = re.compile(r"[\s:\]-]*(?:\[[^\]\s]{1,60}\]\s+)?([A-Za-z_][\w.$-]{0,150}?)(?::\s|\s+-\s|\s+\[)")
+# A logger or component named right after the level: "INFO org.example.Worker: ...",
+# "WARN [main thread] db.pool - ...", "Info     CBS    Loaded ..." (columns).
+_LOGGER_AFTER_LEVEL = re.compile(r"[\s:\]-]*(?:\[[^\]]{1,80}\]\s+)?([A-Za-z_][\w.$-]{0,150}?)(?::\s|\s+-\s|\s+\[|\s{2,})")
+# Log4j's "[thread:Class@line] - message" ("[SendWorker:1889:QuorumCnxManager$SendWorker@688] - ...").
+_BRACKETED_LOGGER = re.compile(r"\s*\[.{0,200}?([A-Za-z_][\w$.]{0,150})@\d+\]\s+-\s")
 ROLLOVER = timedelta(days=180)  # a year-less line this much earlier than the one before it is in the next year
 # Field names of JSON-lines and CSV logs, first match wins. journald's export
 # (journalctl -o json) writes __REALTIME_TIMESTAMP in microseconds, MESSAGE
@@ -105,7 +108,8 @@ class LogFileImporter:
         # The entry being read: continuation lines (stack traces) join it until the next timestamp.
         current: tuple[int, str, datetime, str | None, str | None] | None = None
         parse, zone, name = fmt.parse, options.zone, path.name
-        find_level, level_after, find_logger = _LEVEL_IN_TEXT.search, _LEVEL_AFTER_STAMP.match, _LOGGER_AFTER_LEVEL.match
+        find_level, level_after = _LEVEL_IN_TEXT.search, _LEVEL_AFTER_STAMP.match
+        find_logger, find_bracketed = _LOGGER_AFTER_LEVEL.match, _BRACKETED_LOGGER.match
         yearless, previous, year_settled = fmt.yearless, None, False
 
         def emit(entry: tuple[int, str, datetime, str | None, str | None]) -> Record:
@@ -142,6 +146,7 @@ class LogFileImporter:
             if current is not None:
                 yield emit(current)
             at, body_start, level, component, prefix = stamp
+            text = None
             if level is None:
                 found = level_after(line, body_start)
                 if found is not None:
@@ -151,17 +156,22 @@ class LogFileImporter:
                         found = None
                 if found is not None:
                     level = found[2]
-                    # A level written as a prefix of the message is shown once, as [LEVEL], not repeated.
+                    # The level is shown once, as [LEVEL]: its word leaves the text, the fields before it stay ("148 dfs...").
+                    cut_to = found.end(3) if found[3] else found.end(2)
                     if not line[body_start : found.start(2)].strip(_SEPARATORS + ",["):
-                        body_start = found.end(3) if found[3] else found.end(2)
+                        body_start = cut_to
+                    else:
+                        cut_from = found.start(1) if found[1] else found.start(2)
+                        text = line[body_start:cut_from].lstrip(_SEPARATORS).rstrip() + " " + line[cut_to:].lstrip(_SEPARATORS)
                     if component is None:
-                        logger = find_logger(line, found.end())
+                        logger = find_logger(line, cut_to) or find_bracketed(line, cut_to)
                         if logger is not None:
                             component = logger[1]
                 elif body_start:
                     before = find_level(line, 0, body_start)
                     level = before[1] if before is not None else None
-            body = prefix + line[body_start:].strip(_SEPARATORS)
+            # Only the start is trimmed: a message may end in "]" or ":".
+            body = prefix + (text if text is not None else line[body_start:].lstrip(_SEPARATORS)).rstrip()
             current = (number, body or line, at, level, component)
         if current is not None:
             yield emit(current)

@@ -65,10 +65,14 @@ class TimestampFormat:
         if at.tzinfo is not timezone.utc:
             at = at.astimezone(timezone.utc)
         end = match.end(self.end_group) if self.end_group else match.end()
+        # What comes before a timestamp found inside the line (a client address, a file name) stays in the text.
+        lead = line[: match.start()].strip() if match.start() and not self.anchored else ""
+        if lead and (lead.strip("[]") in SPELLINGS):
+            lead = ""  # a level before the time is read as the level
         if self.extra is None:
-            return Stamp(at, end)
+            return Stamp(at, end, None, None, f"{lead} " if lead else "")
         level, component, prefix = self.extra(match)
-        return Stamp(at, end, level, component, prefix)
+        return Stamp(at, end, level, component, f"{lead} {prefix}" if lead else prefix)
 
 
 def _fraction(text: str | None) -> int:
@@ -131,7 +135,9 @@ def _numeric(m: re.Match[str], zone: ZoneInfo, year: int) -> datetime:
         hour, minute, second = _clock(groups["time"])
     else:
         hour, minute, second = int(groups["hh"]), int(groups["mm"]), int(groups["ss"])
-    day = datetime(full, int(groups["mon"]), int(groups["day"]), hour, minute, second, _fraction(groups.get("frac")))
+    # ":11" after the seconds is 11 milliseconds, written without padding; ".11" is a fraction.
+    micro = int(groups["ms"]) * 1000 if groups.get("ms") else _fraction(groups.get("frac"))
+    day = datetime(full, int(groups["mon"]), int(groups["day"]), hour, minute, second, micro)
     return day.replace(tzinfo=_zone_of(groups.get("off"), zone))
 
 
@@ -146,6 +152,9 @@ def _epoch_dated(m: re.Match[str], _zone: ZoneInfo, _year: int) -> datetime:
     dotted = datetime.strptime(m["dotted"], "%Y.%m.%d").replace(tzinfo=timezone.utc)
     if abs(at - dotted) > timedelta(days=2):
         raise ValueError("the epoch and the date disagree")
+    # The local time beside it (RAS logs) holds the microseconds: taken when its minute and second agree.
+    if m["lfrac"] and int(m["lmm"]) == at.minute and int(m["lss"]) == at.second:
+        at = at.replace(microsecond=_fraction(m["lfrac"]))
     return at
 
 
@@ -156,7 +165,7 @@ def _epoch_ms(m: re.Match[str], _zone: ZoneInfo, _year: int) -> datetime:
 
 # What follows a timestamp in many formats: "host daemon[pid]:" (syslog) or
 # "LEVEL logger.Name:" (Log4j, Python logging and their kind).
-_SYSLOG_TAIL = re.compile(r"\s+(?P<host>[\w.:-]+)\s+(?P<comp>[\w./()@-]{1,100}?)(?:\[\d+\])?:\s")
+_SYSLOG_TAIL = re.compile(r"\s+(?P<host>[\w.:-]+)\s+(?P<comp>[\w./()@-]{1,100}?)(?:\[\d+\])?(?: \(\[?\d+\]?\))?:\s")
 
 
 def _priority(m: re.Match[str]) -> str | None:
@@ -209,8 +218,8 @@ def _ras_extra(m: re.Match[str]) -> tuple[str | None, str | None, str]:
 
 
 def _record_extra(m: re.Match[str]) -> tuple[str | None, str | None, str]:
-    fields = m["fields"].split()
-    component = fields[1] if len(fields) >= 2 else (fields[0] if fields else None)
+    fields = m["fields"].split()  # record number, then (as HPC logs have it) node, component, state
+    component = fields[2] if len(fields) >= 3 else fields[-1] if len(fields) >= 2 else None
     return None, component, m["fields"].strip() + " "
 
 
@@ -280,7 +289,7 @@ FORMATS: dict[str, TimestampFormat] = {
         ),
         _format(
             "compact-ms", "20261123-14:05:00:123|payments|8812|charge declined (yyyyMMdd-HH:mm:ss:SSS)",
-            r"^(?P<year>\d{4})(?P<mon>\d{2})(?P<day>\d{2})-(?P<time>\d{2}:\d{2}:\d{2})(?:[:.,](?P<frac>\d{1,6}))?(?!\d)"
+            r"^(?P<year>\d{4})(?P<mon>\d{2})(?P<day>\d{2})-(?P<time>\d{2}:\d{2}:\d{2})(?::(?P<ms>\d{1,3})|[.,](?P<frac>\d{1,6}))?(?!\d)"
             r"(?:\|(?P<comp>[^|]{1,200})\|(?:\d+\|)?)?",
             _numeric, extra=_component_extra,
         ),
@@ -292,7 +301,7 @@ FORMATS: dict[str, TimestampFormat] = {
         _format(
             "epoch-dated", "- 1763906700 2025.11.23 node-7 ... (a label, epoch seconds and the date: supercomputer RAS logs)",
             r"^(?P<label>\S{1,40}) (?P<sec>1\d{9}) (?P<dotted>\d{4}\.\d{2}\.\d{2})(?= |$)"
-            r"(?= (?P<node>\S+) (?:\d{4}-\d{2}-\d{2}-\d{2}\.\d{2}\.\d{2}\.\d+ \S+ (?P<comp>\S+ \S+) (?P<lvl>[A-Z]+) "
+            r"(?= (?P<node>\S+) (?:\d{4}-\d{2}-\d{2}-\d{2}\.(?P<lmm>\d{2})\.(?P<lss>\d{2})\.(?P<lfrac>\d{1,6}) \S+ \S+ (?P<comp>\S+) (?P<lvl>[A-Z]+) "
             r"|[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} \S+ (?P<daemon>[^\s:\[]{1,100}))?)",
             _epoch_dated, extra=_ras_extra,
         ),
