@@ -31,6 +31,7 @@ Target = Union[str, Callable[[], Any]]  # "module:attribute", or a function retu
 # name: (the command's function, the first paragraph of its help), in the order `cairn --help` lists them
 COMMANDS: dict[str, tuple[Target, str]] = {
     "log": ("cairn.cli.timeline:log", "Add an event to an incident's timeline."),
+    "timeline": ("cairn.cli.timeline:timeline", "Show an incident's timeline, one event a line: number, time, kind, level, component, text."),
     "export": ("cairn.cli.portable:export", "Export an incident and its postmortem."),
     "import": (
         "cairn.cli.portable:import_",

@@ -43,3 +43,47 @@ def log(
 
     zone = require_zone(show_incident(ctx, logged.key).timezone)
     typer.echo(f"{logged.key} #{logged.event.id} {format_local(logged.event.at, zone)} {logged.event.kind}: {logged.event.text}")
+
+
+def timeline(
+    key: str = typer.Argument(..., help="Incident key, e.g. INC-1."),
+    level: Optional[str] = typer.Option(
+        None, "--level", help="Only events of this level or more severe, e.g. warning (events without a level are left out).",
+    ),
+    component: Optional[str] = typer.Option(None, "--component", help="Only events of this component or logger."),
+) -> None:
+    """Show an incident's timeline, one event a line: number, time, kind, level, component, text.
+
+    The same filters as the incident page and the API (`level`, `component`).
+    """
+    from cairn.cli.state import context, remote
+
+    if (server := remote()) is not None:
+        from cairn.cli.remote import call
+
+        path, after, items = f"/api/v1/incidents/{key.strip().upper()}/timeline", 0, []
+        while True:
+            answer = call(server, "GET", path, query={"after": after, "limit": 1000, "level": level, "component": component})
+            items.extend(answer["items"])
+            if not answer["items"] or answer["last_id"] == after:
+                break
+            after = answer["last_id"]
+        items.sort(key=lambda item: (item["at"], item["id"]))
+        rows = [(item["id"], item["local"], item["kind"], item["level"], item["component"], item["message"]) for item in items]
+    else:
+        from cairn.domain.log_levels import shown_text
+        from cairn.domain.times import format_local, require_zone
+        from cairn.services.timeline import read_timeline
+        from cairn.services.timeline_reads import TimelineFilter
+
+        read = read_timeline(context(), key, TimelineFilter(level=level or "", component=component or ""))
+        zone = require_zone(read.zone)
+        rows = [
+            (e.id, format_local(e.at, zone, seconds=True), e.kind, e.level, e.component, shown_text(e.text, e.level))
+            for e in read.events
+        ]
+    if not rows:
+        typer.echo("no events match" if level or component else "no timeline events yet: add one with cairn log")
+        return
+    for number, at, kind, event_level, event_component, message in rows:
+        typer.echo("\t".join([f"#{number}", at, kind, event_level or "-", event_component or "-", message]))

@@ -8,6 +8,9 @@ from typing import Optional
 import typer
 
 from cairn.domain.limits import INT_MAX
+from cairn.importers.timestamps import FORMATS  # light: the format table, for --format's help
+
+FORMAT_HELP = f"Logs: the timestamp format, one of {', '.join(FORMATS)}; or jsonl or csv; detected when not given."
 
 
 def import_timeline(
@@ -24,8 +27,14 @@ def import_timeline(
     since: Optional[str] = typer.Option(None, "--since", help="Keep records at or after this time (same forms as --at)."),
     until: Optional[str] = typer.Option(None, "--until", help="Keep records before this time."),
     tz: Optional[str] = typer.Option(None, "--tz", help="Zone of timestamps without an offset (default: the incident's)."),
-    level: Optional[str] = typer.Option(None, "--level", help="Logs: lowest level kept, e.g. warning."),
-    log_format: Optional[str] = typer.Option(None, "--format", help="Logs: iso, slash, syslog, apache, epoch, epoch-ms, jsonl or csv."),
+    level: Optional[str] = typer.Option(
+        None, "--level", help="Logs: lowest level kept, e.g. warning; lines without a level are left out (counted as filtered).",
+    ),
+    log_format: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
+    time_format: Optional[str] = typer.Option(
+        None, "--time-format", metavar="PATTERN",
+        help="Logs: the timestamps' strptime pattern when no format fits, e.g. '%y%m%d %H%M%S' (see --tz for their zone).",
+    ),
     channel: Optional[str] = typer.Option(None, "--channel", help="Slack export: the channel to read."),
     gap: int = typer.Option(20, "--gap", min=1, max=INT_MAX, help="Point out quiet gaps longer than this many minutes."),
     accept_moments: bool = typer.Option(False, "--accept-moments", help="Record the proposed key moments without asking."),
@@ -65,7 +74,7 @@ def import_timeline(
         task = bar.add_task(path.name, total=total)
         summary = run_import(
             ctx, key, path, source=source, since=since, until=until, tz=tz, level=level, log_format=log_format,
-            channel=channel, progress=lambda done: bar.update(task, completed=done), gap_threshold=timedelta(minutes=gap),
+            time_format=time_format, channel=channel, progress=lambda done: bar.update(task, completed=done), gap_threshold=timedelta(minutes=gap),
         )
     typer.echo(
         f"{summary.key} from {summary.source}: {summary.added} added, {summary.duplicates} duplicates skipped, "

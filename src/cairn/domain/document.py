@@ -38,6 +38,8 @@ class EventDoc:
     source: str = "manual"
     ref: str | None = None
     id: int | None = None  # storage id, shown to users for marking; never exported
+    level: str | None = None  # a log line's level (domain.levels.LEVELS), when its source states one
+    component: str | None = None  # the logger, tag or daemon that wrote the line
 
 
 @dataclass

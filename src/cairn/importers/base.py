@@ -29,7 +29,7 @@ class RawEvent(NamedTuple):
     source: str
     ref: str
     where: str
-    level: str | None = None  # canonical level name (importers.levels.LEVELS), when the source states one
+    level: str | None = None  # canonical level name (domain.levels.LEVELS), when the source states one
     component: str | None = None  # the logger, tag or daemon that wrote the line
 
 

@@ -22,7 +22,7 @@ from cairn.importers.base import (
     open_text_lines,
 )
 from cairn.importers.jsonfile import fast_loads
-from cairn.importers.levels import LEVEL_ALIASES, SPELLINGS, canonical_level, level_rank
+from cairn.domain.levels import LEVEL_ALIASES, SPELLINGS, canonical_level, level_rank
 from cairn.importers.timestamps import FORMATS, continues, TimestampFormat, detect_format, entry_lines, nearest_year, parse_value, strptime_format
 
 # Levels as logs write them: lower, UPPER or Capitalised. Spelled out rather than

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from cairn.domain.times import EARLIEST_YEAR, LATEST_YEAR
-from cairn.importers.levels import LETTER_LEVELS, SPELLINGS, SYSLOG_SEVERITIES, canonical_level
+from cairn.domain.levels import LETTER_LEVELS, SPELLINGS, SYSLOG_SEVERITIES, canonical_level
 
 MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
 _MON = "(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"

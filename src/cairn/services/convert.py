@@ -25,6 +25,7 @@ from cairn.domain.document import (
 )
 from cairn.domain.enums import PostmortemStatus
 from cairn.domain.keys import format_key
+from cairn.domain.log_levels import prefixed_level
 from cairn.domain.moments import KeyMoments
 from cairn.domain.times import now_utc
 from cairn.services.people import ensure_team, ensure_user, require_owner
@@ -72,6 +73,8 @@ def event_doc(event: TimelineEvent) -> EventDoc:
         source=event.source,
         ref=event.source_ref,
         id=event.id,
+        level=event.level,
+        component=event.component,
     )
 
 
@@ -80,7 +83,7 @@ def event_docs(session: Session, incident_id: int) -> list[EventDoc]:
     events this is several times faster than loading them as mapped objects."""
     table = TimelineEvent.__table__.c  # the table's columns: a Core query, no ORM row processing
     rows = session.execute(
-        select(table.at, table.kind, table.text, table.actor, table.source, table.source_ref, table.id)
+        select(table.at, table.kind, table.text, table.actor, table.source, table.source_ref, table.id, table.level, table.component)
         .where(table.incident_id == incident_id).order_by(table.at, table.id)
     )
     return [EventDoc(*row) for row in rows.all()]  # columns in EventDoc's field order
@@ -264,6 +267,8 @@ def _sync_timeline(session: Session, incident: Incident, events: list[EventDoc],
                 text=event.text,
                 source=event.source,
                 source_ref=event.ref,
+                level=event.level or (prefixed_level(event.text) if event.source == "log" else None),
+                component=event.component,
                 created_at=now,
             )
             incident.events.append(stored)

@@ -20,7 +20,8 @@ import threading
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,7 @@ HEARTBEAT_SECONDS = 10.0
 STALE_AFTER = timedelta(minutes=2)  # a dozen missed heartbeats: the process is gone
 PROGRESS_SECONDS = 0.5  # at most this often a progress write
 STOPPED = "stopped: the server running it went away; nothing was imported, upload the file again"
-OPTION_NAMES = ("source", "since", "until", "level", "format", "channel")
+OPTION_NAMES = ("source", "since", "until", "tz", "level", "format", "time_format", "channel")
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 
@@ -60,6 +61,11 @@ class JobView:
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    options: dict[str, str] = field(default_factory=dict)  # what the import was asked to keep (OPTION_NAMES)
+
+    @property
+    def filter_note(self) -> str:
+        return filter_note(self.options)
 
     @property
     def active(self) -> bool:
@@ -78,7 +84,7 @@ class JobView:
         return {
             "id": self.id, "incident": self.incident, "file": self.file_name, "state": self.state,
             "progress": {"done": self.done, "total": self.total, "percent": self.percent},
-            "summary": self.summary, "error": self.error,
+            "options": self.options, "summary": self.summary, "error": self.error,
             "created_at": self.created_at.isoformat(),
             "started_at": self.started_at.isoformat() if self.started_at else None,
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
@@ -93,7 +99,26 @@ def _view(job: ImportJob, key: str, now: datetime) -> JobView:
     return JobView(
         id=job.id, incident=key, file_name=job.file_name, state=state, done=job.done or 0, total=job.total,
         summary=job.summary, error=error, created_at=job.created_at, started_at=job.started_at, finished_at=job.finished_at,
+        options={k: str(v) for k, v in (job.options or {}).items() if k in OPTION_NAMES and v is not None},
     )
+
+
+def filter_note(options: Mapping[str, str | None]) -> str:
+    """Why an import left records out, from the options it was given: "below
+    warning, or outside 2026-11-23 12:50 – now (Europe/Berlin)"; "" when it was
+    asked to keep everything (the importer may still leave out noise such as bot messages)."""
+    level, since, until = options.get("level"), options.get("since"), options.get("until")
+    reasons = [f"below {level}"] if level else []
+    if since and until:
+        reasons.append(f"outside {since} – {until}")
+    elif since:
+        reasons.append(f"before {since}")
+    elif until:
+        reasons.append(f"at or after {until}")
+    note = ", or ".join(reasons)
+    if (since or until) and options.get("tz"):
+        note += f" ({options['tz']})"
+    return note
 
 
 def create_import_job(ctx: Context, key: str, file_name: str, *, total: int | None, options: dict[str, str | None]) -> JobView:
@@ -188,7 +213,8 @@ def run_import_job(ctx: Context, job_id: int, path: Path) -> JobView:
             raise InvalidInput("the user who started this import can no longer sign in")
         summary = import_timeline(
             acting, key, path, source=options.get("source"), since=options.get("since"), until=options.get("until"),
-            level=options.get("level"), log_format=options.get("format"), channel=options.get("channel"), progress=progress,
+            tz=options.get("tz"), level=options.get("level"), log_format=options.get("format"),
+            time_format=options.get("time_format"), channel=options.get("channel"), progress=progress,
         )
     except CairnError as error:
         return _finish(ctx, job_id, key, error=error.message.replace(str(path), file_name))

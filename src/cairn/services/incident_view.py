@@ -10,9 +10,11 @@ people typed); `doc.timeline` is left empty so nothing reads it by mistake.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from cairn.domain.document import IncidentDoc
+from cairn.domain.moments import KeyMoments
+from cairn.domain.times import require_zone
 from cairn.formats.timeline_svg import ChartEvents
 from cairn.services.audit import history
 from cairn.services.context import Context
@@ -27,6 +29,7 @@ from cairn.services.timeline_reads import (
 from cairn.storage.models import AuditEvent
 
 PAGE_SIZE = 100
+IMPORT_MARGIN = timedelta(hours=1)  # the import form's window reaches this far beyond the incident's moments
 # The status a move to which proposes the time of the latest event of this kind.
 PROPOSED_FROM = {"mitigated": "mitigation", "resolved": "resolution"}
 
@@ -71,3 +74,18 @@ def incident_view(
             carries,
             {status: latest[kind] for status, kind in PROPOSED_FROM.items() if kind in latest},
         )
+
+
+def import_window(moments: KeyMoments, zone_name: str) -> tuple[str, str]:
+    """(since, until) the import form proposes, as `--at` reads them in the
+    incident's zone: from an hour before its first moment to an hour after it
+    was resolved, or to "now" while it is not; ("", "") without any moment."""
+    known = [at for _moment, at in moments.items() if at is not None]
+    if not known:
+        return "", ""
+    zone = require_zone(zone_name)
+    since = (min(known) - IMPORT_MARGIN).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    if moments.resolved is None:
+        return since, "now"
+    until = max(known) + IMPORT_MARGIN + timedelta(seconds=59, microseconds=999_999)  # rounded up to the minute
+    return since, until.astimezone(zone).strftime("%Y-%m-%d %H:%M")

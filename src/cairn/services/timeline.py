@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from cairn.domain.document import EventDoc
 from cairn.domain.enums import EventKind, KeyMoment, parse_choice
+from cairn.domain.log_levels import prefixed_level
 from cairn.domain.names import check_line
 from cairn.domain.times import now_utc, require_zone
 from cairn.errors import Conflict, InvalidInput, NotFound
@@ -17,6 +18,7 @@ from cairn.services.access import require_admin, require_write
 from cairn.services.audit import record
 from cairn.services.context import Context
 from cairn.services.validation import EVENT_TEXT_LIMIT
+from cairn.services.timeline_reads import TimelineFilter, filtered_events
 from cairn.services.convert import event_doc
 from cairn.services.incidents import When, apply_moment, key_of, require_incident, resolve_when, touch
 from cairn.storage.db import retry_stale
@@ -89,17 +91,23 @@ def log_event(
         return LoggedEvent(key_of(ctx, incident), event_doc(event), created=True)
 
 
-def events_after(ctx: Context, key: str, after_id: int = 0, *, limit: int = 500) -> list[EventDoc]:
-    """Events added after `after_id` (by id), in time order: what a live page has not shown yet."""
+@dataclass(frozen=True)
+class TimelineEvents:
+    key: str
+    zone: str  # the incident's time zone, to show the times in
+    events: list[EventDoc]
+
+
+def read_timeline(
+    ctx: Context, key: str, wanted: TimelineFilter | None = None, *, after_id: int = 0, limit: int | None = None,
+) -> TimelineEvents:
+    """The events `wanted` keeps with an id above `after_id` (the first `limit`
+    by id; None: all), in time order: the API's timeline and `cairn timeline`,
+    filtered as the incident page filters (`timeline_reads.TimelineFilter`)."""
     with ctx.db.transaction() as session:
         incident = require_incident(session, ctx, key)
-        rows = session.scalars(
-            select(TimelineEvent)
-            .where(TimelineEvent.incident_id == incident.id, TimelineEvent.id > after_id)
-            .order_by(TimelineEvent.id)
-            .limit(limit)
-        ).all()
-        return sorted((event_doc(row) for row in rows), key=lambda e: (e.at, e.id or 0))
+        events = filtered_events(session, incident.id, wanted or TimelineFilter(), after_id=after_id, limit=limit)
+        return TimelineEvents(key_of(ctx, incident), incident.timezone, events)
 
 
 def _check_text(text: str) -> str:
@@ -230,6 +238,8 @@ def restore_event(ctx: Context, key: str, number: int) -> EventDoc:
         event = TimelineEvent(
             id=tomb.event_id if free else None, incident_id=incident.id, at=tomb.at, kind=tomb.kind, actor=tomb.actor,
             text=tomb.text, source=tomb.source, source_ref=tomb.source_ref, created_at=tomb.created_at,
+            # The tombstone keeps no level or component: the level comes back from the text's prefix.
+            level=prefixed_level(tomb.text) if tomb.source == "log" else None,
         )
         session.add(event)
         session.delete(tomb)

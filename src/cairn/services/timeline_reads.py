@@ -9,8 +9,6 @@ read the whole timeline (`convert.event_docs`).
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from math import ceil
@@ -19,22 +17,52 @@ from sqlalchemy import BigInteger, ColumnElement, Integer, and_, cast, func, lit
 from sqlalchemy.orm import Session
 
 from cairn.domain.document import EventDoc, IncidentDoc
-from cairn.domain.log_levels import LEVEL_PREFIX
+from cairn.errors import InvalidInput
 from cairn.formats.timeline_svg import BIN_ABOVE, BINS, ChartEvents, chart_range, span_milliseconds
+from cairn.domain.levels import LEVELS, canonical_level
 from cairn.storage.models import TimelineEvent
 from cairn.storage.types import UTCDateTime
 
 EVENTS = TimelineEvent.__table__.c  # plain columns: Core queries, no ORM row processing
-ROW = (EVENTS.at, EVENTS.kind, EVENTS.text, EVENTS.actor, EVENTS.source, EVENTS.source_ref, EVENTS.id)  # EventDoc's order
-LEVEL_NAME = re.compile(r"^[a-z]{3,9}$")
+# EventDoc's field order
+ROW = (EVENTS.at, EVENTS.kind, EVENTS.text, EVENTS.actor, EVENTS.source, EVENTS.source_ref, EVENTS.id, EVENTS.level, EVENTS.component)
+COMPONENTS_OFFERED = 200  # the filter lists at most this many components (the most frequent)
+
+
+def lowest_level(name: str | None) -> str:
+    """The canonical level a filter keeps from (any spelling a log uses: "warn", "ERR"),
+    or "" for no level filter; an unknown name is refused."""
+    text = (name or "").strip()
+    if not text:
+        return ""
+    level = canonical_level(text)
+    if level is None:
+        raise InvalidInput(f"unknown level {text[:40]!r}: choose one of {', '.join(LEVELS)}")
+    return level
 
 
 @dataclass(frozen=True)
 class TimelineFilter:
+    """What a timeline read keeps; the one meaning of the filters for the page,
+    the API and `cairn timeline`.
+
+    `level` keeps that level and every more severe one; events without a
+    level (typed by people, most alerts) are left out by it. `component`
+    keeps the events of exactly that component or logger."""
+
     kind: str = ""
     source: str = ""
-    level: str = ""  # lower case, as `event_level` gives it
+    level: str = ""  # lowest level kept: any spelling, read as one of domain.levels.LEVELS
     text: str = ""  # words in the event's text or actor, any case
+    component: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "level", lowest_level(self.level))
+        object.__setattr__(self, "component", (self.component or "").strip())
+
+    @property
+    def kept_levels(self) -> list[str]:
+        return LEVELS[LEVELS.index(self.level):] if self.level else []
 
 
 @dataclass
@@ -49,7 +77,8 @@ class TimelineWindow:
     first: int  # 1-based position of the page's first event among the matching ones
     kinds: list[tuple[str, int]] = field(default_factory=list)
     sources: list[tuple[str, int]] = field(default_factory=list)
-    levels: list[tuple[str, int]] = field(default_factory=list)
+    levels: list[tuple[str, int]] = field(default_factory=list)  # events of each level, lowest level first
+    components: list[tuple[str, int]] = field(default_factory=list)  # by name; the most frequent COMPONENTS_OFFERED
     last_id: int = 0
 
     @property
@@ -59,6 +88,21 @@ class TimelineWindow:
     @property
     def paged(self) -> bool:
         return self.pages > 1
+
+    @property
+    def levelled(self) -> int:
+        """Events that have a level (what a level filter can keep)."""
+        return sum(count for _level, count in self.levels)
+
+    def at_or_above(self) -> list[tuple[str, int]]:
+        """(level, events of that level or more severe) for each level present: what a level filter would keep."""
+        counts = dict(self.levels)
+        kept, total = [], 0
+        for level in reversed(LEVELS):
+            total += counts.get(level, 0)
+            if level in counts:
+                kept.append((level, total))
+        return list(reversed(kept))
 
 
 def _escape_like(text: str) -> str:
@@ -77,15 +121,27 @@ def _conditions(session: Session, incident_id: int, wanted: TimelineFilter) -> l
     if wanted.source:
         where.append(EVENTS.source == wanted.source)
     if wanted.level:
-        if not LEVEL_NAME.match(wanted.level):
-            where.append(literal(False))  # no line has such a level
-        else:
-            prefix = f"[{wanted.level.upper()}] "  # compared exactly: SQLite's LIKE ignores ASCII case
-            where.append(func.substr(EVENTS.text, 1, len(prefix)) == prefix)
+        where.append(EVENTS.level.in_(wanted.kept_levels))  # NULL (no level) is never in the list
+    if wanted.component:
+        where.append(EVENTS.component == wanted.component)
     if wanted.text:
         haystack = _lower(session, EVENTS.text + " " + func.coalesce(EVENTS.actor, ""))
         where.append(haystack.like(f"%{_escape_like(wanted.text.lower())}%", escape="\\"))
     return where
+
+
+def filtered_events(
+    session: Session, incident_id: int, wanted: TimelineFilter, *, after_id: int = 0, limit: int | None = None,
+) -> list[EventDoc]:
+    """The events `wanted` keeps with an id above `after_id` (the first `limit` of them by id), in time order."""
+    where = _conditions(session, incident_id, wanted)
+    if after_id:
+        where.append(EVENTS.id > after_id)
+    query = select(*ROW).where(*where)
+    if limit is not None:
+        query = query.order_by(EVENTS.id).limit(limit)
+    events = [EventDoc(*row) for row in session.execute(query).all()]
+    return sorted(events, key=lambda e: (e.at, e.id or 0))
 
 
 def timeline_window(
@@ -106,21 +162,27 @@ def timeline_window(
     return TimelineWindow(
         events=events, total=total, matching=matching, page=page, pages=pages, first=start + 1,
         kinds=[(kind, count) for kind, count in kinds], sources=[(source, count) for source, count in sources],
-        levels=level_counts(session, incident_id), last_id=last_id,
+        levels=level_counts(session, incident_id), components=component_counts(session, incident_id), last_id=last_id,
     )
 
 
 def level_counts(session: Session, incident_id: int) -> list[tuple[str, int]]:
-    """How many lines of each log level (a leading "[LEVEL] " in the text)."""
-    heads = session.scalars(
-        select(func.substr(EVENTS.text, 1, 12)).where(EVENTS.incident_id == incident_id, EVENTS.text.like("[%] %"))
-    )
-    counts: Counter[str] = Counter()
-    for head in heads:
-        match = LEVEL_PREFIX.match(head)
-        if match:
-            counts[match.group(1).lower()] += 1
-    return sorted(counts.items())
+    """How many events of each level, lowest level first (events without one are not counted)."""
+    rows = session.execute(
+        select(EVENTS.level, func.count()).where(EVENTS.incident_id == incident_id, EVENTS.level.is_not(None)).group_by(EVENTS.level)
+    ).all()
+    rank = {level: index for index, level in enumerate(LEVELS)}
+    return sorted(((level, count) for level, count in rows), key=lambda pair: (rank.get(pair[0], len(LEVELS)), pair[0]))
+
+
+def component_counts(session: Session, incident_id: int, most: int = COMPONENTS_OFFERED) -> list[tuple[str, int]]:
+    """The most frequent `most` components with their events, by name."""
+    rows = session.execute(
+        select(EVENTS.component, func.count().label("events"))
+        .where(EVENTS.incident_id == incident_id, EVENTS.component.is_not(None))
+        .group_by(EVENTS.component).order_by(func.count().desc(), EVENTS.component).limit(most)
+    ).all()
+    return sorted((component, count) for component, count in rows)
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)

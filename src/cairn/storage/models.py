@@ -150,7 +150,7 @@ class TimelineEvent(Base):
     text: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(30), default="manual")
     source_ref: Mapped[str | None] = mapped_column(String(300))
-    # A log line's level (one of importers.levels.LEVELS) and its component or logger, when the source has them.
+    # A log line's level (one of domain.levels.LEVELS) and its component or logger, when the source has them.
     level: Mapped[str | None] = mapped_column(String(12))
     component: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -19,6 +19,7 @@ from cairn import __version__
 from cairn.config import Settings
 from cairn.domain.times import format_duration, format_local, require_zone
 from cairn.domain.executive import executive_summary
+from cairn.domain.log_levels import shown_text
 from cairn.web.history_text import history_line
 from cairn.web.markdown import render_markdown
 
@@ -113,6 +114,7 @@ def build_templates(settings: Settings) -> Jinja2Templates:
         history_line=history_line,
         markdown=render_markdown,
         glance=executive_summary,
+        shown_text=shown_text,
         severity_class=severity_class(settings.severities),
     )
     env.globals.update(path=path, static=static, web_link=web_link, version=__version__)

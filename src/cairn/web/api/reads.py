@@ -133,6 +133,9 @@ class EventRead(ReadModel):
     text: str
     source: str
     ref: str | None
+    level: str | None = Field(default=None, description="a log line's level (trace ... emergency), when its source states one")
+    component: str | None = Field(default=None, description="the component or logger that wrote the line")
+    message: str = Field(default="", description="the text without its leading [LEVEL] when `level` says the same: what the page shows beside the level")
 
 
 class TimelineRead(ReadModel):

@@ -14,13 +14,15 @@ from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from cairn.domain.document import EventDoc
+from cairn.domain.log_levels import shown_text
 from cairn.domain.quick_entry import parse_quick_entry
 from cairn.domain.times import format_local, require_zone
 
 from cairn.errors import InvalidInput
 from cairn.services.incidents import show_incident
-from cairn.services.timeline import delete_event, deleted_events, edit_event, events_after, log_event, restore_event
+from cairn.services.timeline import delete_event, deleted_events, edit_event, log_event, read_timeline, restore_event
 from cairn.services.timeline_import import import_timeline, require_importable, summary_data
+from cairn.services.timeline_reads import TimelineFilter
 from cairn.services.access import require_write
 from cairn.web.api.reads import DeletedEventList, EventLogged, EventRead, TimelineRead
 from cairn.web.api.schemas import INT_MAX, Id, api_router
@@ -47,6 +49,7 @@ def event_data(event: EventDoc, zone: str) -> dict[str, Any]:
         "id": event.id, "at": event.at.astimezone(local).isoformat(), "local": format_local(event.at, local, seconds=True),
         "kind": event.kind, "actor": event.actor, "text": event.text,
         "source": event.source, "ref": event.ref,
+        "level": event.level, "component": event.component, "message": shown_text(event.text, event.level),
     }
 
 
@@ -56,12 +59,16 @@ def timeline(
     ctx: ApiContextDep,
     after: Annotated[int, Query(ge=0, le=INT_MAX, description="only events with a larger id (for live updates)")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+    level: Annotated[str, Query(max_length=20, description="only events of this level or more severe (trace, debug, info, notice, "
+                                "warning, error, critical, alert, emergency; log spellings such as warn too); events without a level are left out")] = "",
+    component: Annotated[str, Query(max_length=200, description="only events of this component or logger")] = "",
 ) -> dict[str, Any]:
-    """Timeline events in time order; with `after`, only those added since."""
-    doc = show_incident(ctx, key)
-    events = events_after(ctx, key, after, limit=limit)
-    last = max((e.id or 0 for e in events), default=after)
-    return {"incident": doc.key, "after": after, "last_id": last, "items": [event_data(e, doc.timezone) for e in events]}
+    """Timeline events in time order; with `after`, only those added since (page on with
+    `after=last_id`); `level` and `component` keep only some, as the incident page filters."""
+    wanted = TimelineFilter(level=level, component=component)  # an unknown level is refused before any read
+    read = read_timeline(ctx, key, wanted, after_id=after, limit=limit)
+    last = max((e.id or 0 for e in read.events), default=after)
+    return {"incident": read.key, "after": after, "last_id": last, "items": [event_data(e, read.zone) for e in read.events]}
 
 
 @router.post("/incidents/{key}/timeline", name="api_event_add", response_model=EventLogged, status_code=201)
@@ -134,8 +141,10 @@ async def timeline_import(
     source: Annotated[str | None, Query(description="slack, pagerduty, alertmanager, grafana, opsgenie, github or log")] = None,
     since: Annotated[str | None, Query()] = None,
     until: Annotated[str | None, Query()] = None,
-    level: Annotated[str | None, Query()] = None,
-    format: Annotated[str | None, Query(alias="format")] = None,
+    tz: Annotated[str | None, Query(max_length=64, description="zone of timestamps without an offset (default: the incident's)")] = None,
+    level: Annotated[str | None, Query(description="logs: lowest level kept, e.g. warning")] = None,
+    format: Annotated[str | None, Query(alias="format", description="logs: a timestamp format family, jsonl or csv")] = None,
+    time_format: Annotated[str | None, Query(max_length=100, description="logs: a strptime pattern for the timestamps, e.g. %y%m%d %H%M%S")] = None,
     channel: Annotated[str | None, Query()] = None,
     background: Annotated[bool | None, Query(description="run as a background job (default: when larger than CAIRN_IMPORT_BACKGROUND_BYTES)")] = None,
 ) -> Any:
@@ -153,7 +162,10 @@ async def timeline_import(
                 if size > MAX_UPLOAD:
                     raise InvalidInput(f"the upload is larger than {MAX_UPLOAD} bytes")
                 file.write(chunk)
-        options = {"source": source, "since": since, "until": until, "level": level, "format": format, "channel": channel}
+        options = {
+            "source": source, "since": since, "until": until, "tz": tz, "level": level, "format": format,
+            "time_format": time_format, "channel": channel,
+        }
         if background if background is not None else size > ctx.settings.import_background_bytes:
             job = await run_in_threadpool(start_job, request, ctx, key, path, options)
             return JSONResponse(
@@ -161,8 +173,8 @@ async def timeline_import(
             )
         # Off the event loop: parsing a large file must not hold up other requests.
         summary = await run_in_threadpool(
-            import_timeline, ctx, key, path, source=source, since=since, until=until,
-            level=level, log_format=format, channel=channel,
+            import_timeline, ctx, key, path, source=source, since=since, until=until, tz=tz,
+            level=level, log_format=format, time_format=time_format, channel=channel,
         )
         return summary_data(summary, path, path.name)
 

@@ -31,6 +31,7 @@ from cairn.web.uploads import upload_folder, upload_name
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 MAX_UPLOAD = 256 * 1024 * 1024
+KEPT_OPTIONS = ("level", "since", "until", "tz")  # carried to the summary after the redirect
 
 
 def back_to(request: Request, key: str, anchor: str = "") -> RedirectResponse:
@@ -238,9 +239,20 @@ async def timeline_import_form(
     request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
     file: UploadFile,
     source: Annotated[str, Form(max_length=30)] = "",
+    level: Annotated[str, Form(max_length=20)] = "",
+    since: Annotated[str, Form(max_length=100)] = "",
+    until: Annotated[str, Form(max_length=100)] = "",
+    tz: Annotated[str, Form(max_length=64)] = "",
+    log_format: Annotated[str, Form(alias="format", max_length=20)] = "",
+    time_format: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    """Upload an alert, pager, chat or log export onto the timeline. A large
-    file is imported as a background job: the page shows its progress."""
+    """Upload an alert, pager, chat or log export onto the timeline, with the
+    CLI's options (`cairn import-timeline`). A large file is imported as a
+    background job: the page shows its progress."""
+    options = {
+        "source": source, "level": level, "since": since, "until": until, "tz": tz, "format": log_format, "time_format": time_format,
+    }
+    options = {name: value.strip() or None for name, value in options.items()}
     try:
         with upload_folder() as folder:
             name = upload_name(file.filename)
@@ -253,16 +265,22 @@ async def timeline_import_form(
                         raise InvalidInput(f"the file is larger than {MAX_UPLOAD // (1024 * 1024)} MiB")
                     out.write(chunk)
             if size > ctx.settings.import_background_bytes:
-                await run_in_threadpool(start_job, request, ctx, key, path, {"source": source or None})
+                await run_in_threadpool(start_job, request, ctx, key, path, options)
                 return back_to(request, key, "#imports")
-            summary = await run_in_threadpool(import_timeline, ctx, key, path, source=source or None)
+            summary = await run_in_threadpool(
+                import_timeline, ctx, key, path, source=options["source"], since=options["since"], until=options["until"],
+                tz=options["tz"], level=options["level"], log_format=options["format"], time_format=options["time_format"],
+            )
     except CairnError as error:
         return await run_in_threadpool(
             render_incident, request, ctx, templates, key, error=f"Nothing imported: {error.message}", status=error.status_code,
+            import_values=options,
         )
     # POST, redirect, GET: a reload shows the summary again instead of importing again.
     query = {"imported": summary.source, "file": name, "added": summary.added, "duplicates": summary.duplicates,
              "filtered": summary.filtered, "rejected": summary.rejected}
+    if summary.filtered:  # what the import was asked to keep, so the summary can say why lines were left out
+        query.update({f"kept_{option}": options[option] for option in KEPT_OPTIONS if options[option]})
     proposed = [f"{moment.value}@{at:%Y-%m-%dT%H:%MZ}" for moment, (at, _why) in summary.proposals.items()]
     target = request.url_for("incident_page", key=key).path + "?" + urlencode({**query, "proposed": proposed}, doseq=True)
     return RedirectResponse(target + "#confirmation", status_code=303)

@@ -21,9 +21,10 @@ from cairn.web.pages.similar import similar_html
 from cairn.services.incidents import incident_page_stamp, list_incidents, show_incident
 from cairn.formats.factor_graph import factor_graph_or_note
 from cairn.formats.timeline_svg import timeline_svg
-from cairn.services.incident_view import IncidentView, incident_view
-from cairn.services.timeline_reads import TimelineFilter
-from cairn.services.import_jobs import jobs_of
+from cairn.domain.levels import LEVELS, SEVERE
+from cairn.importers.timestamps import FORMATS
+from cairn.services.incident_view import IncidentView, import_window, incident_view
+from cairn.services.import_jobs import filter_note, jobs_of
 from cairn.services.policy import duties_of
 from cairn.services.context import Context
 from cairn.web.auth import PageContextDep
@@ -103,6 +104,10 @@ def incident_page(
     filtered: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     rejected: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     proposed: Annotated[list[str] | None, Query(max_length=10)] = None,
+    kept_level: Annotated[str, Query(max_length=20)] = "",
+    kept_since: Annotated[str, Query(max_length=100)] = "",
+    kept_until: Annotated[str, Query(max_length=100)] = "",
+    kept_tz: Annotated[str, Query(max_length=64)] = "",
 ) -> HTMLResponse:
     """The page's content depends only on the incident's state, on whether the
     reader may write and on the timeline page and filters asked for, so it is
@@ -123,20 +128,27 @@ def incident_page(
     body = body.replace(SIMILAR_PLACEHOLDER, similar_html(request, ctx, templates, key, csrf=CSRF_PLACEHOLDER))
     return templates.TemplateResponse(
         request, "incident.html",
-        {"page_title": title, "body": Markup(body.replace(CSRF_PLACEHOLDER, csrf)), "confirmation": _marked(marked, event) or _imported(imported, file, (added, duplicates, filtered, rejected), proposed or [])},
+        {"page_title": title, "body": Markup(body.replace(CSRF_PLACEHOLDER, csrf)), "confirmation": _marked(marked, event) or _imported(
+            imported, file, (added, duplicates, filtered, rejected), proposed or [],
+            {"level": kept_level, "since": kept_since, "until": kept_until, "tz": kept_tz},
+        )},
     )
 
 
 _PROPOSAL = re.compile(r"^([a-z]+)@(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})Z$")
 
 
-def _imported(source: str | None, file: str, counts: tuple[int, int, int, int], proposed: list[str]) -> str | None:
-    """The summary after an import (the redirect carries it); unknown sources are ignored."""
+def _imported(
+    source: str | None, file: str, counts: tuple[int, int, int, int], proposed: list[str], kept: dict[str, str] | None = None,
+) -> str | None:
+    """The summary after an import (the redirect carries it, and what the import
+    was asked to keep: why records were filtered); unknown sources are ignored."""
     if source not in IMPORT_SOURCES:
         return None
     added, duplicates, filtered, rejected = counts
+    why = filter_note({name: value for name, value in (kept or {}).items() if value}) if filtered else ""
     text = (f"Imported {file or 'the file'} as {source}: {added} added, {duplicates} already there, "
-            f"{filtered} filtered, {rejected} rejected.")
+            f"{filtered} filtered{f' ({why})' if why else ''}, {rejected} rejected.")
     moments = {m.value for m in KeyMoment}
     shown = [f"{m[1]} {m[2]} {m[3]} UTC" for m in map(_PROPOSAL.match, proposed) if m and m[1] in moments]
     if shown:
@@ -179,12 +191,16 @@ def import_jobs_html(request: Request, ctx: Context, templates: Jinja2Templates,
 def render_incident(
     request: Request, ctx: Context, templates: Jinja2Templates, key: str, *,
     error: str | None = None, notice: str | None = None, status: int = 200, line: str = "", error_moment: str | None = None,
+    import_values: dict[str, str | None] | None = None,
 ) -> HTMLResponse:
     """The incident page, uncached: forms that fail show it again with their error
     (an impossible order of moments links to the moment to correct)."""
     csrf = getattr(request.state, "cairn_session").csrf_token
     error = for_the_web(error) if error else None
-    title, body = _content(request, ctx, templates, key, csrf=csrf, error=error, notice=notice, line=line, error_moment=error_moment)
+    title, body = _content(
+        request, ctx, templates, key, csrf=csrf, error=error, notice=notice, line=line, error_moment=error_moment,
+        import_values=import_values,
+    )
     body = body.replace(JOBS_PLACEHOLDER, import_jobs_html(request, ctx, templates, key))
     body = body.replace(DELETED_PLACEHOLDER, deleted_events_html(request, ctx, templates, key, csrf))
     body = body.replace(SIMILAR_PLACEHOLDER, similar_html(request, ctx, templates, key, csrf=csrf))
@@ -198,14 +214,22 @@ def proposed_times(view: IncidentView, zone_name: str) -> dict[str, str]:
     return {status: at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") for status, at in view.proposed.items()}
 
 
+def _import_form(moments, zone: str, values: dict[str, str | None] | None) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The import form's fields: the user's values again, or the defaults."""
+    if values is not None:
+        return {**{name: value or "" for name, value in values.items()}, "open": "open"}
+    since, until = import_window(moments, zone)
+    return {"source": "", "level": "", "since": since, "until": until, "tz": zone, "format": "", "time_format": "", "open": ""}
+
+
 def _content(
     request: Request, ctx: Context, templates: Jinja2Templates, key: str, *, csrf: str,
     error: str | None = None, notice: str | None = None, line: str = "", timeline: TimelineQuery = TimelineQuery(),
-    error_moment: str | None = None,
+    error_moment: str | None = None, import_values: dict[str, str | None] | None = None,
 ) -> tuple[str, str]:
-    """(title, HTML) of the page's main content."""
-    wanted = TimelineFilter(timeline.kind, timeline.source, timeline.level, timeline.text)
-    view = incident_view(ctx, key, wanted, timeline.page)
+    """(title, HTML) of the page's main content; `import_values`: what the import
+    form shows again after it failed (else its defaults: the incident's window and zone)."""
+    view = incident_view(ctx, key, timeline.wanted(), timeline.page)
     doc, review, tl = view.doc, view.review, view.timeline
     assert tl is not None
     by_location: dict[str, list] = {}
@@ -245,6 +269,10 @@ def _content(
         "severities": ctx.settings.severities,
         "incident_kinds": [kind.value for kind in IncidentKind],
         "sources": IMPORT_SOURCES,
+        "levels": LEVELS,
+        "severe_levels": SEVERE,
+        "log_formats": [(name, fmt.example) for name, fmt in FORMATS.items()],
+        "import_form": _import_form(doc.moments, doc.timezone, import_values),
         "error": error,
         "error_moment": error_moment,
         "notice": notice,

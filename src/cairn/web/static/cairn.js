@@ -50,6 +50,40 @@
     return td;
   }
 
+  // As macros.html level_badge: error and worse get a cross, warning a triangle.
+  var SEVERE_LEVELS = ["error", "critical", "alert", "emergency"];
+  function levelClass(level) {
+    if (SEVERE_LEVELS.indexOf(level) >= 0) return "level-severe";
+    return level === "warning" ? "level-warning" : "";
+  }
+
+  function levelCell(event) {
+    var td = cell("t-level", "");
+    if (event.level) {
+      var badge = document.createElement("span");
+      badge.className = ("level-badge level-" + slug(event.level) + " " + levelClass(event.level)).trim();
+      badge.title = "level: " + event.level;
+      var icon = { "level-severe": "\u2716", "level-warning": "\u25B2" }[levelClass(event.level)];
+      if (icon) {
+        var mark = document.createElement("span");
+        mark.className = "level-icon";
+        mark.setAttribute("aria-hidden", "true");
+        mark.textContent = icon;
+        badge.appendChild(mark);
+      }
+      badge.appendChild(document.createTextNode(event.level));
+      td.appendChild(badge);
+    }
+    if (event.component) {
+      var component = document.createElement("span");
+      component.className = "component";
+      component.title = "component: " + event.component;
+      component.textContent = event.component;
+      td.append(" ", component);
+    }
+    return td;
+  }
+
   function eventRow(table, event) {
     var row = document.createElement("tr");
     row.className = "event event-" + slug(event.kind) + " event-new";
@@ -66,7 +100,12 @@
     badge.className = "kind kind-" + slug(event.kind);
     badge.textContent = event.kind;
     kind.appendChild(badge);
-    row.append(time, kind, cell("t-actor", event.actor), cell("event-text", event.text), cell("t-source muted", event.source));
+    row.append(time, kind);
+    if (table.dataset.levels) row.appendChild(levelCell(event));
+    var severity = levelClass(event.level);
+    if (severity) row.classList.add(severity);
+    // `message`: the text without its "[LEVEL] " prefix when the level badge says it (as the page shows it).
+    row.append(cell("t-actor", event.actor), cell("event-text", event.message || event.text), cell("t-source muted", event.source));
     if (table.dataset.mark && document.getElementById("mark-form")) {
       var mark = markMenu(table, event);
       var change = changeControl(event);
