@@ -91,50 +91,74 @@ class SlackImporter:
             progress(done)
 
     def _messages(self, messages: list[Any], channel: str, users: dict[str, str], where_base: str, options: ImportOptions) -> Iterator[Record]:
+        """One day's messages. This loop runs once per message, so it keeps to
+        local names, and takes the common case (a string `ts`, text without
+        markup) by the shortest way."""
         threads: dict[str, str] = {}
         plain = _plain_text(users)
         since, until = options.since, options.until
+        windowed = since is not None or until is not None
+        user_name = users.get
+        parent_of = threads.get
+        fromtimestamp, utc = datetime.fromtimestamp, timezone.utc
+        ref_base = f"{channel}:"
+        where_open = f"{where_base} ["
+        event = tuple.__new__  # RawEvent's own __new__, without its Python-level call
         for index, message in enumerate(messages):
             if not isinstance(message, dict):
-                yield Rejected(f"{where_base} [{index}]", "a message must be an object")
+                yield Rejected(f"{where_open}{index}]", "a message must be an object")
                 continue
             get = message.get
             ts_value = get("ts")
-            at = _ts(ts_value)
+            at = None
+            if type(ts_value) is str:
+                try:
+                    seconds = float(ts_value)
+                except ValueError:
+                    seconds = -1.0
+                if _FAST_TS_FROM <= seconds < _FAST_TS_UNTIL:  # certainly a time in range (NaN is not)
+                    at = fromtimestamp(seconds, utc)
             if at is None:
-                yield Rejected(f"{where_base} [{index}]", f"no readable ts {str(ts_value)[:30]!r}")
-                continue
+                at = _ts(ts_value)
+                if at is None:
+                    yield Rejected(f"{where_open}{index}]", f"no readable ts {str(ts_value)[:30]!r}")
+                    continue
             subtype = get("subtype")
             if subtype is not None:
                 if subtype in NOISE_SUBTYPES:
-                    yield Filtered(f"{where_base} [{index}]", f"{subtype}")
+                    yield Filtered(f"{where_open}{index}]", f"{subtype}")
                     continue
                 if subtype == "bot_message":
-                    yield Filtered(f"{where_base} [{index}]", "bot message")
+                    yield Filtered(f"{where_open}{index}]", "bot message")
                     continue
             if get("bot_id"):
-                yield Filtered(f"{where_base} [{index}]", "bot message")
+                yield Filtered(f"{where_open}{index}]", "bot message")
                 continue
-            if (since is not None and at < since) or (until is not None and at >= until):
-                yield Filtered(f"{where_base} [{index}]", "outside the time window")
+            if windowed and ((since is not None and at < since) or (until is not None and at >= until)):
+                yield Filtered(f"{where_open}{index}]", "outside the time window")
                 continue
             raw_text = get("text")
-            text = plain(raw_text if type(raw_text) is str else str(raw_text or ""))
+            if type(raw_text) is not str:
+                raw_text = str(raw_text or "")
+            text = raw_text.strip() if "<" not in raw_text and "&" not in raw_text else plain(raw_text)
             if not text:
                 text = "(shared a file)" if get("files") else ""
             if not text:
-                yield Filtered(f"{where_base} [{index}]", "empty message")
+                yield Filtered(f"{where_open}{index}]", "empty message")
                 continue
             ts = ts_value if type(ts_value) is str else str(ts_value)
             thread = get("thread_ts")
-            if thread and str(thread) != ts:
-                parent = threads.get(str(thread))
+            if thread and (thread if type(thread) is str else str(thread)) != ts:
+                parent = parent_of(str(thread))
                 text = f"↳ in thread{f' on “{parent}”' if parent else ''}: {text}"
             else:
                 threads[ts] = text[:60]
             user = get("user")
-            actor = users.get(str(user) if user is not None else "") or _profile_name(message) or user
-            yield RawEvent(at, "communication", text[:TEXT_LIMIT], str(actor)[:200] if actor else None, "slack", f"{channel}:{ts}", f"{where_base} [{index}]")
+            actor = user_name(user if type(user) is str else str(user) if user is not None else "") or _profile_name(message) or user
+            yield event(RawEvent, (
+                at, "communication", text[:TEXT_LIMIT], str(actor)[:200] if actor else None, "slack", ref_base + ts,
+                f"{where_open}{index}]", None, None,
+            ))
 
 
 class _Source:
@@ -189,6 +213,12 @@ class _ZipSource(_Source):
         return parse_json(raw, f"{path}:{name}")
 
 
+# Seconds since 1970 between these two are certainly a time within the years Cairn keeps,
+# with a margin for rounding to microseconds: `_ts`'s checks need not run for them.
+_FAST_TS_FROM = datetime(EARLIEST_YEAR, 1, 1, 0, 0, 1, tzinfo=timezone.utc).timestamp()
+_FAST_TS_UNTIL = datetime(LATEST_YEAR, 12, 31, tzinfo=timezone.utc).timestamp()
+
+
 def _ts(value: Any) -> datetime | None:
     try:
         seconds = float(value if type(value) is str else str(value))
@@ -226,17 +256,22 @@ def _plain_text(users: dict[str, str]):  # type: ignore[no-untyped-def]
     """Slack's markup made readable: <@U1|name> to @Name, <#C1|ops> to #ops,
     <https://x|label> to label, entities decoded; whitespace trimmed."""
 
+    user_name = users.get
+
     def replace(match: re.Match[str]) -> str:
-        if match[1] is not None:
-            return "@" + (users.get(match[1]) or match[2] or match[1])
-        if match[3] is not None:
+        last = match.lastindex  # which alternative matched: groups 1-2, 3 or 4-5
+        if last is not None and last <= 2:
+            user = match[1]
+            return "@" + (user_name(user) or match[2] or user)
+        if last == 3:
             return "#" + match[3]
         return match[5] or match[4]
 
     def plain(text: str) -> str:
-        if "<" not in text and "&" not in text:
-            return text.strip()
-        text = _MARKUP.sub(replace, text)
-        return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+        if "<" in text:
+            text = _MARKUP.sub(replace, text)
+        if "&" in text:  # after the markup too: a label may hold entities
+            text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        return text.strip()
 
     return plain

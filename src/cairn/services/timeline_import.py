@@ -124,8 +124,7 @@ def import_timeline(
         _write_staged(ctx, key, staging, summary, firsts, importer.name, path.name)
     with ctx.db.transaction() as session:  # read only: the gap scan waits for no writer
         incident = require_incident(session, ctx, key)
-        times = _event_times(session, incident.id)
-        summary.gaps = quiet_gaps(times, threshold=gap_threshold, start=incident.started_at, end=incident.resolved_at)
+        summary.gaps = _quiet_gaps(session, incident.id, gap_threshold, incident.started_at, incident.resolved_at)
     return summary
 
 
@@ -193,12 +192,16 @@ def summary_data(summary: ImportSummary, path: Path, label: str) -> dict[str, An
 
 
 class Staging:
-    """The records of one import, checked and de-duplicated in a private SQLite
-    file before anything touches the real database.
+    """The records of one import, checked in a private SQLite file before
+    anything touches the real database.
 
-    A file, not a list: memory stays flat whatever the input size, and the
-    unique (source, reference) index drops repeats within the file. It lives in
-    the temporary directory and goes away with the import.
+    A file, not a list: memory stays flat whatever the input size. It lives in
+    the temporary directory and goes away with the import. The table has no
+    index, so that staging a row is an append: repeats within the file are
+    left, like repeats of events already on the timeline, to the real table's
+    unique (incident, source, reference) constraint when the rows are
+    inserted, and counted there as staged minus inserted. The first of
+    repeats wins, since rows are inserted in file order.
     """
 
     def __enter__(self) -> "Staging":
@@ -210,9 +213,12 @@ class Staging:
         self.connection.execute("PRAGMA synchronous=OFF")
         self.connection.execute(
             "CREATE TABLE rows (at TEXT NOT NULL, kind TEXT NOT NULL, actor TEXT, text TEXT NOT NULL, "
-            "source TEXT NOT NULL, ref TEXT NOT NULL, level TEXT, component TEXT, UNIQUE (source, ref))"
+            "source TEXT NOT NULL, ref TEXT NOT NULL, level TEXT, component TEXT)"
         )
         self.connection.execute("BEGIN")
+        limit = getattr(self.connection, "getlimit", None)  # Python 3.11+
+        variables = limit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if limit is not None else 999
+        self._rows_per_statement = max(1, min(ROWS_PER_STATEMENT, variables // len(_STAGE_COLUMNS)))
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -220,25 +226,22 @@ class Staging:
         self._folder.cleanup()
 
     def take(self, records, summary: ImportSummary) -> dict[KeyMoment, tuple[datetime, str]]:  # type: ignore[no-untyped-def]
-        """Stage every new record; count duplicates within the file, filtered and
-        rejected records. This loop runs once per record, so it keeps to plain
-        tuples and local names."""
+        """Stage every record read; count filtered and rejected records.
+
+        This loop runs once per record, so it keeps to plain tuples and local
+        names; rows are written thousands to a statement, which costs SQLite
+        far less per row than a statement per row (executemany)."""
         connection = self.connection
-        batch: list[tuple] = []
-        firsts: dict[KeyMoment, tuple[datetime, str]] = {}
-        moment_of_kind = MOMENT_OF_KIND.get
+        per_statement = self._rows_per_statement
+        width = len(_STAGE_COLUMNS) * per_statement
+        many_rows = _stage_sql(per_statement)
+        flat: list = []  # the statement's parameters, row after row
+        extend = flat.extend
         staged = 0
-
-        def flush() -> None:
-            nonlocal staged
-            if batch:
-                before = connection.total_changes
-                connection.executemany("INSERT OR IGNORE INTO rows VALUES (?, ?, ?, ?, ?, ?, ?, ?)", batch)
-                added = connection.total_changes - before
-                staged += added
-                summary.duplicates += len(batch) - added
-                batch.clear()
-
+        firsts: dict[KeyMoment, tuple[datetime, str]] = {}
+        moment_of_kind = MOMENT_OF_KIND
+        minutes: dict[int, str] = {}
+        utc = timezone.utc
         for item in records:
             if type(item) is not RawEvent:
                 if isinstance(item, Rejected):
@@ -249,82 +252,152 @@ class Staging:
                     summary.filtered += 1
                 continue
             at, kind, text, actor, source, ref, _where, level, component = item
-            if at.tzinfo is not timezone.utc:
-                at = at.astimezone(timezone.utc)
+            if at.tzinfo is not utc:
+                at = at.astimezone(utc)
             if len(ref) > 300:
                 ref = stored_ref(ref)
-            moment = moment_of_kind(kind)
-            if moment is not None:
-                _note_proposal(firsts, moment, at, text)
-            batch.append((at.isoformat(" ", "microseconds")[:26], kind, actor, text, source, ref, level, component))  # naive UTC text
-            if len(batch) >= BATCH:
-                flush()
-        flush()
+            if kind in moment_of_kind:
+                _note_proposal(firsts, moment_of_kind[kind], at, text)
+            # The time as naive UTC text, as the column type stores it on SQLite: what
+            # at.isoformat(" ", "microseconds")[:26] gives, for a fraction of its cost.
+            span = at - _EPOCH
+            seconds = span.seconds
+            minute = span.days * 1440 + seconds // 60
+            prefix = minutes.get(minute)
+            if prefix is None:
+                prefix = _minute_text(minutes, minute)
+            extend((f"{prefix}{_SECONDS[seconds % 60]}{span.microseconds:06d}", kind, actor, text, source, ref, level, component))
+            if len(flat) >= width:
+                connection.execute(many_rows, flat)
+                staged += per_statement
+                flat.clear()
+        if flat:
+            connection.execute(_stage_sql(len(flat) // len(_STAGE_COLUMNS)), flat)
+            staged += len(flat) // len(_STAGE_COLUMNS)
         connection.execute("COMMIT")
         self.count = staged
         return firsts
 
-    def rows(self) -> Iterator[tuple]:
-        """(at as naive UTC text, kind, actor, text, source, ref, level, component) in file order."""
-        cursor = self.connection.execute("SELECT at, kind, actor, text, source, ref, level, component FROM rows ORDER BY rowid")
+    def rows(self, *, numbered: bool = False) -> Iterator[tuple]:
+        """(at as naive UTC text, kind, actor, text, source, ref, level, component) in file order;
+        `numbered` puts each row's place in the file first."""
+        columns = "rowid, at, kind, actor, text, source, ref, level, component" if numbered else "at, kind, actor, text, source, ref, level, component"
+        cursor = self.connection.execute(f"SELECT {columns} FROM rows ORDER BY rowid")
         while chunk := cursor.fetchmany(BATCH):
             yield from chunk
 
 
+_STAGE_COLUMNS = ("at", "kind", "actor", "text", "source", "ref", "level", "component")
+ROWS_PER_STATEMENT = 4000  # 32,000 parameters: within SQLite's limit (32,766 since 3.32)
+
+
+def _stage_sql(rows: int) -> str:
+    return "INSERT INTO rows VALUES " + ", ".join([f"({', '.join('?' * len(_STAGE_COLUMNS))})"] * rows)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_SECONDS = [f"{second:02d}." for second in range(60)]
+
+
+def _minute_text(minutes: dict[int, str], minute: int) -> str:
+    """The text "YYYY-MM-DD HH:MM:" of a minute counted from 1970, remembered (a bounded number of them)."""
+    if len(minutes) >= 4096:
+        minutes.clear()
+    text = minutes[minute] = (_EPOCH + timedelta(minutes=minute)).isoformat(" ")[:17]
+    return text
+
+
 def insert_staged(session, incident, staging: Staging, summary: ImportSummary, batch: TimelineImport) -> None:  # type: ignore[no-untyped-def]
     """Insert the staged rows, each carrying the id of `batch`, the import's
-    record (added to the session here); rows already on the timeline (same
-    source and reference) are left to the unique constraint and counted as
-    duplicates, and keep the import that first added them.
+    record (added to the session here); rows already on the timeline or
+    earlier in the file (same source and reference) are left to the unique
+    constraint and counted as duplicates, and keep the import that first
+    added them.
 
     On SQLite this is one INSERT ... SELECT from the attached staging file, so
     the writer's lock is held for the database's own work only, not for a
-    Python loop; elsewhere (and should the connection already be in a
-    transaction, where SQLite cannot attach) batched executemany. The staging
-    file is attached before the record is written: once a write has begun
-    the transaction, SQLite can no longer attach.
+    Python loop; on PostgreSQL (psycopg) the rows are copied (COPY) into a
+    temporary table and inserted from there by one INSERT ... SELECT, in the
+    same transaction; elsewhere (and should a SQLite connection already be in
+    a transaction, where SQLite cannot attach) batched executemany. The
+    staging file is attached before the record is written: once a write has
+    begun the transaction, SQLite can no longer attach.
     """
     connection = session.connection()
     sqlite = connection.dialect.name == "sqlite"
     created = _db_time(now_utc(), sqlite)
-    attached = False
-    if sqlite:
-        raw = connection.connection.driver_connection
-        if not raw.in_transaction:
-            _attach(connection.engine, raw, staging.path)
-            attached = True
+    way = _insert_way(connection)
+    if way == "attach":
+        _attach(connection.engine, connection.connection.driver_connection, staging.path)
     session.add(batch)
     session.flush()  # the record's id, for its events
     import_id = batch.id
-    if attached:
+    if way == "attach":
         inserted = connection.exec_driver_sql(_INSERT_STAGED_SQL, (incident.id, created, import_id)).rowcount
-        summary.added += inserted
-        summary.duplicates += staging.count - inserted
-        return
+    elif way == "copy":
+        inserted = _copy_staged(connection.connection.driver_connection, staging, incident.id, created, import_id)
+    else:
+        inserted = _insert_batched(connection, sqlite, staging, incident.id, created, import_id)
+    summary.added += inserted
+    summary.duplicates += staging.count - inserted
+
+
+def _insert_way(connection) -> str:  # type: ignore[no-untyped-def]
+    """How the staged rows go in: "attach" (SQLite, while the transaction has
+    written nothing), "copy" (PostgreSQL through psycopg), else "batched"."""
+    dialect = connection.dialect
+    if dialect.name == "sqlite":
+        return "batched" if connection.connection.driver_connection.in_transaction else "attach"
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        return "copy"
+    return "batched"
+
+
+def _copy_staged(raw, staging: Staging, incident_id: int, created: datetime, import_id: int) -> int:  # type: ignore[no-untyped-def]
+    """PostgreSQL: COPY the staged rows into a temporary table, then one INSERT
+    ... SELECT in file order; the number of rows inserted."""
+    with raw.cursor() as cursor:
+        cursor.execute(_PG_STAGED_TABLE)
+        with cursor.copy(f"COPY {_PG_STAGED} (seq, at, kind, actor, text, source, ref, level, component) FROM STDIN") as copy:
+            write_row = copy.write_row
+            for row in staging.rows(numbered=True):
+                write_row(row)
+        cursor.execute(_PG_INSERT_STAGED_SQL, (incident_id, created, import_id))
+        inserted = cursor.rowcount
+        cursor.execute(f"DROP TABLE {_PG_STAGED}")
+    return inserted
+
+
+def _insert_batched(connection, sqlite: bool, staging: Staging, incident_id: int, created, import_id: int) -> int:  # type: ignore[no-untyped-def]
     sql = _INSERT_IMPORTED_SQL.format(placeholder="?" if connection.dialect.paramstyle == "qmark" else "%s")
-    incident_id = incident.id
     fromiso = datetime.fromisoformat
     rows: list[tuple] = []
-
-    def flush() -> None:
-        if rows:
-            # Plain executemany: the ORM's per-row work costs more than the database write.
-            inserted = connection.exec_driver_sql(sql, rows).rowcount
-            summary.added += inserted
-            summary.duplicates += len(rows) - inserted
-            rows.clear()
-
+    inserted = 0
     for at, kind, actor, text, source, ref, level, component in staging.rows():
         rows.append((incident_id, at if sqlite else fromiso(f"{at}+00:00"), kind, actor, text, source, ref, level, component, created, import_id))
         if len(rows) >= BATCH:
-            flush()
-    flush()
+            # Plain executemany: the ORM's per-row work costs more than the database write.
+            inserted += connection.exec_driver_sql(sql, rows).rowcount
+            rows.clear()
+    if rows:
+        inserted += connection.exec_driver_sql(sql, rows).rowcount
+    return inserted
 
 
 STAGING_SCHEMA = "cairn_staging"
 _INSERT_STAGED_SQL = (
     "INSERT INTO main.timeline_events (incident_id, at, kind, actor, text, source, source_ref, level, component, created_at, import_id) "
     f"SELECT ?, at, kind, actor, text, source, ref, level, component, ?, ? FROM {STAGING_SCHEMA}.rows ORDER BY rowid "
+    "ON CONFLICT (incident_id, source, source_ref) DO NOTHING"
+)
+_PG_STAGED = "cairn_staged_events"
+_PG_STAGED_TABLE = (
+    f"CREATE TEMPORARY TABLE {_PG_STAGED} (seq bigint NOT NULL, at timestamp NOT NULL, kind text NOT NULL, actor text, "
+    "text text NOT NULL, source text NOT NULL, ref text NOT NULL, level text, component text) ON COMMIT DROP"
+)
+_PG_INSERT_STAGED_SQL = (
+    "INSERT INTO timeline_events (incident_id, at, kind, actor, text, source, source_ref, level, component, created_at, import_id) "
+    f"SELECT %s, at AT TIME ZONE 'UTC', kind, actor, text, source, ref, level, component, %s, %s FROM {_PG_STAGED} ORDER BY seq "
     "ON CONFLICT (incident_id, source, source_ref) DO NOTHING"
 )
 
@@ -414,22 +487,56 @@ _INSERT_IMPORTED_SQL = (
 )
 
 
-def _event_times(session, incident_id: int) -> Iterator[datetime]:  # type: ignore[no-untyped-def]
-    """Every event time of the incident in order, streamed; read raw, since the
-    column type's per-row conversion costs more than the query."""
+def _quiet_gaps(session, incident_id: int, threshold: timedelta, start: datetime | None, end: datetime | None) -> list[Gap]:  # type: ignore[no-untyped-def]
+    """`quiet_gaps` of the incident's event times within [start, end], without
+    making a datetime of every event: the database gives each time also as
+    approximate seconds (milliseconds off at most), and only the neighbours
+    that these put within a second of the threshold or further apart are
+    compared exactly, pair by pair, by `quiet_gaps` itself, as are the first
+    time with `start` and the last with `end`. The same gaps, in the same
+    order, as `quiet_gaps` over every time; the times are streamed."""
     connection = session.connection()
-    placeholder = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    # Per statement: Connection.execution_options() would change the session's connection for good.
-    result = connection.exec_driver_sql(
-        f"SELECT at FROM timeline_events WHERE incident_id = {placeholder} ORDER BY at", (incident_id,),
-        execution_options={"stream_results": True},
-    )
     sqlite = connection.dialect.name == "sqlite"
-    for partition in result.partitions(10_000):
-        if sqlite:  # naive UTC text
-            yield from (datetime.fromisoformat(f"{row[0]}+00:00") for row in partition)
-        else:
-            yield from (row[0] for row in partition)
+    placeholder = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    conditions, parameters = [f"incident_id = {placeholder}"], [incident_id]
+    if start is not None:  # on SQLite the naive UTC texts compare as the times do
+        conditions.append(f"at >= {placeholder}")
+        parameters.append(_db_time(start, sqlite))
+    if end is not None:
+        conditions.append(f"at <= {placeholder}")
+        parameters.append(_db_time(end, sqlite))
+    seconds = "julianday(at) * 86400.0" if sqlite else "CAST(extract(epoch FROM at) AS double precision)"
+    sql = f"SELECT at, {seconds} FROM timeline_events WHERE {' AND '.join(conditions)} ORDER BY at"
+    # The driver's own cursor, streamed (server side on PostgreSQL): rows of the
+    # ORM's result cost more than the query itself.
+    raw = connection.connection.driver_connection
+    cursor = raw.cursor() if sqlite else raw.cursor(name="cairn_quiet_gaps")
+    exact = _naive_utc if sqlite else _same
+    near = threshold.total_seconds() - 1.0  # closer than this, certainly no gap
+    gaps: list[Gap] = []
+    previous = previous_seconds = None
+    try:
+        cursor.execute(sql, tuple(parameters))
+        while chunk := cursor.fetchmany(10_000):
+            for at, at_seconds in chunk:
+                if previous is None:
+                    gaps += quiet_gaps([exact(at)], threshold=threshold, start=start)  # before the first event
+                elif at_seconds - previous_seconds > near:
+                    gaps += quiet_gaps([exact(previous), exact(at)], threshold=threshold)
+                previous, previous_seconds = at, at_seconds
+    finally:
+        cursor.close()
+    if previous is None:
+        return quiet_gaps([], threshold=threshold, start=start, end=end)
+    return gaps + quiet_gaps([exact(previous)], threshold=threshold, end=end)  # after the last event
+
+
+def _naive_utc(text: str) -> datetime:
+    return datetime.fromisoformat(f"{text}+00:00")
+
+
+def _same(value: datetime) -> datetime:
+    return value
 
 
 def _db_time(moment: datetime, sqlite: bool):  # type: ignore[no-untyped-def]
