@@ -6,6 +6,10 @@ writes to a real SQLite database with a current schema, set up once in a
 temporary directory before timing (its data dir, with an incident opened by
 `cairn incident open`). All commands run interleaved in the same session, so
 machine noise affects them alike.
+
+It also times the import of the libraries `cairn log` cannot start without
+(Typer, SQLAlchemy's ORM, pydantic-settings) and nothing else: the floor any
+`cairn log` built on the one service layer stands on.
 Run: python bench/cli_startup.py [--runs 21]
 """
 
@@ -22,6 +26,7 @@ import time
 from pathlib import Path
 
 TARGETS = {"help": 8.0, "log": 25.0}
+LIBRARY_FLOOR = "import typer, sqlalchemy.orm, pydantic_settings"
 
 
 def wall_time(command: list[str], env: dict[str, str] | None = None) -> float:
@@ -55,6 +60,7 @@ def main() -> None:
             "base": ([sys.executable, "-c", "pass"], None),
             "help": ([cairn, "--help"], None),
             "log": ([cairn, "log", key, "bench event"], env),
+            "floor": ([sys.executable, "-c", LIBRARY_FLOOR], None),
         }
         for command, command_env in commands.values():  # warm the file cache
             wall_time(command, command_env)
@@ -66,8 +72,10 @@ def main() -> None:
     print(f"python -c pass:       median {median['base'] * 1000:.1f} ms over {args.runs} runs")
     print(f"cairn --help:         median {median['help'] * 1000:.1f} ms")
     print(f"cairn log KEY TEXT:   median {median['log'] * 1000:.1f} ms")
+    print(f"library floor:        median {median['floor'] * 1000:.1f} ms ({LIBRARY_FLOOR})")
     for name, label in (("help", "--help"), ("log", "log")):
         print(f"ratio {label}: {median[name] / median['base']:.2f} (target <= {TARGETS[name]:g})")
+    print(f"ratio library floor: {median['floor'] / median['base']:.2f}; log over the floor: {median['log'] / median['floor']:.2f}")
 
 
 if __name__ == "__main__":

@@ -57,3 +57,28 @@ def test_the_full_text_side_finds_stemmed_words_and_forgets_deleted_events(ctx) 
     assert found("checkout") == ["title"]
     delete_event(ctx, key, event.id)
     assert found("exhaust") == []
+
+
+def _entry_rows(ctx) -> dict[str, tuple[int, str]]:  # type: ignore[no-untyped-def]
+    with ctx.db.transaction() as session:
+        return {e.place: (e.id, e.body) for e in session.scalars(select(SearchEntry))}
+
+
+def test_logging_an_event_leaves_the_incidents_other_entries_as_they_are(ctx) -> None:  # type: ignore[no-untyped-def]
+    """An event bumps the incident's version but changes none of its indexed
+    text: its title and names entries keep their rows (they used to be deleted
+    and written again on every logged line)."""
+    from cairn.services.incidents import update_incident
+
+    key = open_incident(ctx, "Checkout API returns 502", severity="SEV2", services=["checkout"], timezone="UTC").key
+    save_section(ctx, key, "summary", "Card payments failed.", base=None)
+    before = _entry_rows(ctx)
+    event = log_event(ctx, key, "rolled back", kind="mitigation").event
+    after = _entry_rows(ctx)
+    assert {place: row for place, row in after.items() if place != f"event:{event.id}"} == before
+    update_incident(ctx, key, severity="SEV1")  # not indexed text either
+    assert _entry_rows(ctx)["title"] == before["title"]
+    update_incident(ctx, key, title="Checkout API returns 503")
+    assert _entry_rows(ctx)["title"][1] == "Checkout API returns 503"
+    save_section(ctx, key, "summary", "Card payments failed for 40 minutes.", base=None)
+    assert _entry_rows(ctx)["section:summary"][1] == "Card payments failed for 40 minutes."

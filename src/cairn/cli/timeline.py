@@ -39,9 +39,7 @@ def log(
 
     ctx = context()
     logged = log_event(ctx, key, text, kind=kind, at=at, actor=actor, marks=marks)
-    from cairn.services.incidents import show_incident
-
-    zone = require_zone(show_incident(ctx, logged.key).timezone)
+    zone = require_zone(logged.zone)
     typer.echo(f"{logged.key} #{logged.event.id} {format_local(logged.event.at, zone)} {logged.event.kind}: {logged.event.text}")
 
 

@@ -31,6 +31,7 @@ class LoggedEvent:
     key: str
     event: EventDoc
     created: bool
+    zone: str  # the incident's time zone, to show the event's time in
 
 
 @retry_stale
@@ -71,7 +72,7 @@ def log_event(
                 )
             )
             if existing is not None:
-                return LoggedEvent(key_of(ctx, incident), event_doc(existing), created=False)
+                return LoggedEvent(key_of(ctx, incident), event_doc(existing), created=False, zone=incident.timezone)
         event = TimelineEvent(
             incident_id=incident.id,
             at=when,
@@ -88,7 +89,7 @@ def log_event(
         record(session, ctx.actor, "event.logged", incident, {"event": event.id, "kind": kind_value})
         if moment is not None:
             apply_moment(session, ctx, incident, moment, when)
-        return LoggedEvent(key_of(ctx, incident), event_doc(event), created=True)
+        return LoggedEvent(key_of(ctx, incident), event_doc(event), created=True, zone=incident.timezone)
 
 
 @dataclass(frozen=True)

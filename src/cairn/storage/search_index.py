@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Connection, String, cast, delete, event, func, insert, literal, select
+from sqlalchemy import Connection, String, cast, delete, event, func, insert, inspect, literal, select
 from sqlalchemy.orm import Session
 
 from cairn.domain.document import PROSE_SECTIONS
@@ -31,12 +31,29 @@ CHANGED = "cairn_search_changed"  # session.info key: ids of incidents to index 
 # Objects whose change alters an incident's texts, and how to find that incident.
 _BY_INCIDENT = (Incident, IncidentService, IncidentTag, IncidentTeam, Postmortem)
 _BY_POSTMORTEM = (PostmortemSection, ContributingFactor, ActionItem, ReviewComment)
+# The columns of the two parent rows that entries are made of: an incident or
+# postmortem changed in nothing else (a version bump when an event is logged,
+# a status change) leaves its entries as they are.
+_INDEXED = {
+    Incident: ("title",),
+    Postmortem: (*(name for name, _title in PROSE_SECTIONS), "data_loss", "cost", "slo_budget"),
+}
+
+
+def _changes_entries(obj: Any) -> bool:
+    """Whether a changed (dirty) object alters text the index holds."""
+    columns = _INDEXED.get(type(obj))
+    if columns is None:
+        return True
+    attrs = inspect(obj).attrs
+    return any(attrs[name].history.has_changes() for name in columns)
 
 
 def _collect(session: Session, _context: Any) -> None:
     """After each flush, remember which incidents the flushed objects belong to."""
     changed: dict[str, set[int]] = session.info.setdefault(CHANGED, {"incidents": set(), "postmortems": set(), "factors": set()})
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    dirty = [obj for obj in session.dirty if _changes_entries(obj)]
+    for obj in (*session.new, *dirty, *session.deleted):
         if isinstance(obj, Incident):
             if obj.id is not None:
                 changed["incidents"].add(obj.id)

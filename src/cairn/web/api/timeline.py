@@ -83,8 +83,7 @@ def event_add(key: str, body: EventCreate, ctx: ApiContextDep) -> dict[str, Any]
     else:
         raise InvalidInput("give the event's text (or a one-line entry in line)")
     logged = log_event(ctx, key, text, kind=kind, at=at, actor=actor, source=body.source, ref=body.ref, marks=body.marks)
-    zone = show_incident(ctx, key).timezone
-    return {"incident": logged.key, "created": logged.created, "event": event_data(logged.event, zone)}
+    return {"incident": logged.key, "created": logged.created, "event": event_data(logged.event, logged.zone)}
 
 class EventUpdate(BaseModel):
     """A correction: fields left out stay as they are; an empty actor clears it."""
