@@ -77,8 +77,9 @@ def _lint(text: str, config: LintConfig) -> list[Finding]:
                 continue
             if rule.negatable and prepared.is_negated(hit.start):
                 continue
-            if rule.meta_aware and prepared.is_meta(hit.start):
+            if rule.meta_aware and (prepared.is_meta(hit.start) or prepared.states_principle(hit.end)):
                 continue
+
             taken.add(rule.category, hit.start, hit.end)
             line, column = prepared.position(hit.start)
             end_line, end_column = prepared.position(hit.end)

@@ -8,7 +8,9 @@ from typing import Any
 
 CATEGORIES: dict[str, str] = {
     "person": "Person as cause",
-    "counterfactual": "Counterfactuals and hindsight",
+    "counterfactual": "Counterfactuals",
+    "hindsight": "Hindsight",
+    "fix-person": "Fixing the person, not the system",
     "judgement": "Judgement and loaded words",
     "human-error": "Human error as a conclusion",
     "who-question": "Who-questions",

@@ -9,6 +9,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from cairn.analysis.lint.base import (
+    CREDIT, GROUP, PRONOUN, ROLE, SPACE, Hit, Rule, people_pattern, regex_finder, static, subject_pattern,
+)
+from cairn.analysis.lint.hindsight import HINDSIGHT_RULES
+from cairn.analysis.lint.remedies import FIX_PERSON_RULES
 from cairn.analysis.lint.config import LintConfig
 from cairn.analysis.lint.findings import CATEGORIES
 from cairn.analysis.lint.text import LOOKBACK, LintText
@@ -21,16 +26,9 @@ _ARTIFACT = (
     r"(?:['’]s[^\S\n]+(?:\w+[^\S\n]+)?(?:change|commit|deploy|deployment|pr|pull request|script|config|configuration|query|"
     r"migration|command|typo|patch|push|release|code|merge|rollout|edit))?"
 )
-_ROLE = (
-    r"(?i:\b(?:the|our|an?|that|this|one|some)[^\S\n]+(?:(?:new|junior|senior|on-?call|oncall|responding|primary|secondary|"
-    r"backup|night[- ]shift|release|lead|same|database|db|security|network|platform|systems?|infrastructure|infra|site reliability|build|support|storage|devops|ops|frontend|backend)[^\S\n]+)*(?:engineer|developer|dev|operator|admin|administrator|sre|dba|"
-    r"intern|contractor|hire|person|guy|team member|responder|on-?call|tester|reviewer|manager|employee|"
-    r"ops team|ops guy|qa)s?\b(?![\w-]|[^\S\n]+(?:panel|console|page|ui|tool|tools|api|portal|rights|access|interface|"
-    r"dashboard|mode|user|password|credentials|account|guide|docs|rotation|schedule|channel|handbook|runbook)\b))"
-)
 _BLAME_VERB = (
     r"(?:broke(?!(?:[^\S\n]+\w+){1,3}[^\S\n]+into\b)|breaks|caused|causes|took down|takes down|brought down|messed up|screwed up|botched|borked|nuked|"
-    r"wrecked|forgot|ignored|overlooked|missed|skipped|neglected|fat-?fingered|failed to|failed(?![^\S\n]+over\b)|"
+    r"wrecked|forgot|ignored|overlooked|missed|skipped|neglected|fat-?fingered|f[u*]+cked up|failed to|failed(?![^\S\n]+over\b)|"
     r"corrupted|wiped|took out|knocked over|overloaded|leaked|crashed|"
     r"exposed(?:[^\S\n]+(?:the|a|an|our|their))?(?:[^\S\n]+\w+)?[^\S\n]+(?:data|secrets?|credentials|keys?|tokens?|passwords?|pii)\b|"
     r"made (?:a|an|the) (?:mistake|error|blunder|typo)|introduced (?:the|a) (?:bug|regression|outage|error)|"
@@ -50,6 +48,7 @@ _LOADED_WORDS = (
     "reckless", "recklessly", "recklessness", "ridiculous", "ridiculously", "idiot", "idiots", "idiotic", "dumb",
     "foolish", "foolishly", "irresponsible", "irresponsibly", "inexcusable", "clueless", "brain-dead", "braindead",
     "amateurish", "unprofessional", "moron", "moronic", "morons", "dimwitted", "boneheaded", "half-assed",
+    "culpable", "culpability", "inept", "ineptitude", "clumsy", "clumsily", "thoughtless", "thoughtlessly",
 )
 # Capitalised words that are names, log levels, SQL or markers ("TODO" included),
 # never shouting: a run of them is not flagged.
@@ -60,30 +59,6 @@ _ACRONYMS = {
     "PAGES", "VIDEO", "AUDIO", "IDLE", "OPEN", "CLOSED", "RESOLVED", "MITIGATED", "GOAWAY", "DELETE", "UPDATE",
     "INSERT", "SELECT", "WHERE", "TABLE", "INDEX", "VACUUM", "ANALYZE", "ALTER", "CREATE", "QUOTA", "AUTO",
 }
-
-
-@dataclass(frozen=True)
-class Hit:
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    category: str
-    title: str
-    explanation: str
-    suggestion: str
-    flags: tuple[str, ...]
-    passes: tuple[str, ...]
-    find: Callable[[LintText, LintConfig], Iterator[Hit]]
-    negatable: bool = True
-    meta_aware: bool = True
-    # Derived rules run after the others and see their hits as (category, start, end).
-    derive: Callable[[LintText, LintConfig, list[tuple[str, int, int]]], Iterator[Hit]] | None = None
-    # (sentence, excerpt) -> the sentence reworded, or None where no safe rewording exists.
-    rewrite: Callable[[str, str], str | None] | None = None
 
 
 def _drop_word(sentence: str, excerpt: str) -> str | None:
@@ -108,74 +83,61 @@ def _ask_what(_sentence: str, _excerpt: str) -> str:
     return "What allowed this to happen, and what made it hard to notice?"
 
 
+def _ask_situation(sentence: str, excerpt: str) -> str:
+    """'Why didn't you check the logs?' -> 'What made checking the logs hard at the time?'"""
+    match = re.match(
+        r"(?i)\s*(?:why|how)\b.*?\b(?:you|he|she|they|anyone|nobody|no one|someone|team|engineer|on-?call\w*|[A-Z][a-z]+)"
+        r"\s+(?:not\s+)?(?P<verb>[a-z]+)\s*(?P<rest>[^?!.]*)",
+        sentence,
+    )
+    if match and match.group("verb").lower() not in {"thinking", "not", "possibly"}:
+        verb = match.group("verb").lower()
+        action = (verb[:-1] if verb.endswith("e") and not verb.endswith("ee") else verb) + "ing"
+        rest = match.group("rest").strip()
+        return f"What made {action}{' ' + rest if rest else ''} hard at the time, and what did the situation look like then?"
+    return "What did the situation look like at the time, and what made the other course hard to take?"
+
+
 def _ask_system(sentence: str, excerpt: str) -> str | None:
     return "What in the system allowed this action, and what would have made it safe?"
 
 
-def _regex_finder(build: Callable[[LintConfig], re.Pattern[str]], *, question_only: bool = False):
-    def find(text: LintText, config: LintConfig) -> Iterator[Hit]:
-        for match in build(config).finditer(text.masked):
-            start, end = match.span("hit") if "hit" in match.re.groupindex and match.group("hit") else match.span()
-            if question_only and not text.is_question(start):
-                continue
-            yield Hit(start, end)
-
-    return find
-
-
-def _static(pattern: str, flags: int = re.IGNORECASE) -> Callable[[LintConfig], re.Pattern[str]]:
-    compiled = re.compile(pattern, flags)
-    return lambda _config: compiled
-
-
-@lru_cache(maxsize=64)
-def _people_pattern(people: tuple[str, ...]) -> str:
-    names: list[str] = []
-    handles = [
-        r"(?<![\w.+-])@(?!(?:channel|here|everyone)\b)[A-Za-z0-9][\w-]*+(?:\.[\w-]++)*+",
-        r"(?<![\w.+-])[a-z][\w.-]*+@(?![\w.-])",
-    ]
-    for person in people:
-        person = person.strip().lstrip("@")
-        if not person:
-            continue
-        if re.fullmatch(r"[\w.-]+", person) and person.islower():
-            handles.append(rf"(?<![\w.+-]){re.escape(person)}@(?![\w.-])")
-        names.append(re.escape(person[0].upper() + person[1:]) if person[0].isalpha() else re.escape(person))
-    alternatives = handles + ([rf"\b(?:{'|'.join(sorted(set(names), key=len, reverse=True))})\b"] if names else [])
-    return "(?:" + "|".join(alternatives) + ")"
-
-
 @lru_cache(maxsize=64)
 def _person_cause(people: tuple[str, ...]) -> re.Pattern[str]:
-    subject = f"(?:{_people_pattern(people)}|{_ROLE})"
+    subject = f"(?:{people_pattern(people)}|{ROLE})"
     # Names are matched case-sensitively ("Will", not "will"); the verbs in any case.
     return re.compile(rf"(?P<hit>{subject}{_ARTIFACT}{_ADVERB}[^\S\n]+(?i:{_BLAME_VERB}))")
 
 
 @lru_cache(maxsize=64)
 def _person_fault(people: tuple[str, ...]) -> re.Pattern[str]:
-    person = f"(?:{_people_pattern(people)}|{_ROLE})"
+    person = f"(?:{people_pattern(people)}|{ROLE})"
     fault = r"(?i:mistake|error|fault|screw-?up|blunder|carelessness|negligence|oversight|slip-?up|typo|fumble)"
-    artifact = r"(?:['’]s[^\S\n]+(?:\w+[^\S\n]+)?(?i:change|commit|deploy|deployment|pr|pull request|script|config|configuration|query|migration|command|typo|patch|push|release|code|merge|rollout|edit|handling))"
+    artifact = r"(?:['’]s[^\S\n]+(?:\w+[^\S\n]+)?(?i:change|commit|deploy|deployment|pr|pull request|script|config|configuration|query|migration|command|typo|patch|push|release|code|merge|rollout|edit))"
     cause_noun = r"(?i:cause|reason|trigger|root cause|culprit|problem|source)"
     return re.compile(
         rf"(?P<hit>{person}['’]s[^\S\n]+(?:\w+[^\S\n]+)?{fault}"
-        rf"|(?i:\b(?:due to|because of|caused by|triggered by|started by|broken by|introduced by|blame[sd]?(?: on)?|blaming)[^\S\n]+){person}"
+        rf"|(?i:\b(?:due to|because of|caused by|triggered by|started by|broken by|introduced by|blame[sd]?(?: on)?|blaming)[^\S\n]+){person}(?!{CREDIT})"
         rf"|(?i:\bthanks to[^\S\n]+){person}{artifact}"
+        rf"|(?i:\b(?:his|her|their|your|my)[^\S\n]+(?:own[^\S\n]+)?(?:fault|mistake|screw-?up|blunder|carelessness|negligence|oversight)\b)"
+        rf"|(?i:\b(?:the[^\S\n]+)?(?:root[^\S\n]+cause|root[^\S\n]+of[^\S\n]+(?:the|this|our)[^\S\n]+(?:problem|issue|incident|outage)|culprit|(?:real|actual)[^\S\n]+(?:cause|problem))[^\S\n]*(?:[:—–]|[^\S\n]-|[^\S\n]+(?:is|was)))[^\S\n]*{person}"
         rf"|{person}{artifact}?[^\S\n]+(?i:is|was)[^\S\n]+(?i:the|a)[^\S\n]+(?:\w+[^\S\n]+)?{cause_noun}\b"
         rf"|{person}[^\S\n]+(?i:is|was)[^\S\n]+(?i:responsible|accountable|to blame|at fault)\b"
         rf"|(?i:\b(?:is|was)[^\S\n]+on[^\S\n]+){person}(?=[^\S\n]*[.!;]|[^\S\n]*$)"
         rf"|(?i:\b(?:root|cause|culprit|source)[^\S\n]+of[^\S\n]+(?:this|the)[^\S\n]+\w+[^\S\n]+(?:is|was)[^\S\n]+){person}"
         rf"|(?i:\bblame\b(?:[^\S\n]+\w+){{0,6}}[^\S\n]+(?:lies|rests|falls|sits)[^\S\n]+(?:with|on)[^\S\n]+){person}"
-        rf"|(?i:\b(?:was|is)[^\S\n]+it[^\S\n]+){person}(?i:[^\S\n]+who)\b)"
+        rf"|(?i:\b(?:was|is)[^\S\n]+it[^\S\n]+){person}(?i:[^\S\n]+who)\b"
+        rf"|(?i:\b(?:someone|somebody|whoever|the[^\S\n]+person[^\S\n]+who\b[^.;\n]{{0,60}}?)[^\S\n]+(?:must|has[^\S\n]+to|needs[^\S\n]+to|should|will)[^\S\n]+be[^\S\n]+"
+        rf"(?:held[^\S\n]+)?(?:responsible|accountable|blamed|punished|fired|disciplined)\b)"
+        rf"|{person}(?:[^\S\n]+[^\s.;!?]+){{1,12}}?[^\S\n]+(?i:on|against|to|in|into|from)[^\S\n]+(?i:the)[^\S\n]+(?i:wrong)[^\S\n]+"
+        rf"(?i:server|host|database|db|cluster|environment|machine|instance|region|branch|table|bucket|account|node|box|terminal|system))"
     )
 
 
 @lru_cache(maxsize=64)
 def _failed_to(people: tuple[str, ...]) -> re.Pattern[str]:
     subject = (
-        rf"(?:{_people_pattern(people)}|{_ROLE}|(?i:\b(?:he|she|they|we|you|someone|somebody|nobody|no one|"
+        rf"(?:{people_pattern(people)}|{ROLE}|(?i:\b(?:he|she|they|we|you|someone|somebody|nobody|no one|"
         rf"everyone|who|(?:the|our|that)[^\S\n]+(?:\w+[^\S\n]+)?team)\b))"
     )
     return re.compile(
@@ -201,7 +163,7 @@ _RECOVERY = re.compile(
 
 def _person_because(text: LintText, config: LintConfig) -> Iterator[Hit]:
     """'... went down because @will ran the migration': a person as the cause of a bad outcome."""
-    pattern = re.compile(rf"(?i:\bbecause[^\S\n]+)(?P<hit>{_people_pattern(config.people)}|{_ROLE})(?!['’]s\b)")
+    pattern = re.compile(rf"(?i:\bbecause[^\S\n]+)(?P<hit>{people_pattern(config.people)}|{ROLE})(?!['’]s\b)")
     for match in pattern.finditer(text.masked):
         sentence = text.sentence_at(match.start())
         before = text.masked[max(sentence.start, match.start() - LOOKBACK) : match.start()]
@@ -211,7 +173,7 @@ def _person_because(text: LintText, config: LintConfig) -> Iterator[Hit]:
 
 def _person_judged(text: LintText, config: LintConfig, hits: list[tuple[str, int, int]]) -> Iterator[Hit]:
     """A named person or role in the same sentence as hindsight, judgement or 'human error'."""
-    pattern = re.compile(rf"{_people_pattern(config.people)}|{_ROLE}")
+    pattern = re.compile(rf"{people_pattern(config.people)}|{ROLE}")
     seen_sentences = {text.sentence_at(start).start for category, start, _end in hits if category == "person"}
     for category, start, _end in hits:
         if category not in ("counterfactual", "judgement", "human-error"):
@@ -260,6 +222,103 @@ def _shouting(text: LintText, _config: LintConfig) -> Iterator[Hit]:
             yield Hit(run[0].start(), run[-1].end())
 
 
+
+# Verbs only people do to a task: a system does not "forget" or "not bother".
+_HUMAN_FAILURE = (
+    r"(?:forgot|forgets|neglected|neglects|overlooked|overlooks|ignored|ignores|missed|skipped|skips|"
+    r"did(?:n['’]t|[^\S\n]+not)[^\S\n]+(?:bother|check|test|read|follow|notice|listen|verify|look|think|ask|review|escalate|wait)|"
+    r"messed[^\S\n]+up|screwed[^\S\n]+up|f[u*]+cked[^\S\n]+up|botched|broke|fat-?fingered|failed[^\S\n]+to|never[^\S\n]+(?:checked|tested|bothered|read|looked|followed)|"
+    r"(?:mistakenly|carelessly|wrongly|erroneously|recklessly|blindly)[^\S\n]+\w+)"
+)
+
+
+@lru_cache(maxsize=64)
+def _someone_failed(people: tuple[str, ...]) -> re.Pattern[str]:
+    """A pronoun or a group as the subject of a failure only people commit."""
+    actor = r"(?i:\b(?:he|she|they|you|someone|somebody|everyone|everybody)\b(?:[^\S\n]+else\b)?)"  # "nobody forgot" exonerates
+    return re.compile(rf"(?P<hit>(?:{actor}|{GROUP}){_ADVERB}[^\S\n]+(?i:{_HUMAN_FAILURE}))\b")
+
+
+def _thanks_to_someone(text: LintText, config: LintConfig) -> Iterator[Hit]:
+    """'Thanks to the intern, checkout was down for an hour': blame dressed as thanks.
+    Thanks for quick work, or followed by a recovery, is credit and passes."""
+    pattern = re.compile(rf"(?i:\bthanks[^\S\n]+to[^\S\n]+)(?P<hit>{people_pattern(config.people)}|{ROLE})(?!{CREDIT})")
+    for match in pattern.finditer(text.masked):
+        sentence = text.sentence_at(match.start())
+        after = text.masked[match.end() : sentence.end]
+        if _BAD_OUTCOME.search(after) and not _RECOVERY.search(after) and not re.search(r"(?i)\b(?:only|quick|fast|short|within)\b", after):
+            yield Hit(*match.span("hit"))
+
+
+_WHO_ASKED = (
+    rf"(?:{PRONOUN}|{GROUP}|{ROLE}|(?i:\b(?:the[^\S\n]+)?(?:team|on-?call(?:er)?|reviewer|author|approver)\b))"
+)
+
+
+@lru_cache(maxsize=64)
+def _why_you(people: tuple[str, ...]) -> re.Pattern[str]:
+    """'Why didn't you check the logs', 'How could you miss it', 'What were they thinking'."""
+    who = f"(?:{people_pattern(people)}|{_WHO_ASKED})"
+    neg = r"(?:n['’]t|[^\S\n]+not)?"
+    return re.compile(
+        rf"(?i:\bwhy)(?:[^\S\n]+(?i:on earth|the hell|exactly|again))?[^\S\n]+(?i:did|didn['’]t|would|wouldn['’]t|were|weren['’]t|was|wasn['’]t|"
+        rf"couldn['’]t|could|hadn['’]t|had|haven['’]t|don['’]t|doesn['’]t|is|isn['’]t|are|aren['’]t){neg}[^\S\n]+{who}(?![\w-])"
+        rf"|(?i:\bhow[^\S\n]+(?:on[^\S\n]+earth[^\S\n]+)?(?:could|come|could[^\S\n]+possibly))[^\S\n]+{who}(?![\w-])"
+        rf"|(?i:\bhow[^\S\n]+(?:can|did|do|does))[^\S\n]+{who}[^\S\n]+(?i:not|possibly|miss|forget|ignore|overlook|let|skip)\b"
+        rf"|(?i:\bhow[^\S\n]+did[^\S\n]+(?:nobody|no[- ]one|no[^\S\n]+\w+)[^\S\n]+(?:notice|see|catch|check|spot|think))\b"
+        rf"|(?i:\bwhat[^\S\n]+(?:were|was|are|is)[^\S\n]+){who}(?i:[^\S\n]+thinking)\b"
+    )
+
+
+_PARTICIPLE_OR_NOT = rf"(?:(?:not|never|only|just|simply|actually|even|properly|bothered[^\S\n]+to)[^\S\n]+)*{_PARTICIPLE}"
+
+
+@lru_cache(maxsize=64)
+def _conditional(people: tuple[str, ...]) -> re.Pattern[str]:
+    """'Had the team checked the config, ...', 'If only Bob had read ...', 'If we had tested ...'."""
+    who = subject_pattern(people)
+    return re.compile(
+        rf"(?:^|(?<=[.;:!?(])|(?i:\b(?:and|but|so|yet|then)\b))[^\S\n]*(?P<hit>(?i:had)[^\S\n]+{who}[^\S\n]+(?i:{_PARTICIPLE_OR_NOT}))"
+        rf"|(?P<hit2>(?i:\bif[^\S\n]+(?:only[^\S\n]+)?)(?:{who}|(?i:\b(?:we|I)\b))(?:[^\S\n]+(?i:had)|['’]d)[^\S\n]+(?i:{_PARTICIPLE_OR_NOT}))"
+        rf"|(?P<hit3>(?i:\bthere[^\S\n]+(?:was|is|were)[^\S\n]+no[^\S\n]+(?:reason|excuse)[^\S\n]+(?:not[^\S\n]+)?(?:to|for)\b))"
+        rf"|(?P<hit4>(?i:\b(?:it|this|that)[^\S\n]+was[^\S\n]+(?:(?:a|an)[^\S\n]+(?:(?:big|huge|serious|clear|obvious|bad|grave|rookie|costly|"
+        rf"terrible|major)[^\S\n]+)?(?:mistake|error|blunder|misjudge?ment)|(?:clearly[^\S\n]+|obviously[^\S\n]+)?(?:wrong|unwise|foolish|"
+        rf"(?:a|an)[^\S\n]+(?:bad|poor|terrible)[^\S\n]+(?:idea|call|decision|choice|judge?ment)))[^\S\n]+(?:to|for)[^\S\n]+\w+))",
+        re.MULTILINE,
+    )
+
+
+def _conditional_finder(text: LintText, config: LintConfig) -> Iterator[Hit]:
+    for match in _conditional(config.people).finditer(text.masked):
+        for group in ("hit", "hit2", "hit3", "hit4"):
+            if match.group(group):
+                yield Hit(*match.span(group))
+                break
+
+
+# "Obviously" judges a person's reading of the situation only when the
+# sentence is about someone's judgement; "obviously elevated latency" or
+# "the graph obviously shows the spike" describe an artifact.
+_OBVIOUSLY = re.compile(r"\bobviously\b", re.IGNORECASE)
+_JUDGED = re.compile(
+    rf"\b(?:should|shouldn['’]t|could|would|must|ought|needs?\s+to|wrong|mistake|bad|broken|misconfigured|incorrect|careless|"
+    rf"missed|ignored|forgot|nobody|no\s+one|anyone|everyone|someone|he|she|they|we|you|I)\b",
+    re.IGNORECASE,
+)
+_MEASURE_AFTER = re.compile(r"[^\S\n]+(?:\w+[^\S\n]+)?(?:\d|higher|lower|more|less|larger|smaller|faster|slower|elevated|increased|decreased)", re.IGNORECASE)
+
+
+def _obviously(text: LintText, config: LintConfig) -> Iterator[Hit]:
+    people = re.compile(f"{people_pattern(config.people)}|{ROLE}")
+    for match in _OBVIOUSLY.finditer(text.masked):
+        if _MEASURE_AFTER.match(text.masked, match.end()):
+            continue
+        sentence = text.sentence_at(match.start())
+        body = text.masked[sentence.start : sentence.end]
+        if _JUDGED.search(body) or people.search(body) or body.lstrip(" *-#>").lower().startswith("obviously"):
+            yield Hit(*match.span())
+
+
 PERSON_SUGGESTION = (
     "Describe the action and the conditions around it instead of the person: what made this action possible "
     "and reasonable at the time? For example: 'The deploy removed the index; nothing in the pipeline checks for that.'"
@@ -275,7 +334,12 @@ RULES: tuple[Rule, ...] = (
                "Will forgot to renew the certificate."),
         passes=("Alice restarted db-2.", "The build will break if the cache is cold.", "Bob rolled back the release.",
                 "Bob wrote in chat: \"I broke it\"."),
-        find=_regex_finder(lambda c: _person_cause(c.people)),
+        find=regex_finder(
+            lambda c: _person_cause(c.people),
+            trigger=r"br[oe]k|caus|took|take|brought|mess|screw|f[u*]+ck|botch|bork|nuk|wreck|forgot|ignor|overlook|miss|skip|"
+            r"neglect|finger|fail|corrupt|wip|knock|overload|leak|crash|expos|made|introduc|push|deploy|merg|ship|appli|\bran\b|"
+            r"delet|dropp|blame|responsible|should|ought|\bdid|could",
+        ),
         negatable=True,
     ),
     Rule(
@@ -286,7 +350,12 @@ RULES: tuple[Rule, ...] = (
                "Everyone blamed the contractor."),
         passes=("The outage was due to a full disk.", "Thanks to Chen the rollback was quick.",
                 "Dana's dashboard showed the spike first."),
-        find=_regex_finder(lambda c: _person_fault(c.people)),
+        find=regex_finder(
+            lambda c: _person_fault(c.people),
+            trigger=r"fault|mistake|error|screw|blunder|careless|negligen|oversight|slip|typo|fumble|due\s+to|because\s+of|"
+            r"\bby\b|blam|thanks|cause|reason|root|culprit|problem|source|responsib|accountable|\b(?:is|was)\s+(?:on|it)\b|wrong|"
+            r"\bbe\b",
+        ),
     ),
     Rule(
         "person.because", "person", "A person as the reason for a bad outcome",
@@ -318,7 +387,7 @@ RULES: tuple[Rule, ...] = (
                "We shouldn't have deployed on a Friday."),
         passes=("This is not about what anyone should have done.", "Bob wrote: \"I should have double-checked\".",
                 "Every migration should have a rollback plan.", "We should have alerts on replication lag."),
-        find=_regex_finder(_static(r"\bshould(?:[^\S\n]+not|[^\S\n]+never|n['’]t)?(?:[^\S\n]+(?:simply|just|really|probably|definitely|obviously|clearly|also|at least))?[^\S\n]+have\b"
+        find=regex_finder(static(r"\bshould(?:[^\S\n]+not|[^\S\n]+never|n['’]t)?(?:[^\S\n]+(?:simply|just|really|probably|definitely|obviously|clearly|also|at least))?[^\S\n]+have\b"
             rf"(?=[^\S\n]+(?:\w+ly[^\S\n]+)?{_PARTICIPLE})"
             r"|\bshould['’]ve\b|\bought[^\S\n]+(?:not[^\S\n]+|never[^\S\n]+)?to[^\S\n]+have\b")),
     ),
@@ -331,9 +400,9 @@ RULES: tuple[Rule, ...] = (
                "Alice could easily have spotted the error."),
         passes=("Things could have been worse.", "Nothing could have been done faster.",
                 "Action item: alert on error spikes. This would have detected the issue in minutes."),
-        find=_regex_finder(_static(
+        find=regex_finder(static(
             r"(?:\b(?:could|might)|(?<!\bthis )(?<!\bthat )(?<!\bwhich )(?<!\bit )\bwould)"
-            r"(?:[^\S\n]+(?:easily|probably|certainly|surely))?[^\S\n]+have[^\S\n]+(?:been[^\S\n]+)?"
+            r"(?:[^\S\n]+(?:easily|probably|certainly|surely|so easily|all have))?(?:[^\S\n]+have|['’]ve)[^\S\n]+(?:been[^\S\n]+(?:(?:easily|so easily|entirely|completely|quickly)[^\S\n]+)?)?"
             r"(?:prevented|avoided|caught|stopped|known|noticed|seen|spotted|detected|predicted|foreseen|fixed|averted)\b"
         )),
     ),
@@ -345,7 +414,7 @@ RULES: tuple[Rule, ...] = (
                "The reviewer failed to notice the typo.", "Their failure to escalate made it worse.",
                "Bob failed to apply the patch."),
         passes=("The health check failed to detect the stale replica.", "The job failed to start."),
-        find=_regex_finder(lambda c: _failed_to(c.people)),
+        find=regex_finder(lambda c: _failed_to(c.people), trigger=r"fail|neglect"),
     ),
     Rule(
         "counterfactual.didnt-bother", "counterfactual", "Didn't bother",
@@ -353,7 +422,7 @@ RULES: tuple[Rule, ...] = (
         "Describe what was done and what competed for attention at the time.",
         flags=("Nobody bothered to check. They didn't bother to read the alert.", "He did not even bother to test it."),
         passes=("The migration ran without bothering any users.",),
-        find=_regex_finder(_static(r"\bdid(?:n['’]t| not)[^\S\n]+(?:even[^\S\n]+)?bother\b|\bnever bothered\b|\bnobody bothered\b"), ),
+        find=regex_finder(static(r"\bdid(?:n['’]t| not)[^\S\n]+(?:even[^\S\n]+)?bother\b|\bnever bothered\b|\bnobody bothered\b"), ),
         negatable=False,
     ),
     Rule(
@@ -363,11 +432,63 @@ RULES: tuple[Rule, ...] = (
         flags=("If only Bob had looked at the logs.", "The responders missed the obvious cause.",
                "Had they checked the config, none of this would have happened."),
         passes=("We missed the deadline for the report by a day.",),
-        find=_regex_finder(_static(
+        find=regex_finder(static(
             r"\bif only\b|\bmissed[^\S\n]+(?:the|an?|something|what was)[^\S\n]+(?:really[^\S\n]+)?(?:obvious|clear)\b|\bmissed the obvious\b"
             r"|(?:^|[.;,][^\S\n]*|\b)had[^\S\n]+(?:they|he|she|we|you|someone|anyone|the team)[^\S\n]+(?:only[^\S\n]+)?(?:checked|looked|read|tested|followed|noticed|asked|waited|listened)\b"
         )),
         negatable=False,
+    ),
+    Rule(
+        "person.someone-failed", "person", "Someone as the subject of a failure",
+        "'He forgot', 'they ignored the alert', 'engineers skipped the step' make a person's lapse the story; the "
+        "story that helps is what made the step easy to forget or the alert easy to dismiss.",
+        PERSON_SUGGESTION,
+        flags=("He forgot to renew the certificate.", "They ignored the alert for an hour.",
+               "Someone skipped the canary stage.", "Engineers didn't bother to check the dashboard."),
+        passes=("They restarted the pods at 14:10.", "The alert was missed because it went to an unmonitored channel.",
+                "Nobody forgot anything; the step was not in the runbook."),
+        find=regex_finder(
+            lambda c: _someone_failed(c.people),
+            trigger=r"forg[oe]t|neglect|overlook|ignor|miss|skip|\bdid|mess|screw|f[u*]+ck|botch|broke|finger|fail|never|"
+            r"mistaken|careless|wrong|erroneous|reckless|blind",
+        ),
+    ),
+    Rule(
+        "person.thanks-to", "person", "Blame dressed as thanks",
+        "'Thanks to the intern, checkout was down' is blame in disguise; it names a person as the cause.",
+        PERSON_SUGGESTION,
+        flags=("Thanks to the intern, the database was down for an hour.",),
+        passes=("Thanks to Chen the rollback was quick.", "Thanks to the on-call engineer's quick response the outage was short.",
+                "Thanks to Dana, errors stopped within minutes."),
+        find=_thanks_to_someone,
+    ),
+    Rule(
+        "who-question.why-you", "who-question", "A why-question aimed at a person",
+        "'Why didn't you check the logs?' asks a person to justify themselves; people answer by defending, and "
+        "the conditions that made the logs hard to check stay unexamined. The same holds without a question mark.",
+        "Ask about the situation instead: 'What made the logs hard to check at that point?' or 'What did the "
+        "dashboards show you then?'",
+        flags=("Why didn't you check the logs?", "WHY DIDN'T YOU ROLL BACK", "How could you not notice the alert?",
+               "What were they thinking?", "Why did the on-call engineer restart the primary?",
+               "How did nobody notice the disk filling up?"),
+        passes=("Why did the retries amplify the load?", "How did the team restore the backup?",
+                "Why didn't the alert fire?", "How could we detect this sooner?"),
+        find=regex_finder(lambda c: _why_you(c.people), trigger=r"\b(?:why|how|what)\b"),
+        rewrite=_ask_situation,
+    ),
+    Rule(
+        "counterfactual.conditional", "counterfactual", "If they had ... / it was a mistake to",
+        "Conditionals about what people did not do ('had the team checked ..., this would not have happened') "
+        "replay the incident with the outcome known. They describe an imagined world, not the one that "
+        "produced the incident.",
+        "Say what was done and what made it reasonable then; put the missing safeguard into an action item: "
+        "'The config check is manual and was not part of the deploy; automate it.'",
+        flags=("Had the team checked the config, this would not have happened.", "If we had tested the failover, we would have known.",
+               "There was no reason not to roll back.", "It was a mistake to deploy on a Friday.",
+               "If only Bob had read the alert."),
+        passes=("Had the alert fired earlier, the outage would have been shorter.", "The team had checked the config twice.",
+                "If the cache had been warm, the latency would have stayed flat.", "It was a relief to see the graphs recover."),
+        find=_conditional_finder,
     ),
     Rule(
         "judgement.loaded-word", "judgement", "Loaded word",
@@ -378,7 +499,7 @@ RULES: tuple[Rule, ...] = (
                "That was an idiotic config."),
         passes=("Nobody was careless here.", "We avoid words like careless and sloppy in reviews.",
                 "The lazy-loaded extension was served from the CDN."),
-        find=_regex_finder(lambda c: _loaded(c.extra_words)),
+        find=regex_finder(lambda c: _loaded(c.extra_words)),
     ),
     Rule(
         "judgement.obviously", "judgement", "Obviously",
@@ -387,7 +508,7 @@ RULES: tuple[Rule, ...] = (
         flags=("The config was obviously wrong.", "Obviously nobody tested this."),
         passes=("Bob said \"obviously\" in the channel.",),
         rewrite=_drop_word,
-        find=_regex_finder(_static(r"\bobviously\b")),
+        find=_obviously,
     ),
     Rule(
         "judgement.minimising", "judgement", "Minimising 'just' or 'simply'",
@@ -397,7 +518,7 @@ RULES: tuple[Rule, ...] = (
         flags=("He just had to run one command.", "They should simply have checked.", "All she had to do was read the alert."),
         passes=("The alert fired just after the deploy.", "The fix was simply a config change."),
         rewrite=_drop_word,
-        find=_regex_finder(_static(
+        find=regex_finder(static(
             r"\b(?:should|could|would|only)[^\S\n]+(?:have[^\S\n]+)?(?:just|simply|merely)\b"
             r"|\b(?:just|simply|merely)[^\S\n]+(?:had to|needed to|has to|have to|need to|needs to|forgot|ignored|didn['’]t|"
             r"did not|failed|skipped|neglected)\b|\ball[^\S\n]+(?:he|she|they|you|we|[A-Z]\w+)[^\S\n]+(?:had|needed)[^\S\n]+to[^\S\n]+do[^\S\n]+was\b"
@@ -414,10 +535,16 @@ RULES: tuple[Rule, ...] = (
                "The engineer fat-fingered the command."),
         passes=("It was not human error; the tool allowed a destructive command.", "The user error rate doubled."),
         rewrite=_ask_system,
-        find=_regex_finder(_static(
+        find=regex_finder(static(
             r"\b(?:human|operator|user|pilot|engineer|engineering|developer|manual|personnel|people)[^\S\n]+"
             r"(?:error|mistake|failure|slip)s?\b(?![^\S\n]+(?:rate|rates|budget|count|counts|metric|metrics|page|pages|code|"
             r"codes|message|messages|response|responses|handling))|\bPEBKAC\b|\bPEBCAK\b|\bfat[- ]?finger(?:ed|ing|s)?\b|\blayer 8\b"
+            r"|\b(?:a|the)[^\S\n]+(?:people|person|personnel|staffing)[^\S\n]+(?:problem|issue|failure)\b"
+            r"|\b(?:the[^\S\n]+)?human[^\S\n]+(?:factors?|element)[^\S\n]+(?:was|were|is|are)[^\S\n]+(?:the[^\S\n]+)?(?:root[^\S\n]+)?(?:cause|problem|reason|culprit)\b"
+            r"|\b(?:simple|careless|silly|dumb|stupid|honest|rookie|typical|classic|avoidable|human)[^\S\n]+(?:mistake|slip|blunder|typo)s?\b"
+            r"|\bmistakes?[^\S\n]+(?:made[^\S\n]+)?by[^\S\n]+(?:an?|the|one[^\S\n]+of[^\S\n]+(?:our|the))[^\S\n]+(?:[\w-]+[^\S\n]+)?"
+            r"(?:engineer|developer|operator|admin|administrator|person|employee|member|sre|intern|contractor|user|human)s?\b"
+            r"|\bhuman[- ](?:caused|induced|initiated)\b"
         )),
     ),
     Rule(
@@ -430,8 +557,8 @@ RULES: tuple[Rule, ...] = (
         passes=("The engineer who approved the change joined the review.", "Who was on call was clear from the schedule.",
                 "Who is on call this week?", "Who was paged, and when?", "Which team should own the renewal?"),
         rewrite=_ask_what,
-        find=_regex_finder(
-            _static(
+        find=regex_finder(
+            static(
                 r"\bwho[^\S\n]+(?:(?:really|actually|exactly|else|here|of you)[^\S\n]+)?(?:did|broke|break|caused|cause|"
                 r"approved|approve|deployed|deploy|pushed|push|merged|merge|ran|changed|change|wrote|made|forgot|missed|"
                 r"ignored|touched|messed|screwed|dropped|deleted|let|turned off|disabled|skipped|signed off|shipped|"
@@ -444,6 +571,7 @@ RULES: tuple[Rule, ...] = (
                 r"changed|wrote|made|forgot|missed|ignored|touched|deleted|dropped|let|skipped|shipped|introduced)\b"
             ),
             question_only=True,
+            leading_ok=True,
         ),
     ),
     Rule(
@@ -453,7 +581,7 @@ RULES: tuple[Rule, ...] = (
         flags=("Whose fault was it?", "Let's find out whose mistake this was.", "We need to know who is to blame."),
         passes=("Whose dashboard should we use for latency?",),
         rewrite=_ask_what,
-        find=_regex_finder(_static(
+        find=regex_finder(static(
             r"\bwhose[^\S\n]+(?:fault|mistake|error|blunder|screw-?up)\b|\bwho(?:['’]s| is| was)[^\S\n]+(?:to blame|at fault)\b"
             r"|\bwho[^\S\n]+(?:do|should|can)[^\S\n]+we[^\S\n]+blame\b"
         )),
@@ -466,7 +594,7 @@ RULES: tuple[Rule, ...] = (
         flags=("The database went down again!!", "Why was this deployed?!"),
         passes=("The alert fired at 14:05!", "Slack: \"why?!\""),
         rewrite=_calm_punctuation,
-        find=_regex_finder(_static(r"(?:!{2,}|\?+!|!\?+)[!?]*")),
+        find=regex_finder(static(r"(?:!{2,}|\?+!|!\?+)[!?]*")),
         negatable=False,
         meta_aware=False,
     ),
@@ -476,7 +604,7 @@ RULES: tuple[Rule, ...] = (
         "Say plainly what happened and what it cost.",
         flags=("Great job, team /s", "Yeah right, like that was going to work.", "Genius move to deploy at 5 pm."),
         passes=("Great job by the on-call team on a fast rollback.",),
-        find=_regex_finder(_static(
+        find=regex_finder(static(
             r"(?<![\w/])/s\b|\byeah,? right\b|\boh,? (?:great|wonderful|perfect|fantastic|brilliant|joy)\b"
             r"|\b(?:genius|brilliant|great|smart) (?:move|idea|decision|plan)\b|\bwhat a surprise\b"
             r"|\bsurprise,? surprise\b|\bthanks a lot\b|\bnice going\b|\bwho could have guessed\b|\bwho knew\b"
@@ -497,6 +625,7 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
+RULES = RULES + FIX_PERSON_RULES + HINDSIGHT_RULES
 RULES_BY_ID = {rule.id: rule for rule in RULES}
 assert all(rule.category in CATEGORIES for rule in RULES)
 

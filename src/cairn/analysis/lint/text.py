@@ -32,7 +32,24 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\s[—–-]\s|\b(?:but|although|though|whereas|however|because)\b", re.IGNORECASE)
 _NEGATION = re.compile(
     r"\b(?:not|no|never|nobody|none|nothing|neither|nor|hardly|isn't|wasn't|aren't|weren't|don't|doesn't|didn't|"
-    r"won't|cannot|can't|no-one)\b|\bno one\b|n't\b",
+    r"won't|cannot|can't|no-one)\b|\bno one\b|n't\b"
+    # set aside rather than asserted: "rather than blaming Bob", "look beyond human error"
+    r"|\b(?:rather than|instead of|beyond|avoid\w*|resist\w*|refrain\w*|without|stop(?:s|ped|ping)? at|"
+    r"(?:look|go|move|get)(?:s|ing|ed)? past|no such thing as|myth of|away from|dispel\w*|reject\w*|"
+    # hypotheses and reports, not findings: "if someone forgets", "implying that one person caused"
+    r"if|unless|whether|fear of|threat of|implying|suggesting|claiming|assuming|blam(?:ing|ed|es)|treating|labell?ing)\b",
+    re.IGNORECASE,
+)
+# After a phrase: it is the subject of a statement of principle, not a finding
+# ("human error is never a root cause", "'who broke it?' is the wrong question").
+_PRINCIPLE_AFTER = re.compile(
+    r"[\s\"'”’)]*(?:(?:is|are|was|were)\s+(?:never|not|no|rarely|seldom|merely|only|just|simply|almost never|a symptom|"
+    r"an? (?:[\w-]+\s+){0,2}?(?:symptom|label|starting point|sign|consequence|result|effect|attribution|explanation|myth|trap|cop-out|invitation|red herring)|"
+    r"the (?:start|beginning|wrong|symptom|result|starting point|easy)|(?:\w+\s+)?(?:wrong|misleading|meaningless|useless|unhelpful|"
+    r"ineffective|a myth|a trap|a dead end)|(?:often|usually|commonly|frequently|too often)\s+(?:used|cited|blamed|given|called|seen|treated))"
+    r"|isn['’]t|aren['’]t|wasn['’]t|tells us nothing|explains nothing|"
+    r"should never|must never|can never|(?:does|do|did) not|doesn['’]t|don['’]t|ends? (?:the|an|our) (?:inquiry|investigation|conversation|learning)|"
+    r"stops? (?:the|an|our) (?:inquiry|investigation|conversation|learning)|shuts? down)\b",
     re.IGNORECASE,
 )
 _META = re.compile(
@@ -43,7 +60,9 @@ _META = re.compile(
     r"|\bthe words?\b"
     r"|\bnot about (?:blame|fault|who)\b"
     r"|\bwithout (?:blame|blaming)\b"
-    r"|\b(?:easy|tempting|natural)\s+to\s+(?:say|think|conclude|blame)\b",
+    r"|\b(?:easy|tempting|natural|common|convenient)\s+to\s+(?:say|think|conclude|blame|use|cite|call|stop|point|label|write)\b"
+    r"|\b(?:urge|instinct|tendency|temptation|impulse|reflex|usual response|first response)\s+(?:is\s+)?to\b"
+    r"|\bhindsight\s+(?:bias|makes|distorts|turns|tempts)\b",
     re.IGNORECASE,
 )
 
@@ -69,6 +88,7 @@ class LintText:
         self._sentence_starts = [s.start for s in self.sentences]
         self._meta: dict[int, bool] = {}
         self._sentence_text: dict[int, str] = {}
+        self._cued: dict[str, list[tuple[int, int]]] = {}
 
     def sentence_at(self, offset: int) -> Sentence:
         index = max(0, bisect_right(self._sentence_starts, offset) - 1)
@@ -88,6 +108,10 @@ class LintText:
         window = " ".join(clause.split()[-5:])
         return bool(_NEGATION.search(window))
 
+    def states_principle(self, end: int) -> bool:
+        """The phrase ending at `end` is what a statement of principle rejects."""
+        return bool(_PRINCIPLE_AFTER.match(self.masked, end))
+
     def is_meta(self, start: int) -> bool:
         """The sentence talks about language rather than about the incident."""
         sentence = self.sentence_at(start)
@@ -102,13 +126,51 @@ class LintText:
             self._sentence_text[sentence.start] = self.text[sentence.start : sentence.end].strip()[:SENTENCE_LIMIT]
         return self._sentence_text[sentence.start]
 
+    def sentences_with(self, cue: re.Pattern[str]) -> list[tuple[int, int]]:
+        """The spans of the sentences in which `cue` occurs, neighbours merged."""
+        key = cue.pattern
+        if key not in self._cued:
+            spans: list[tuple[int, int]] = []
+            for match in cue.finditer(self.masked):
+                sentence = self.sentence_at(match.start())
+                if spans and sentence.start <= spans[-1][1]:
+                    spans[-1] = (spans[-1][0], max(spans[-1][1], sentence.end))
+                else:
+                    spans.append((sentence.start, sentence.end))
+            self._cued[key] = spans
+        return self._cued[key]
+
+    def starts_sentence(self, start: int) -> bool:
+        """Only markup (a bullet, a heading mark, quotes) comes before `start` in its sentence."""
+        sentence = self.sentence_at(start)
+        return not self.masked[sentence.start : start].strip(" \t*-#>+0123456789.)\"'“‘(")
+
     def is_question(self, start: int) -> bool:
         sentence = self.sentence_at(start)
         tail = self.text[max(sentence.start, sentence.end - 20) : sentence.end]
         return tail.rstrip().rstrip("!").endswith("?")
 
 
+# A label quoted as a term ("the verdict was “human error”") is the writer's
+# claim, not someone else's words: it stays visible to the rules.
+_QUOTED_TERM = re.compile(
+    r"[\"“'‘]((?:human|operator|user|pilot|personnel)\s+(?:error|mistake|failure)s?)[\"”'’]", re.IGNORECASE,
+)
+# The whole text is one quotation: there is nothing around it to quote it in.
+_WHOLE_QUOTE = re.compile(r"\A\s*([\"“„«‘'])(?P<inner>[^\n]*)([\"”“»’'])[\s.!?]*\Z")
+_CLOSING = {'"': '"', "“": "”", "„": "“”", "«": "»", "‘": "’", "'": "'"}
+
+
+def _unwrap_whole_quote(text: str) -> str:
+    match = _WHOLE_QUOTE.match(text)
+    if not match or match.group(3) not in _CLOSING[match.group(1)] or any(q in match.group("inner") for q in "\"“”"):
+        return text
+    start, end = match.span(1)[0], match.span(3)[0]
+    return text[:start] + " " + text[start + 1 : end] + " " + text[end + 1 :]
+
+
 def mask_quoted(text: str) -> str:
+    text = _unwrap_whole_quote(text)
     chars = list(text)
 
     def blank(start: int, end: int) -> None:
@@ -128,11 +190,14 @@ def mask_quoted(text: str) -> str:
             blank(offset, end)
         offset = end + 1
     current = "".join(chars)
+    kept = [match.span(1) for match in _QUOTED_TERM.finditer(current)]
     for pattern in _QUOTES:
         for match in pattern.finditer(current):
             blank(match.start(), match.end())
         current = "".join(chars)
-    return current
+    for start, end in kept:
+        chars[start:end] = text[start:end]
+    return "".join(chars)
 
 
 def split_sentences(masked: str) -> list[Sentence]:

@@ -1,0 +1,61 @@
+"""Hindsight: calling obvious, after the fact, what was not obvious at the
+time. Knowing the outcome makes the path to it look clear; the people in
+the incident did not know the outcome."""
+
+from __future__ import annotations
+
+from cairn.analysis.lint.base import SPACE, Rule, regex_finder, static
+
+_OBVIOUS = r"(?:obvious|clear|evident|apparent|predictable|foreseeable|avoidable|preventable|inevitable|easy{SPACE}to{SPACE}(?:see|spot|predict|avoid|prevent|catch))".replace("{SPACE}", SPACE)
+
+_HINDSIGHT = (
+    # "In hindsight it was obvious", "with hindsight, the team should have ..."
+    rf"\b(?:in|with){SPACE}(?:(?:the{SPACE})?benefit{SPACE}of{SPACE})?(?:hindsight|retrospect)\b[^.;!?\n]{{0,80}}?\b(?:{_OBVIOUS}|should|could|would|ought|simple|mistake|wrong|bad|poor|careless)\b"
+    rf"|\blooking{SPACE}back\b[^.;!?\n]{{0,60}}?\b(?:{_OBVIOUS}|should|ought|mistake)\b"
+    # "obvious in hindsight"
+    rf"|\b(?:obvious|clear|evident|apparent|predictable|foreseeable|avoidable|preventable){SPACE}(?:[\w-]+{SPACE}){{0,3}}(?:in|with){SPACE}(?:hindsight|retrospect)\b"
+    # "the signs were all there", "the red flags were ignored", "all the warning signs"
+    rf"|\b(?:the|all{SPACE}the|there{SPACE}were|plenty{SPACE}of|many){SPACE}(?:\w+{SPACE})?(?:warning{SPACE})?(?:signs|red{SPACE}flags|flags|signals|clues|warnings|indicators)"
+    rf"{SPACE}(?:were|was){SPACE}(?:all{SPACE}|clearly{SPACE}|plainly{SPACE})?(?:there|visible|clear|obvious|everywhere|ignored|missed|overlooked|dismissed)\b"
+    rf"|\b(?:ignored|missed|overlooked|dismissed|disregarded){SPACE}(?:all{SPACE})?(?:the{SPACE})?(?:obvious{SPACE}|clear{SPACE})?(?:warning{SPACE}signs|red{SPACE}flags|warnings|signs)\b"
+    rf"|\bthe{SPACE}writing{SPACE}(?:was|had{SPACE}been){SPACE}on{SPACE}the{SPACE}wall\b"
+    # "clearly should have", "should have been obvious", "should have known better"
+    rf"|\b(?:clearly|obviously|plainly|surely){SPACE}(?:should|ought)\b"
+    rf"|\bshould(?:{SPACE}have|['’]ve){SPACE}(?:been{SPACE}(?:obvious|clear|evident|apparent|caught|noticed|spotted|seen)|known{SPACE}better|seen{SPACE}(?:it|this|that){SPACE}coming)\b"
+    # "anyone could have seen it", "any engineer would have caught this"
+    rf"|\bany(?:one|body|{SPACE}(?:competent{SPACE}|reasonable{SPACE}|experienced{SPACE})?(?:engineer|developer|operator|person|reviewer|sre)){SPACE}(?:could|would|should){SPACE}have{SPACE}"
+    rf"(?:seen|known|noticed|spotted|caught|predicted|foreseen|realised|realized)\b"
+    # "it was obvious that", "the cause was obvious", "this was entirely avoidable"
+    rf"|\b(?:it|this|that|which|the{SPACE}(?:cause|problem|issue|error|mistake|bug|answer|fix|risk|outage|incident|failure))"
+    rf"{SPACE}(?:was|is|had{SPACE}been|should{SPACE}have{SPACE}been){SPACE}(?:so{SPACE}|very{SPACE}|completely{SPACE}|entirely{SPACE}|totally{SPACE}|perfectly{SPACE}|painfully{SPACE}|blindingly{SPACE}|"
+    rf"always{SPACE}|clearly{SPACE}|easily{SPACE}|100%{SPACE})?(?:obvious|avoidable|preventable|foreseeable|predictable)\b"
+    rf"|\b(?:entirely|completely|totally|easily){SPACE}(?:avoidable|preventable|foreseeable|predictable)\b"
+)
+
+
+HINDSIGHT_RULES: tuple[Rule, ...] = (
+    Rule(
+        "hindsight.obvious", "hindsight", "Hindsight: obvious after the fact",
+        "Once the outcome is known, the path to it looks clear, and the people who did not see it look careless. "
+        "At the time the signals were mixed with many others; calling them obvious hides why they were not seen.",
+        "Describe what the signals looked like at the time and what competed with them: 'The disk alert was one "
+        "of 40 warnings that hour and looked like the usual nightly noise.'",
+        flags=(
+            "In hindsight it was obvious that the cache was the problem.",
+            "The signs were all there.",
+            "The cause should have been obvious to the on-call.",
+            "This was entirely avoidable.",
+            "Anyone could have seen this coming.",
+            "The team clearly should have waited for the canary.",
+            "The red flags were ignored for weeks.",
+        ),
+        passes=(
+            "In hindsight, the alert threshold hid a slow climb; we lowered it.",
+            "It was not obvious at the time that the replica was stale.",
+            "The cause was not clear until 14:20.",
+            "At 14:05 it was clear the primary was down, and Alice started the failover.",
+            "It is easy to see the pattern in hindsight, but the signals were noisy during the incident.",
+        ),
+        find=regex_finder(static(_HINDSIGHT)),
+    ),
+)

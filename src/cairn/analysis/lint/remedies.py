@@ -1,0 +1,105 @@
+"""Fixing the person instead of the system: remedies that ask people to be
+more careful, remember more, or be trained or disciplined, typically in
+action items. They leave the conditions that made the slip easy in place,
+and the next person in the same spot slips the same way."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from cairn.analysis.lint.base import SPACE, Rule, people_pattern, regex_finder, subject_pattern
+
+_CARE = r"(?:careful|vigilant|diligent|attentive|cautious|thorough|mindful|alert|disciplined|rigorous)"
+_VERB_OF_CARE = (
+    rf"(?:remember|recall|be{SPACE}(?:more{SPACE}|extra{SPACE}|very{SPACE}|especially{SPACE})?{_CARE}|double[- ]?check|triple[- ]?check|"
+    rf"pay{SPACE}(?:more{SPACE}|closer{SPACE}|better{SPACE}|extra{SPACE})?attention|think{SPACE}twice|take{SPACE}(?:more{SPACE}|extra{SPACE}|greater{SPACE})?care|"
+    rf"slow{SPACE}down|focus{SPACE}(?:more|harder)|try{SPACE}harder|read{SPACE}(?:the|all|every)|follow{SPACE}(?:the{SPACE})?(?:runbook|process|procedure|checklist|rules?|instructions|documentation|steps)|"
+    rf"check{SPACE}(?:twice|carefully|again|their|his|her|your)|review{SPACE}(?:more{SPACE})?carefully|always{SPACE}\w+|never{SPACE}\w+)"
+)
+_AUDIENCE = (
+    r"(?i:(?:all[^\S\n]+|the[^\S\n]+|our[^\S\n]+|every[^\S\n]+|each[^\S\n]+)?(?:everyone|everybody|engineers?|developers?|staff|team|teams|"
+    r"people|operators?|on-?call(?:ers)?(?:[^\S\n]+engineers?)?|responders?|team[^\S\n]+members?|sres?|admins?|employees|him|her|them|us|"
+    r"the[^\S\n]+(?:[\w-]+[^\S\n]+)?(?:engineer|developer|operator|team|intern|contractor|responder|on-?call)))"
+)
+
+
+@lru_cache(maxsize=64)
+def _fix_person(people: tuple[str, ...]) -> re.Pattern[str]:
+    subject = subject_pattern(people)
+    audience = f"(?:{_AUDIENCE}|(?-i:{people_pattern(people)}))"
+    return re.compile(
+        # "Remind everyone to be more careful", "tell engineers to double-check"
+        rf"\b(?:remind|reminded|reminding|tell|told|ask|asked|instruct|instructed|encourage|urge|warn|warned|"
+        rf"emphasi[sz]e{SPACE}to|stress{SPACE}to|communicate{SPACE}to){SPACE}{audience}{SPACE}(?:to|that|about|of){SPACE}(?:\w+{SPACE}){{0,3}}?"
+        rf"(?:{_VERB_OF_CARE}|be\b|not\b|always\b|never\b|check|verify|follow|read|test|look)"
+        # "We need to be more careful", "the on-call must pay closer attention"
+        rf"|\b(?:be|being){SPACE}(?:more|extra|much{SPACE}more){SPACE}{_CARE}\b"
+        rf"|\bpay{SPACE}(?:more|closer|better|extra|greater){SPACE}attention\b"
+        rf"|{subject}{SPACE}(?:must|should|need{SPACE}to|needs{SPACE}to|has{SPACE}to|have{SPACE}to|will{SPACE}(?:need{SPACE}to|have{SPACE}to)|are{SPACE}expected{SPACE}to|"
+        rf"is{SPACE}expected{SPACE}to|ought{SPACE}to){SPACE}(?:now{SPACE}|also{SPACE}|in{SPACE}future{SPACE})?(?:{_VERB_OF_CARE})\b"
+        # "make sure engineers check the diff", "ensure that the on-call reads the runbook"
+        rf"|\b(?:make{SPACE}sure|ensure|ensuring|making{SPACE}sure)(?:{SPACE}that)?{SPACE}{audience}{SPACE}(?:always{SPACE}|never{SPACE}|all{SPACE}|now{SPACE})?"
+        rf"(?:check|checks|remember|remembers|read|reads|follow|follows|double[- ]?check|double[- ]?checks|review|reviews|verify|verifies|"
+        rf"test|tests|pay|pays|are{SPACE}(?:more{SPACE})?{_CARE}|is{SPACE}(?:more{SPACE})?{_CARE}|know|knows|understand|understands|"
+        rf"don['’]t|doesn['’]t|do{SPACE}not|does{SPACE}not|think|look|confirm|confirms)\b"
+        # "retrain the on-call", "more training for the engineer", "disciplinary action"
+        rf"|\bre-?(?:train|training|trained|educate|educated|educating){SPACE}(?:of{SPACE})?{audience}"
+        rf"|\b(?:more|additional|extra|further|remedial|better|mandatory){SPACE}(?:\w+{SPACE})?training{SPACE}(?:for|of){SPACE}{audience}"
+        rf"|\b(?:{audience}){SPACE}(?:needs?|require[sd]?|should{SPACE}(?:get|receive|take|attend)|will{SPACE}(?:get|receive|take|attend)){SPACE}(?:more{SPACE}|additional{SPACE}|extra{SPACE}|further{SPACE}|remedial{SPACE})?training\b"
+        rf"|\b(?:disciplinary|discipline[ds]?|reprimand(?:s|ed)?|punish(?:ed|ment)?|written{SPACE}up|performance{SPACE}improvement{SPACE}plan|"
+        rf"(?:was|were|be|been|get|got){SPACE}(?:fired|let{SPACE}go|sacked|demoted|suspended))\b"
+        # "hold the engineer accountable", "will be held accountable"
+        rf"|\bhold(?:s|ing)?{SPACE}(?:\w+{SPACE}){{1,4}}?(?:accountable|responsible)\b|\bheld{SPACE}(?:personally{SPACE})?(?:accountable|responsible)\b"
+        # an order to people as the whole remedy: "Follow the process!", "Don't let it happen again."
+        rf"|(?:^[^\S\n]*(?:[-*+][^\S\n]+)?|(?<=[.!?:]){SPACE})(?:just{SPACE}|please{SPACE}|always{SPACE})?(?:follow{SPACE}(?:the{SPACE})?(?:process|runbook|procedure|rules|checklist|instructions)|"
+        rf"be{SPACE}(?:more{SPACE})?{_CARE}|pay{SPACE}(?:more{SPACE})?attention|double[- ]?check{SPACE}(?:everything|your{SPACE}work)|"
+        rf"(?:don['’]t|do{SPACE}not|never){SPACE}let{SPACE}(?:it|this|that){SPACE}happen{SPACE}again|think{SPACE}before)\b"
+        rf"|\b(?:a|the){SPACE}(?:stern{SPACE})?talking[- ]to\b|\b(?:lessons?|lecture){SPACE}(?:for|to){SPACE}{audience}{SPACE}(?:to|about|on)\b",
+        re.IGNORECASE | re.MULTILINE,
+    )
+
+
+def _ask_the_system(_sentence: str, _excerpt: str) -> str:
+    return (
+        "Change what made the slip easy instead: add a check, a safer default, a guard-rail or an automation, "
+        "so the step no longer depends on someone being careful."
+    )
+
+
+FIX_PERSON_RULES: tuple[Rule, ...] = (
+    Rule(
+        "fix-person.care", "fix-person", "Fixing the person instead of the system",
+        "Asking people to be more careful, to remember, to be retrained or to be held accountable leaves in place "
+        "whatever made the slip easy; the next person in the same situation slips the same way, and people learn "
+        "to hide slips instead of reporting them.",
+        "Change the system: a check in the pipeline, a confirmation for destructive commands, a safer default, "
+        "an alert, a runbook step the tool performs. For example: 'Make the deploy tool refuse an unreviewed change.'",
+        flags=(
+            "Remind everyone to be more careful when running migrations.",
+            "Make sure engineers check the diff before applying it.",
+            "Retrain the on-call engineer on the failover procedure.",
+            "The team needs to pay more attention to the alerts channel.",
+            "The engineer will be held accountable.",
+            "Engineers must remember to drain the node first.",
+            "Disciplinary action was taken against the operator.",
+        ),
+        passes=(
+            "Make sure the deploy script checks the schema version.",
+            "Add a confirmation prompt to the delete command.",
+            "Nobody will be disciplined; the review looks at the system.",
+            "Hold the release until the canary is healthy.",
+            "The alerts were careful to include the runbook link.",
+            "Remind the team channel bot to post the status page link.",
+        ),
+        find=regex_finder(
+            lambda c: _fix_person(c.people),
+            # a word each branch needs; most sentences have none of them
+            trigger=r"remind|\btell|told|\bask|instruct|encourag|urge|warn|emphasi|stress|communicat|\bmore\b|\bextra\b|"
+            r"attention|must|should|need|\bha(?:s|ve)\s+to|expected|ought|sure|ensur|train|educat|disciplin|reprimand|punish|"
+            r"written|performance|fired|\blet\b|sacked|demoted|suspended|accountable|responsible|follow|double|careful|"
+            r"think|talking|lesson|lecture",
+        ),
+        rewrite=_ask_the_system,
+    ),
+)
