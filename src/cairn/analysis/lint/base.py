@@ -17,9 +17,13 @@ ROLE = (
     r"(?i:\b(?:the|our|an?|that|this|one|some)[^\S\n]+(?:(?!(?:user|customer|client)\b)[\w-]+[^\S\n]+(?=(?:[\w-]+[^\S\n]+)?(?:engineer|developer|operator|admin|technician|sysadmin|intern|contractor)))?(?:(?:new|junior|senior|on-?call|oncall|responding|primary|secondary|"
     r"backup|night[- ]shift|release|lead|same|database|db|security|network|platform|systems?|infrastructure|infra|site reliability|build|support|storage|devops|ops|frontend|backend)[^\S\n]+)*(?:engineer|developer|dev|operator|admin|administrator|sre|dba|"
     r"intern|contractor|hire|person|guy|team member|responder|on-?call|tester|reviewer|manager|employee|technician|sysadmin|"
-    r"analyst|staffer|worker|coworker|co-worker|colleague|"
+    r"analyst|staffer|worker|coworker|co-worker|colleague|pilot|captain|co-?pilot|first officer|nurse|doctor|physician|surgeon|"
+    r"driver|clerk|trader|"
     r"ops team|ops guy|qa)s?\b(?![\w-]|[^\S\n]+(?:panel|console|page|ui|tool|tools|api|portal|rights|access|interface|"
     r"dashboard|mode|user|password|credentials|account|guide|docs|rotation|schedule|channel|handbook|runbook)\b))"
+    # a headline or a note without articles: "On-call engineer missed alert", "DBA ran migration"
+    r"|(?:^|(?<=^\s)|(?<=[.!?:]\s)|(?<=^[-*+]\s))(?:On-?call(?:[^\S\n]+engineer)?|Oncall|Engineer|Developer|Dev|DBA|SRE|Operator|Admin|Sysadmin|"
+    r"Intern|Contractor|Technician)(?![\w-])(?![^\S\n]+(?:error|mistake|failure|fault)s?\b)"
 )
 
 @dataclass(frozen=True)

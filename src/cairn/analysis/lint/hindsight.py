@@ -30,6 +30,13 @@ _HINDSIGHT = (
     rf"{SPACE}(?:was|is|had{SPACE}been|should{SPACE}have{SPACE}been){SPACE}(?:so{SPACE}|very{SPACE}|completely{SPACE}|entirely{SPACE}|totally{SPACE}|perfectly{SPACE}|painfully{SPACE}|blindingly{SPACE}|"
     rf"always{SPACE}|clearly{SPACE}|easily{SPACE}|100%{SPACE})?(?:obvious|avoidable|preventable|foreseeable|predictable)\b"
     rf"|\b(?:entirely|completely|totally|easily){SPACE}(?:avoidable|preventable|foreseeable|predictable)\b"
+    # "I knew it would happen", "it was bound to happen", "an accident waiting to happen", "I told you so"
+    rf"|\b(?:knew|said|told{SPACE}you|predicted|warned){SPACE}(?:that{SPACE})?(?:it|this|that){SPACE}(?:would|was{SPACE}going{SPACE}to){SPACE}happen\b"
+    rf"|\b(?:had|was{SPACE}bound|was{SPACE}going){SPACE}to{SPACE}happen\b|\bwaiting{SPACE}to{SPACE}happen\b|\bonly{SPACE}a{SPACE}matter{SPACE}of{SPACE}time\b"
+    rf"|\btold{SPACE}you{SPACE}so\b|\bsaw{SPACE}(?:this|it|that){SPACE}coming\b"
+    # "clearly mistakes", "a seasoned DBA would not make"
+    rf"|\b(?:clearly|plainly){SPACE}(?:a{SPACE}|an{SPACE})?(?:\w+{SPACE})?(?:mistakes?|errors?|wrong|blunders?)\b"  # "obviously" is judgement.obviously
+    rf"|\b(?:any|a){SPACE}(?:competent|seasoned|experienced|good|decent|reasonable|qualified|careful|sensible){SPACE}(?:[\w/-]+{SPACE}){{0,3}}?(?:would|should|could){SPACE}(?:not{SPACE}|never{SPACE}|have{SPACE})?(?:have{SPACE})?\w+"
 )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from cairn.analysis.lint.base import SPACE, Rule, people_pattern, regex_finder, subject_pattern
+from cairn.analysis.lint.base import ROLE, SPACE, Rule, people_pattern, regex_finder, subject_pattern
 
 _CARE = r"(?:careful|vigilant|diligent|attentive|cautious|thorough|mindful|alert|disciplined|rigorous)"
 _VERB_OF_CARE = (
@@ -27,7 +27,7 @@ _AUDIENCE = (
 @lru_cache(maxsize=64)
 def _fix_person(people: tuple[str, ...]) -> re.Pattern[str]:
     subject = subject_pattern(people)
-    audience = f"(?:{_AUDIENCE}|(?-i:{people_pattern(people)}))"
+    audience = f"(?:{_AUDIENCE}|{ROLE}|(?-i:{people_pattern(people)}))"
     return re.compile(
         # "Remind everyone to be more careful", "tell engineers to double-check"
         rf"\b(?:remind|reminded|reminding|tell|told|ask|asked|instruct|instructed|encourage|urge|warn|warned|"
@@ -55,6 +55,9 @@ def _fix_person(people: tuple[str, ...]) -> re.Pattern[str]:
         rf"|(?:^[^\S\n]*(?:[-*+][^\S\n]+)?|(?<=[.!?:]){SPACE})(?:just{SPACE}|please{SPACE}|always{SPACE})?(?:follow{SPACE}(?:the{SPACE})?(?:process|runbook|procedure|rules|checklist|instructions)|"
         rf"be{SPACE}(?:more{SPACE})?{_CARE}|pay{SPACE}(?:more{SPACE})?attention|double[- ]?check{SPACE}(?:everything|your{SPACE}work)|"
         rf"(?:don['’]t|do{SPACE}not|never){SPACE}let{SPACE}(?:it|this|that){SPACE}happen{SPACE}again|think{SPACE}before)\b"
+        # "require the nurse to complete additional training", "a note in their employee file", "fix the person"
+        rf"|\b(?:require|requiring|force|forcing|have|make|get|send){SPACE}{audience}{SPACE}(?:to{SPACE})?(?:complete|take|attend|do|undergo|repeat|go{SPACE}through){SPACE}(?:\w+{SPACE}){{0,3}}?(?:training|course|class|certification)\b"
+        rf"|\b(?:employee|personnel|hr|permanent){SPACE}(?:file|record)\b|\bfix(?:ing)?{SPACE}the{SPACE}(?:person|people|human|engineer)\b|\bmake{SPACE}an{SPACE}example{SPACE}of\b|^[^\S\n]*make{SPACE}an{SPACE}example\b"
         rf"|\b(?:a|the){SPACE}(?:stern{SPACE})?talking[- ]to\b|\b(?:lessons?|lecture){SPACE}(?:for|to){SPACE}{audience}{SPACE}(?:to|about|on)\b",
         re.IGNORECASE | re.MULTILINE,
     )
@@ -98,7 +101,7 @@ FIX_PERSON_RULES: tuple[Rule, ...] = (
             trigger=r"remind|\btell|told|\bask|instruct|encourag|urge|warn|emphasi|stress|communicat|\bmore\b|\bextra\b|"
             r"attention|must|should|need|\bha(?:s|ve)\s+to|expected|ought|sure|ensur|train|educat|disciplin|reprimand|punish|"
             r"written|performance|fired|\blet\b|sacked|demoted|suspended|accountable|responsible|follow|double|careful|"
-            r"think|talking|lesson|lecture",
+            r"think|talking|lesson|lecture|require|forc|\bhave\b|make|\bget\b|send|file|record|\bfix|example",
         ),
         rewrite=_ask_the_system,
     ),

@@ -33,7 +33,10 @@ _BLAME_VERB = (
     r"exposed(?:[^\S\n]+(?:the|a|an|our|their))?(?:[^\S\n]+\w+)?[^\S\n]+(?:data|secrets?|credentials|keys?|tokens?|passwords?|pii)\b|"
     r"made (?:a|an|the) (?:mistake|error|blunder|typo)|introduced (?:the|a) (?:bug|regression|outage|error)|"
     r"(?:pushed|deployed|merged|shipped|applied|ran) (?:a |the |an )?(?:bad|broken|buggy|wrong|faulty|untested)|"
-    r"deleted the wrong|dropped the wrong|is to blame|was to blame|(?:is|was) responsible for (?:the|this) "
+    r"deleted the wrong|dropped the wrong|is to blame|was to blame|did (?:this|it|that)\b|"
+    r"(?:ran|deployed|pushed|merged|shipped|applied|changed|deleted|dropped|restarted|released|edited|modified)\b[^.;!?\n]{0,60}?"
+    r"\bwithout[^\S\n]+(?:any[^\S\n]+|a[^\S\n]+|proper[^\S\n]+|prior[^\S\n]+)?(?:approval|review|testing|tests|backups?|permission|"
+    r"telling|asking|checking|a ticket|sign-?off|authori[sz]ation)\b|(?:is|was) responsible for (?:the|this) "
     r"(?:outage|incident|failure|breakage|mess)|should have|should['’]ve|should(?:n['’]t| not| never) have|ought to have|"
     r"did(?:n['’]t| not) (?:bother|check|test|read|follow|notice|listen)|could have (?:prevented|avoided|caught))"
 )
@@ -49,6 +52,7 @@ _LOADED_WORDS = (
     "foolish", "foolishly", "irresponsible", "irresponsibly", "inexcusable", "clueless", "brain-dead", "braindead",
     "amateurish", "unprofessional", "moron", "moronic", "morons", "dimwitted", "boneheaded", "half-assed",
     "culpable", "culpability", "inept", "ineptitude", "clumsy", "clumsily", "thoughtless", "thoughtlessly",
+    "fuckup", "fuck-up", "fuckups", "screwup", "screw-up", "cock-up", "clusterfuck",
 )
 # Capitalised words that are names, log levels, SQL or markers ("TODO" included),
 # never shouting: a run of them is not flagged.
@@ -117,7 +121,8 @@ def _person_fault(people: tuple[str, ...]) -> re.Pattern[str]:
     cause_noun = r"(?i:cause|reason|trigger|root cause|culprit|problem|source)"
     return re.compile(
         rf"(?P<hit>{person}['’]s[^\S\n]+(?:\w+[^\S\n]+)?{fault}"
-        rf"|(?i:\b(?:due to|because of|caused by|triggered by|started by|broken by|introduced by|blame[sd]?(?: on)?|blaming)[^\S\n]+){person}(?!{CREDIT})"
+        rf"|(?i:\b(?:due to|because of|caused by|triggered by|started by|broken by|introduced by|blame[sd]?(?: on)?|blaming|"
+        rf"traced(?: back)? to|attributed to|pinned on|comes? down to|came down to|by the hands? of)[^\S\n]+(?:(?:a|one)[^\S\n]+single[^\S\n]+)?){person}(?!{CREDIT})"
         rf"|(?i:\bthanks to[^\S\n]+){person}{artifact}"
         rf"|(?i:\b(?:his|her|their|your|my)[^\S\n]+(?:own[^\S\n]+)?(?:fault|mistake|screw-?up|blunder|carelessness|negligence|oversight)\b)"
         rf"|(?i:\b(?:the[^\S\n]+)?(?:root[^\S\n]+cause|root[^\S\n]+of[^\S\n]+(?:the|this|our)[^\S\n]+(?:problem|issue|incident|outage)|culprit|(?:real|actual)[^\S\n]+(?:cause|problem))[^\S\n]*(?:[:—–]|[^\S\n]-|[^\S\n]+(?:is|was)))[^\S\n]*{person}"
@@ -129,7 +134,7 @@ def _person_fault(people: tuple[str, ...]) -> re.Pattern[str]:
         rf"|(?i:\b(?:was|is)[^\S\n]+it[^\S\n]+){person}(?i:[^\S\n]+who)\b"
         rf"|(?i:\b(?:someone|somebody|whoever|the[^\S\n]+person[^\S\n]+who\b[^.;\n]{{0,60}}?)[^\S\n]+(?:must|has[^\S\n]+to|needs[^\S\n]+to|should|will)[^\S\n]+be[^\S\n]+"
         rf"(?:held[^\S\n]+)?(?:responsible|accountable|blamed|punished|fired|disciplined)\b)"
-        rf"|{person}(?:[^\S\n]+[^\s.;!?]+){{1,12}}?[^\S\n]+(?i:on|against|to|in|into|from)[^\S\n]+(?i:the)[^\S\n]+(?i:wrong)[^\S\n]+"
+        rf"|{person}(?:,?[^\S\n]+[^\s.;!?]+){{1,14}}?[^\S\n]+(?i:on|against|to|in|into|from)[^\S\n]+(?i:the)[^\S\n]+(?i:wrong)[^\S\n]+"
         rf"(?i:server|host|database|db|cluster|environment|machine|instance|region|branch|table|bucket|account|node|box|terminal|system))"
     )
 
@@ -142,8 +147,9 @@ def _failed_to(people: tuple[str, ...]) -> re.Pattern[str]:
     )
     return re.compile(
         rf"(?:{subject}[^\S\n]+(?:\w+[^\S\n]+)?(?i:failed[^\S\n]+to)\b"
-        r"|(?i:\bneglect(?:ed|s)?[^\S\n]+to\b|\bfailure[^\S\n]+to[^\S\n]+(?:follow|check|read|test|verify|notice|review|escalate|"
-        r"communicate|update|monitor|respond|act|renew|apply)\b))"
+        r"|(?i:\bneglect(?:ed|s)?[^\S\n]+to\b|\bfailure[^\S\n]+to[^\S\n]+(?:\w+ly[^\S\n]+)?(?:follow|check|read|test|verify|notice|review|escalate|"
+        r"communicate|update|monitor|respond|act|renew|apply|anticipate|utili[sz]e|ensure|recogni[sz]e|identify|consider|heed|obey|"
+        r"comply|adhere|brief|warn|report|plan|prepare|supervise|inform|double-check|confirm|listen|ask|wait)\b))"
     )
 
 
@@ -250,9 +256,7 @@ def _thanks_to_someone(text: LintText, config: LintConfig) -> Iterator[Hit]:
             yield Hit(*match.span("hit"))
 
 
-_WHO_ASKED = (
-    rf"(?:{PRONOUN}|{GROUP}|{ROLE}|(?i:\b(?:the[^\S\n]+)?(?:team|on-?call(?:er)?|reviewer|author|approver)\b))"
-)
+_WHO_ASKED = PRONOUN
 
 
 @lru_cache(maxsize=64)
@@ -267,6 +271,11 @@ def _why_you(people: tuple[str, ...]) -> re.Pattern[str]:
         rf"|(?i:\bhow[^\S\n]+(?:can|did|do|does))[^\S\n]+{who}[^\S\n]+(?i:not|possibly|miss|forget|ignore|overlook|let|skip)\b"
         rf"|(?i:\bhow[^\S\n]+did[^\S\n]+(?:nobody|no[- ]one|no[^\S\n]+\w+)[^\S\n]+(?:notice|see|catch|check|spot|think))\b"
         rf"|(?i:\bwhat[^\S\n]+(?:were|was|are|is)[^\S\n]+){who}(?i:[^\S\n]+thinking)\b"
+        rf"|(?i:(?:^|(?<=[.!?:])|(?<=^[-*+]))[^\S\n]*(?:did|has|have|was[^\S\n]+it)[^\S\n]+(?:someone|somebody|anyone|anybody|you)[^\S\n]+(?:else[^\S\n]+)?"
+        rf"(?:break|broke|broken|touch|touched|change|changed|delete|deleted|push|pushed|deploy|deployed|forget|forgot|mess|messed|screw|screwed|skip|skipped)\b)"
+        rf"|(?i:\b(?:find|found|finding|figure[^\S\n]+out|track[^\S\n]+down|identify|hunt[^\S\n]+for)[^\S\n]+(?:out[^\S\n]+)?(?:who|whoever|the[^\S\n]+(?:person|engineer|one)[^\S\n]+who)"
+        rf"(?:['’]s|[^\S\n]+(?:is|was))?[^\S\n]+(?:did|broke|caused|deployed|pushed|merged|ran|changed|approved|responsible|to[^\S\n]+blame|at[^\S\n]+fault|made|wrote|forgot|missed)\b)",
+        re.MULTILINE,
     )
 
 
@@ -280,7 +289,9 @@ def _conditional(people: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(
         rf"(?:^|(?<=[.;:!?(])|(?i:\b(?:and|but|so|yet|then)\b))[^\S\n]*(?P<hit>(?i:had)[^\S\n]+{who}[^\S\n]+(?i:{_PARTICIPLE_OR_NOT}))"
         rf"|(?P<hit2>(?i:\bif[^\S\n]+(?:only[^\S\n]+)?)(?:{who}|(?i:\b(?:we|I)\b))(?:[^\S\n]+(?i:had)|['’]d)[^\S\n]+(?i:{_PARTICIPLE_OR_NOT}))"
-        rf"|(?P<hit3>(?i:\bthere[^\S\n]+(?:was|is|were)[^\S\n]+no[^\S\n]+(?:reason|excuse)[^\S\n]+(?:not[^\S\n]+)?(?:to|for)\b))"
+        rf"|(?P<hit3>(?i:\bthere[^\S\n]+(?:was|is|were)[^\S\n]+no[^\S\n]+(?:reason|excuse)[^\S\n]+(?:not[^\S\n]+)?(?:to|for)\b)"
+        rf"|(?i:\bif[^\S\n]+it[^\S\n]+(?:were|was|had)(?:n['’]t|[^\S\n]+not)[^\S\n]+(?:been[^\S\n]+)?for[^\S\n]+){who}"
+        rf"(?=[^.;!?\n]*\b(?:would|could)(?:n['’]t|[^\S\n]+not|[^\S\n]+never)[^\S\n]+have[^\S\n]+(?:occurred|happened|been)\b))"
         rf"|(?P<hit4>(?i:\b(?:it|this|that)[^\S\n]+was[^\S\n]+(?:(?:a|an)[^\S\n]+(?:(?:big|huge|serious|clear|obvious|bad|grave|rookie|costly|"
         rf"terrible|major)[^\S\n]+)?(?:mistake|error|blunder|misjudge?ment)|(?:clearly[^\S\n]+|obviously[^\S\n]+)?(?:wrong|unwise|foolish|"
         rf"(?:a|an)[^\S\n]+(?:bad|poor|terrible)[^\S\n]+(?:idea|call|decision|choice|judge?ment)))[^\S\n]+(?:to|for)[^\S\n]+\w+))",
@@ -302,7 +313,7 @@ def _conditional_finder(text: LintText, config: LintConfig) -> Iterator[Hit]:
 _OBVIOUSLY = re.compile(r"\bobviously\b", re.IGNORECASE)
 _JUDGED = re.compile(
     rf"\b(?:should|shouldn['’]t|could|would|must|ought|needs?\s+to|wrong|mistake|bad|broken|misconfigured|incorrect|careless|"
-    rf"missed|ignored|forgot|nobody|no\s+one|anyone|everyone|someone|he|she|they|we|you|I)\b",
+    rf"missed|ignored|forgot|nobody|no\s+one|no|anyone|everyone|someone|he|she|they|we|you|I)\b",
     re.IGNORECASE,
 )
 _MEASURE_AFTER = re.compile(r"[^\S\n]+(?:\w+[^\S\n]+)?(?:\d|higher|lower|more|less|larger|smaller|faster|slower|elevated|increased|decreased)", re.IGNORECASE)
@@ -353,7 +364,7 @@ RULES: tuple[Rule, ...] = (
         find=regex_finder(
             lambda c: _person_fault(c.people),
             trigger=r"fault|mistake|error|screw|blunder|careless|negligen|oversight|slip|typo|fumble|due\s+to|because\s+of|"
-            r"\bby\b|blam|thanks|cause|reason|root|culprit|problem|source|responsib|accountable|\b(?:is|was)\s+(?:on|it)\b|wrong|"
+            r"\bby\b|\bto\b|\bon\b|blam|thanks|cause|reason|root|culprit|problem|source|responsib|accountable|\b(?:is|was)\s+(?:on|it)\b|wrong|"
             r"\bbe\b",
         ),
     ),
@@ -384,11 +395,13 @@ RULES: tuple[Rule, ...] = (
         "Say what happened and why it made sense then; put what should change into an action item: "
         "'The runbook did not mention the replica; add it.'",
         flags=("Alice should have checked the dashboard.", "The canary should have caught this.",
-               "We shouldn't have deployed on a Friday."),
-        passes=("This is not about what anyone should have done.", "Bob wrote: \"I should have double-checked\".",
+               "We shouldn't have deployed on a Friday.", "Should have..."),
+        passes=("This is not about what anyone should have done.", "That should have been survivable.",
+                "The fault lies in software that should have retried but didn't.", "Bob wrote: \"I should have double-checked\".",
                 "Every migration should have a rollback plan.", "We should have alerts on replication lag."),
-        find=regex_finder(static(r"\bshould(?:[^\S\n]+not|[^\S\n]+never|n['’]t)?(?:[^\S\n]+(?:simply|just|really|probably|definitely|obviously|clearly|also|at least))?[^\S\n]+have\b"
-            rf"(?=[^\S\n]+(?:\w+ly[^\S\n]+)?{_PARTICIPLE})"
+        find=regex_finder(static(r"(?<!\bthat )(?<!\bwhich )\bshould(?:[^\S\n]+not|[^\S\n]+never|n['’]t)?(?:[^\S\n]+(?:simply|just|really|probably|definitely|obviously|clearly|also|at least))?[^\S\n]+have\b"
+            r"(?![^\S\n]+been[^\S\n]+(?:\w+able|\w+ible|fine|ok|okay|safe|possible|enough|higher|lower|larger|smaller|longer|shorter|faster|slower)\b)"
+            rf"(?=[^\S\n]+(?:\w+ly[^\S\n]+)?{_PARTICIPLE}|[^\S\n]*(?:\.\.\.|…|$))"
             r"|\bshould['’]ve\b|\bought[^\S\n]+(?:not[^\S\n]+|never[^\S\n]+)?to[^\S\n]+have\b")),
     ),
     Rule(
@@ -404,6 +417,8 @@ RULES: tuple[Rule, ...] = (
             r"(?:\b(?:could|might)|(?<!\bthis )(?<!\bthat )(?<!\bwhich )(?<!\bit )\bwould)"
             r"(?:[^\S\n]+(?:easily|probably|certainly|surely|so easily|all have))?(?:[^\S\n]+have|['’]ve)[^\S\n]+(?:been[^\S\n]+(?:(?:easily|so easily|entirely|completely|quickly)[^\S\n]+)?)?"
             r"(?:prevented|avoided|caught|stopped|known|noticed|seen|spotted|detected|predicted|foreseen|fixed|averted)\b"
+            r"|\b(?:they|he|she|you|someone|somebody|the[^\S\n]+(?:[\w-]+[^\S\n]+)?team)[^\S\n]+(?:could|might)(?:[^\S\n]+have|['’]ve)[^\S\n]+"
+            r"(?:done|[\w-]+ed)\b(?![^\S\n]+(?:worse|more harm))"
         )),
     ),
     Rule(
@@ -469,11 +484,13 @@ RULES: tuple[Rule, ...] = (
         "Ask about the situation instead: 'What made the logs hard to check at that point?' or 'What did the "
         "dashboards show you then?'",
         flags=("Why didn't you check the logs?", "WHY DIDN'T YOU ROLL BACK", "How could you not notice the alert?",
-               "What were they thinking?", "Why did the on-call engineer restart the primary?",
+               "What were they thinking?", "Why did Dana restart the primary?", "Did someone break the permissions again?",
+               "Find who deployed the change.",
                "How did nobody notice the disk filling up?"),
         passes=("Why did the retries amplify the load?", "How did the team restore the backup?",
+                "Why did the on-call engineer miss the alert? The page went to an old phone number.",
                 "Why didn't the alert fire?", "How could we detect this sooner?"),
-        find=regex_finder(lambda c: _why_you(c.people), trigger=r"\b(?:why|how|what)\b"),
+        find=regex_finder(lambda c: _why_you(c.people), trigger=r"\b(?:why|how|what|did|has|have|was|find|found|finding|figure|track|identify|hunt)\b"),
         rewrite=_ask_situation,
     ),
     Rule(
@@ -542,6 +559,7 @@ RULES: tuple[Rule, ...] = (
             r"|\b(?:a|the)[^\S\n]+(?:people|person|personnel|staffing)[^\S\n]+(?:problem|issue|failure)\b"
             r"|\b(?:the[^\S\n]+)?human[^\S\n]+(?:factors?|element)[^\S\n]+(?:was|were|is|are)[^\S\n]+(?:the[^\S\n]+)?(?:root[^\S\n]+)?(?:cause|problem|reason|culprit)\b"
             r"|\b(?:simple|careless|silly|dumb|stupid|honest|rookie|typical|classic|avoidable|human)[^\S\n]+(?:mistake|slip|blunder|typo)s?\b"
+            r"|\b(?:mistakes?|errors?)[^\S\n]+(?:made[^\S\n]+)?by[^\S\n]+(?:employees|engineers|staff|people|humans|operators|developers|contractors|users|personnel)\b"
             r"|\bmistakes?[^\S\n]+(?:made[^\S\n]+)?by[^\S\n]+(?:an?|the|one[^\S\n]+of[^\S\n]+(?:our|the))[^\S\n]+(?:[\w-]+[^\S\n]+)?"
             r"(?:engineer|developer|operator|admin|administrator|person|employee|member|sre|intern|contractor|user|human)s?\b"
             r"|\bhuman[- ](?:caused|induced|initiated)\b"

@@ -37,7 +37,7 @@ _NEGATION = re.compile(
     r"|\b(?:rather than|instead of|beyond|avoid\w*|resist\w*|refrain\w*|without|stop(?:s|ped|ping)? at|"
     r"(?:look|go|move|get)(?:s|ing|ed)? past|no such thing as|myth of|away from|dispel\w*|reject\w*|"
     # hypotheses and reports, not findings: "if someone forgets", "implying that one person caused"
-    r"if|unless|whether|fear of|threat of|implying|suggesting|claiming|assuming|blam(?:ing|ed|es)|treating|labell?ing)\b",
+    r"if|unless|whether|fear of|threat of|declar\w*|nam(?:e|ing) (?:it )?as|end(?:s|ed)? (?:up )?at|where|implying|suggesting|claiming|assuming|blam(?:ing|ed|es)|treating|labell?ing)\b",
     re.IGNORECASE,
 )
 # After a phrase: it is the subject of a statement of principle, not a finding
@@ -47,6 +47,8 @@ _PRINCIPLE_AFTER = re.compile(
     r"an? (?:[\w-]+\s+){0,2}?(?:symptom|label|starting point|sign|consequence|result|effect|attribution|explanation|myth|trap|cop-out|invitation|red herring)|"
     r"the (?:start|beginning|wrong|symptom|result|starting point|easy)|(?:\w+\s+)?(?:wrong|misleading|meaningless|useless|unhelpful|"
     r"ineffective|a myth|a trap|a dead end)|(?:often|usually|commonly|frequently|too often)\s+(?:used|cited|blamed|given|called|seen|treated))"
+    r"|(?:is|are)\s+(?:often\s+|usually\s+|best\s+)?(?:treated|seen|viewed|regarded|understood|considered)\s+as\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:signal|symptom|start|starting|sign|clue|prompt|consequence|effect|invitation)"
+    r"|(?:can|could|may|might)\s+(?:happen|occur|cause|be)\b"
     r"|isn['’]t|aren['’]t|wasn['’]t|tells us nothing|explains nothing|"
     r"should never|must never|can never|(?:does|do|did) not|doesn['’]t|don['’]t|ends? (?:the|an|our) (?:inquiry|investigation|conversation|learning)|"
     r"stops? (?:the|an|our) (?:inquiry|investigation|conversation|learning)|shuts? down)\b",
@@ -105,7 +107,7 @@ class LintText:
         before = self.masked[max(sentence.start, start - LOOKBACK) : start]
         breaks = list(_CLAUSE_BREAK.finditer(before))
         clause = before[breaks[-1].end() :] if breaks else before
-        window = " ".join(clause.split()[-5:])
+        window = " ".join(clause.split()[-6:])
         return bool(_NEGATION.search(window))
 
     def states_principle(self, end: int) -> bool:
@@ -154,7 +156,7 @@ class LintText:
 # A label quoted as a term ("the verdict was “human error”") is the writer's
 # claim, not someone else's words: it stays visible to the rules.
 _QUOTED_TERM = re.compile(
-    r"[\"“'‘]((?:human|operator|user|pilot|personnel)\s+(?:error|mistake|failure)s?)[\"”'’]", re.IGNORECASE,
+    r"[\"“'‘]((?:human|operator|user|pilot|personnel)\s+(?:error|mistake|failure)s?)[.,!?]?[\"”'’]", re.IGNORECASE,
 )
 # The whole text is one quotation: there is nothing around it to quote it in.
 _WHOLE_QUOTE = re.compile(r"\A\s*([\"“„«‘'])(?P<inner>[^\n]*)([\"”“»’'])[\s.!?]*\Z")
