@@ -10,7 +10,7 @@ _OBVIOUS = r"(?:obvious|clear|evident|apparent|predictable|foreseeable|avoidable
 
 _HINDSIGHT = (
     # "In hindsight it was obvious", "with hindsight, the team should have ..."
-    rf"\b(?:in|with){SPACE}(?:(?:the{SPACE})?benefit{SPACE}of{SPACE})?(?:hindsight|retrospect)\b[^.;!?\n]{{0,80}}?\b(?:{_OBVIOUS}|should|could|would|ought|simple|mistake|wrong|bad|poor|careless)\b"
+    rf"\b(?:in|with){SPACE}(?:(?:the{SPACE})?benefit{SPACE}of{SPACE})?(?:hindsight|retrospect)\b[^.;!?\n]{{0,80}}?\b(?:{_OBVIOUS}|(?:should|could|would|ought{SPACE}to)(?:n['’]t)?(?:{SPACE}not)?(?:{SPACE}have|['’]ve)|simple|mistake|wrong|bad|poor|careless)\b"
     rf"|\blooking{SPACE}back\b[^.;!?\n]{{0,60}}?\b(?:{_OBVIOUS}|should|ought|mistake)\b"
     # "obvious in hindsight"
     rf"|\b(?:obvious|clear|evident|apparent|predictable|foreseeable|avoidable|preventable){SPACE}(?:[\w-]+{SPACE}){{0,3}}(?:in|with){SPACE}(?:hindsight|retrospect)\b"
@@ -62,6 +62,7 @@ HINDSIGHT_RULES: tuple[Rule, ...] = (
             "The cause was not clear until 14:20.",
             "At 14:05 it was clear the primary was down, and Alice started the failover.",
             "It is easy to see the pattern in hindsight, but the signals were noisy during the incident.",
+            "In retrospect, the team agreed that we should invest in load tests.",
         ),
         find=regex_finder(static(_HINDSIGHT)),
     ),

@@ -30,9 +30,11 @@ def _fix_person(people: tuple[str, ...]) -> re.Pattern[str]:
     audience = f"(?:{_AUDIENCE}|{ROLE}|(?-i:{people_pattern(people)}))"
     return re.compile(
         # "Remind everyone to be more careful", "tell engineers to double-check"
-        rf"\b(?:remind|reminded|reminding|tell|told|ask|asked|instruct|instructed|encourage|urge|warn|warned|"
+        rf"\b(?:remind|reminded|reminding|instruct|instructed|encourage|urge|warn|warned|"
         rf"emphasi[sz]e{SPACE}to|stress{SPACE}to|communicate{SPACE}to){SPACE}{audience}{SPACE}(?:to|that|about|of){SPACE}(?:\w+{SPACE}){{0,3}}?"
         rf"(?:{_VERB_OF_CARE}|be\b|not\b|always\b|never\b|check|verify|follow|read|test|look)"
+        # "asked" and "told" narrate a timeline ("Alice asked Bob to check the logs") unless the ask is for care
+        rf"|\b(?:tell|told|ask|asked){SPACE}{audience}{SPACE}to{SPACE}(?:{_VERB_OF_CARE})"
         # "We need to be more careful", "the on-call must pay closer attention"
         rf"|\b(?:be|being){SPACE}(?:more|extra|much{SPACE}more){SPACE}{_CARE}\b"
         rf"|\bpay{SPACE}(?:more|closer|better|extra|greater){SPACE}attention\b"

@@ -139,6 +139,13 @@ def _person_fault(people: tuple[str, ...]) -> re.Pattern[str]:
     )
 
 
+# "Failed to reproduce the bug" reports an investigation's difficulty, not a lapse.
+_NOT_A_LAPSE = (
+    r"(?![^\S\n]+(?i:reproduce|replicate|find|identify|determine|locate|pinpoint|isolate|connect|reach|get|obtain|load|"
+    r"start|complete|resolve|restore|recover|access|understand|explain|establish)\b)"
+)
+
+
 @lru_cache(maxsize=64)
 def _failed_to(people: tuple[str, ...]) -> re.Pattern[str]:
     subject = (
@@ -146,7 +153,7 @@ def _failed_to(people: tuple[str, ...]) -> re.Pattern[str]:
         rf"everyone|who|(?:the|our|that)[^\S\n]+(?:\w+[^\S\n]+)?team)\b))"
     )
     return re.compile(
-        rf"(?:{subject}[^\S\n]+(?:\w+[^\S\n]+)?(?i:failed[^\S\n]+to)\b"
+        rf"(?:{subject}[^\S\n]+(?:\w+[^\S\n]+)?(?i:failed[^\S\n]+to)\b{_NOT_A_LAPSE}"
         r"|(?i:\bneglect(?:ed|s)?[^\S\n]+to\b|\bfailure[^\S\n]+to[^\S\n]+(?:\w+ly[^\S\n]+)?(?:follow|check|read|test|verify|notice|review|escalate|"
         r"communicate|update|monitor|respond|act|renew|apply|anticipate|utili[sz]e|ensure|recogni[sz]e|identify|consider|heed|obey|"
         r"comply|adhere|brief|warn|report|plan|prepare|supervise|inform|double-check|confirm|listen|ask|wait)\b))"
@@ -164,6 +171,17 @@ _RECOVERY = re.compile(
     r"\b(?:stopped|recovered|resolved|fixed|restored|improved|back to normal|came back|dropped|fell|decreased|cleared|"
     r"normali[sz]ed|returned|subsided)\b",
     re.IGNORECASE,
+)
+
+
+# Human error as something a system is designed around, not the finding:
+# "prone to human error", "reduce the risk of operator error", "so-called human error".
+_DESIGNED_FOR = (
+    r"(?<!\bprone to )(?<!\brisk of )(?<!\bchance of )(?<!\bchances of )(?<!\bpossibility of )(?<!\bpotential for )"
+    r"(?<!\broom for )(?<!\breduce )(?<!\breduces )(?<!\breducing )(?<!\bminimi[sz]e )(?<!\beliminate )(?<!\bprevent )"
+    r"(?<!\bavoid )(?<!\bagainst )(?<!\bresilient to )(?<!\btolerant of )(?<!\bso-called )(?<!\bwe call )"
+    r"(?<!\bnotion of )(?<!\bconcept of )(?<!\bidea of )(?<!\bview of )(?<!\bmyth of )(?<!\blabel of )(?<!\bthe term )"
+    r"(?<!\blikelihood of )(?<!\bimpact of )(?<!\bsafe from )(?<!\bblast radius of )(?<!\bcost of )"
 )
 
 
@@ -233,7 +251,8 @@ def _shouting(text: LintText, _config: LintConfig) -> Iterator[Hit]:
 _HUMAN_FAILURE = (
     r"(?:forgot|forgets|neglected|neglects|overlooked|overlooks|ignored|ignores|missed|skipped|skips|"
     r"did(?:n['’]t|[^\S\n]+not)[^\S\n]+(?:bother|check|test|read|follow|notice|listen|verify|look|think|ask|review|escalate|wait)|"
-    r"messed[^\S\n]+up|screwed[^\S\n]+up|f[u*]+cked[^\S\n]+up|botched|broke|fat-?fingered|failed[^\S\n]+to|never[^\S\n]+(?:checked|tested|bothered|read|looked|followed)|"
+    r"messed[^\S\n]+up|screwed[^\S\n]+up|f[u*]+cked[^\S\n]+up|botched|broke(?!(?:[^\S\n]+\w+){1,3}[^\S\n]+into\b)|fat-?fingered|"
+    rf"failed[^\S\n]+to{_NOT_A_LAPSE}|never[^\S\n]+(?:checked|tested|bothered|read|looked|followed)|"
     r"(?:mistakenly|carelessly|wrongly|erroneously|recklessly|blindly)[^\S\n]+\w+)"
 )
 
@@ -265,8 +284,11 @@ def _why_you(people: tuple[str, ...]) -> re.Pattern[str]:
     who = f"(?:{people_pattern(people)}|{_WHO_ASKED})"
     neg = r"(?:n['’]t|[^\S\n]+not)?"
     return re.compile(
-        rf"(?i:\bwhy)(?:[^\S\n]+(?i:on earth|the hell|exactly|again))?[^\S\n]+(?i:did|didn['’]t|would|wouldn['’]t|were|weren['’]t|was|wasn['’]t|"
-        rf"couldn['’]t|could|hadn['’]t|had|haven['’]t|don['’]t|doesn['’]t|is|isn['’]t|are|aren['’]t){neg}[^\S\n]+{who}(?![\w-])"
+        rf"(?i:\bwhy)(?:[^\S\n]+(?i:on earth|the hell|exactly|again))?[^\S\n]+(?i:did|didn['’]t|would|wouldn['’]t|were|weren['’]t|"
+        rf"couldn['’]t|could|hadn['’]t|had|haven['’]t|don['’]t|do|is|isn['’]t|are|aren['’]t){neg}[^\S\n]+(?i:you)\b"
+        rf"|(?i:\bwhy)(?:[^\S\n]+(?i:on earth|the hell|exactly|again))?[^\S\n]+(?i:didn['’]t|wouldn['’]t|weren['’]t|wasn['’]t|couldn['’]t|"
+        rf"hadn['’]t|haven['’]t|don['’]t|doesn['’]t|isn['’]t|aren['’]t)[^\S\n]+{who}(?![\w-])"
+        rf"|(?i:\bwhy)[^\S\n]+(?i:did|would|could|had|was|were|do|does)[^\S\n]+{who}[^\S\n]+(?i:not|never)\b"
         rf"|(?i:\bhow[^\S\n]+(?:on[^\S\n]+earth[^\S\n]+)?(?:could|come|could[^\S\n]+possibly))[^\S\n]+{who}(?![\w-])"
         rf"|(?i:\bhow[^\S\n]+(?:can|did|do|does))[^\S\n]+{who}[^\S\n]+(?i:not|possibly|miss|forget|ignore|overlook|let|skip)\b"
         rf"|(?i:\bhow[^\S\n]+did[^\S\n]+(?:nobody|no[- ]one|no[^\S\n]+\w+)[^\S\n]+(?:notice|see|catch|check|spot|think))\b"
@@ -484,11 +506,12 @@ RULES: tuple[Rule, ...] = (
         "Ask about the situation instead: 'What made the logs hard to check at that point?' or 'What did the "
         "dashboards show you then?'",
         flags=("Why didn't you check the logs?", "WHY DIDN'T YOU ROLL BACK", "How could you not notice the alert?",
-               "What were they thinking?", "Why did Dana restart the primary?", "Did someone break the permissions again?",
+               "What were they thinking?", "Why didn't Dana restart the primary?", "Did someone break the permissions again?",
                "Find who deployed the change.",
                "How did nobody notice the disk filling up?"),
         passes=("Why did the retries amplify the load?", "How did the team restore the backup?",
                 "Why did the on-call engineer miss the alert? The page went to an old phone number.",
+                "Why did they restart the primary? Because the runbook said to.",
                 "Why didn't the alert fire?", "How could we detect this sooner?"),
         find=regex_finder(lambda c: _why_you(c.people), trigger=r"\b(?:why|how|what|did|has|have|was|find|found|finding|figure|track|identify|hunt)\b"),
         rewrite=_ask_situation,
@@ -552,7 +575,7 @@ RULES: tuple[Rule, ...] = (
                "The engineer fat-fingered the command."),
         passes=("It was not human error; the tool allowed a destructive command.", "The user error rate doubled."),
         rewrite=_ask_system,
-        find=regex_finder(static(
+        find=regex_finder(static(_DESIGNED_FOR +
             r"\b(?:human|operator|user|pilot|engineer|engineering|developer|manual|personnel|people)[^\S\n]+"
             r"(?:error|mistake|failure|slip)s?\b(?![^\S\n]+(?:rate|rates|budget|count|counts|metric|metrics|page|pages|code|"
             r"codes|message|messages|response|responses|handling))|\bPEBKAC\b|\bPEBCAK\b|\bfat[- ]?finger(?:ed|ing|s)?\b|\blayer 8\b"
