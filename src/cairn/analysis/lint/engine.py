@@ -8,7 +8,9 @@ from functools import lru_cache
 
 from cairn.analysis.lint.config import LintConfig
 from cairn.analysis.lint.findings import Finding
+from cairn.analysis.lint.base import Hit, Rule
 from cairn.analysis.lint.rules import RULES
+from cairn.analysis.lint.second_opinion import second_opinion
 from cairn.analysis.lint.text import LintText
 
 MAX_FINDINGS = 1000  # per text: beyond this a text needs rewriting, not more notes
@@ -57,7 +59,12 @@ def _memo(text: str, config: LintConfig) -> tuple[Finding, ...]:
     return tuple(_lint(text, config))
 
 
-def _lint(text: str, config: LintConfig) -> list[Finding]:
+def rules_only(text: str, config: LintConfig | None = None) -> list[Finding]:
+    """The rules' findings without the statistical second opinion (for training and measuring it)."""
+    return _lint(text, config or LintConfig(), with_model=False)
+
+
+def _lint(text: str, config: LintConfig, *, with_model: bool = True) -> list[Finding]:
     prepared = LintText(text)
     allowed = [phrase.lower() for phrase in config.allow]
     findings: list[Finding] = []
@@ -79,25 +86,36 @@ def _lint(text: str, config: LintConfig) -> list[Finding]:
                 continue
             if rule.meta_aware and (prepared.is_meta(hit.start) or prepared.states_principle(hit.end)):
                 continue
-
             taken.add(rule.category, hit.start, hit.end)
-            line, column = prepared.position(hit.start)
-            end_line, end_column = prepared.position(hit.end)
-            excerpt = text[hit.start : hit.end]
-            findings.append(
-                Finding(
-                    rule=rule.id,
-                    category=rule.category,
-                    line=line,
-                    column=column,
-                    end_line=end_line,
-                    end_column=end_column,
-                    excerpt=excerpt,
-                    message=f"{rule.title}: {rule.explanation}",
-                    suggestion=rule.suggestion,
-                    sentence=sentence,
-                    rewrite=rule.rewrite(sentence, excerpt) if rule.rewrite else None,
-                )
-            )
+            findings.append(_finding(text, prepared, rule, hit))
+    if with_model and len(findings) < MAX_FINDINGS:
+        flagged = {prepared.sentence_at(start).start for _category, start, _end in taken.all}
+        for rule, hit in second_opinion(prepared, config, flagged):
+            if len(findings) >= MAX_FINDINGS:
+                break
+            sentence = prepared.sentence_text(hit.start)
+            if allowed and any(phrase in sentence.lower() for phrase in allowed):
+                continue
+            findings.append(_finding(text, prepared, rule, hit))
     findings.sort(key=lambda f: (f.line, f.column, f.rule))
     return findings
+
+
+def _finding(text: str, prepared: LintText, rule: Rule, hit: Hit) -> Finding:
+    sentence = prepared.sentence_text(hit.start)
+    line, column = prepared.position(hit.start)
+    end_line, end_column = prepared.position(hit.end)
+    excerpt = text[hit.start : hit.end]
+    return Finding(
+        rule=rule.id,
+        category=rule.category,
+        line=line,
+        column=column,
+        end_line=end_line,
+        end_column=end_column,
+        excerpt=excerpt,
+        message=f"{rule.title}: {rule.explanation}",
+        suggestion=rule.suggestion,
+        sentence=sentence,
+        rewrite=rule.rewrite(sentence, excerpt) if rule.rewrite else None,
+    )

@@ -316,7 +316,9 @@ def _conditional(people: tuple[str, ...]) -> re.Pattern[str]:
         rf"(?=[^.;!?\n]*\b(?:would|could)(?:n['’]t|[^\S\n]+not|[^\S\n]+never)[^\S\n]+have[^\S\n]+(?:occurred|happened|been)\b))"
         rf"|(?P<hit4>(?i:\b(?:it|this|that)[^\S\n]+was[^\S\n]+(?:(?:a|an)[^\S\n]+(?:(?:big|huge|serious|clear|obvious|bad|grave|rookie|costly|"
         rf"terrible|major)[^\S\n]+)?(?:mistake|error|blunder|misjudge?ment)|(?:clearly[^\S\n]+|obviously[^\S\n]+)?(?:wrong|unwise|foolish|"
-        rf"(?:a|an)[^\S\n]+(?:bad|poor|terrible)[^\S\n]+(?:idea|call|decision|choice|judge?ment)))[^\S\n]+(?:to|for)[^\S\n]+\w+))",
+        rf"(?:a|an)[^\S\n]+(?:bad|poor|terrible)[^\S\n]+(?:idea|call|decision|choice|judge?ment)))"
+        # "it was wrong to deploy", "a mistake for us to"; not "the default was wrong for our setup"
+        rf"[^\S\n]+(?:for[^\S\n]+(?:us|me|him|her|them|you|the[^\S\n]+team)[^\S\n]+)?to[^\S\n]+\w+))",
         re.MULTILINE,
     )
 
@@ -366,6 +368,7 @@ RULES: tuple[Rule, ...] = (
         flags=("Alice broke the deploy.", "The on-call engineer caused the outage.", "@bob's change took down checkout.",
                "Will forgot to renew the certificate."),
         passes=("Alice restarted db-2.", "The build will break if the cache is cold.", "Bob rolled back the release.",
+                "Will broke the incident into three workstreams.",
                 "Bob wrote in chat: \"I broke it\"."),
         find=regex_finder(
             lambda c: _person_cause(c.people),
@@ -527,7 +530,8 @@ RULES: tuple[Rule, ...] = (
                "There was no reason not to roll back.", "It was a mistake to deploy on a Friday.",
                "If only Bob had read the alert."),
         passes=("Had the alert fired earlier, the outage would have been shorter.", "The team had checked the config twice.",
-                "If the cache had been warm, the latency would have stayed flat.", "It was a relief to see the graphs recover."),
+                "If the cache had been warm, the latency would have stayed flat.", "It was a relief to see the graphs recover.",
+                "The library's default of ignoring the header was wrong for our setup."),
         find=_conditional_finder,
     ),
     Rule(
@@ -596,7 +600,8 @@ RULES: tuple[Rule, ...] = (
         flags=("Who did this?", "Who approved this change?", "Which engineer ran the delete?",
                "Who is responsible for the outage?", "Seriously, who deployed this?!"),
         passes=("The engineer who approved the change joined the review.", "Who was on call was clear from the schedule.",
-                "Who is on call this week?", "Who was paged, and when?", "Which team should own the renewal?"),
+                "Who is on call this week?", "Who was paged, and when?", "Which team should own the renewal?",
+                "Who needs read access to the audit logs?"),
         rewrite=_ask_what,
         find=regex_finder(
             static(

@@ -1,0 +1,113 @@
+"""A small statistical second opinion for sentences no rule flags.
+
+The rules know phrasings; real prose blames in more ways than any list of
+phrasings holds. A logistic model over word pairs, trained on the team's
+labelled corpus (`bench/train_lint_model.py`, never on the test split),
+scores each sentence the rules leave alone. Above the threshold the
+sentence is reported under the family whose own model scores it highest,
+with that family's explanation and suggestion, and with the words that
+weighed most as the span, so the finding stays explainable.
+
+People are features by kind, not by name: a given name, a role and a
+pronoun become `_name_`, `_role_` and `_pron_`, so "Dave forgot" and
+"the DBA forgot" teach the same thing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from cairn.analysis.lint.names import GIVEN_NAMES
+
+MODEL_FILE = "lint_model.json"
+THRESHOLD = 0.9  # chosen by cross-validation on the dev split (see bench/train_lint_model.py)
+MIN_WORDS = 4  # a fragment is too short to judge
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_NAMES = frozenset(name.lower() for name in GIVEN_NAMES)
+_ROLES = frozenset(
+    "engineer engineers developer developers dev devs operator operators admin admins administrator sre sres dba dbas "
+    "intern interns contractor contractors technician technicians employee employees staff pilot pilots captain nurse "
+    "crew oncall on-call responder responders reviewer reviewers manager managers sysadmin sysadmins".split()
+)
+_PRONOUNS = frozenset("he she they you someone somebody anyone anybody everyone everybody him her them".split())
+_SOMEBODY = frozenset({"_name_", "_role_", "_pron_", "we", "i", "human", "humans", "people", "person", "team", "user", "users", "who", "whoever"})
+
+
+@dataclass(frozen=True)
+class Token:
+    feature: str
+    start: int
+    end: int
+
+
+def tokens(sentence: str, people: frozenset[str] = frozenset()) -> list[Token]:
+    out = []
+    for match in _WORD.finditer(sentence):
+        word = match.group().lower().replace("’", "'")
+        if match.group()[0].isupper() and (word in _NAMES or word in people):
+            feature = "_name_"
+        elif word in _ROLES:
+            feature = "_role_"
+        elif word in _PRONOUNS:
+            feature = "_pron_"
+        else:
+            feature = word
+        out.append(Token(feature, match.start(), match.end()))
+    return out
+
+
+def features(words: list[Token]) -> list[tuple[str, int, int]]:
+    """Unigrams and bigrams with the span of sentence they cover."""
+    found = [("w:" + t.feature, t.start, t.end) for t in words]
+    found += [("b:" + a.feature + "_" + b.feature, a.start, b.end) for a, b in zip(words, words[1:])]
+    return found
+
+
+@dataclass(frozen=True)
+class Verdict:
+    probability: float  # that the sentence is blameful
+    family: str  # the family whose model scores it highest
+    start: int  # the span of the feature that weighed most toward blame
+    end: int
+
+
+@dataclass(frozen=True)
+class LintModel:
+    blame: dict[str, float]  # feature -> weight, "bias" included
+    families: dict[str, dict[str, float]]
+
+    def judge(self, sentence: str, people: frozenset[str] = frozenset()) -> Verdict | None:
+        """None for a sentence too short to judge, a heading, or one about no one:
+        blame needs somebody to blame, and a model free to fire anywhere undoes
+        the exceptions the rules make for systems ("the job failed to start")."""
+        words = tokens(sentence, people)
+        if len(words) < MIN_WORDS or sentence.lstrip().startswith("#") or not any(t.feature in _SOMEBODY for t in words):
+            return None
+        found = features(words)
+        probability = _sigmoid(self.blame.get("bias", 0.0) + sum(self.blame.get(name, 0.0) for name, _s, _e in found))
+        family = max(
+            self.families or {"person": {}},
+            key=lambda f: self.families.get(f, {}).get("bias", 0.0) + sum(self.families.get(f, {}).get(name, 0.0) for name, _s, _e in found),
+        )
+        name, start, end = max(found, key=lambda item: self.blame.get(item[0], 0.0))
+        return Verdict(probability, family, start, end)
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@lru_cache(maxsize=1)
+def load_model() -> LintModel | None:
+    """The committed model, or None when the file is absent (the rules still run)."""
+    try:
+        data = json.loads(resources.files("cairn.analysis.lint").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+    except (FileNotFoundError, OSError, ValueError):
+        return None
+    return LintModel(blame=data["blame"], families=data["families"])
