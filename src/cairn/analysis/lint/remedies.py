@@ -18,7 +18,7 @@ _VERB_OF_CARE = (
     rf"check{SPACE}(?:twice|carefully|again|their|his|her|your)|review{SPACE}(?:more{SPACE})?carefully|always{SPACE}\w+|never{SPACE}\w+)"
 )
 _AUDIENCE = (
-    r"(?i:(?:all[^\S\n]+|the[^\S\n]+|our[^\S\n]+|every[^\S\n]+|each[^\S\n]+)?(?:everyone|everybody|engineers?|developers?|staff|team|teams|"
+    r"(?i:(?:all[^\S\n]+|the[^\S\n]+|our[^\S\n]+|every[^\S\n]+|each[^\S\n]+)?(?:[\w-]+[^\S\n]+(?=(?:staff|engineers?|operators?|developers?|teams?|employees|personnel)\b))?(?:everyone|everybody|engineers?|developers?|staff|team|teams|"
     r"people|operators?|on-?call(?:ers)?(?:[^\S\n]+engineers?)?|responders?|team[^\S\n]+members?|sres?|admins?|employees|him|her|them|us|"
     r"the[^\S\n]+(?:[\w-]+[^\S\n]+)?(?:engineer|developer|operator|team|intern|contractor|responder|on-?call)))"
 )
@@ -59,6 +59,9 @@ def _fix_person(people: tuple[str, ...]) -> re.Pattern[str]:
         rf"(?:don['’]t|do{SPACE}not|never){SPACE}let{SPACE}(?:it|this|that){SPACE}happen{SPACE}again|think{SPACE}before)\b"
         # "require the nurse to complete additional training", "a note in their employee file", "fix the person"
         rf"|\b(?:require|requiring|force|forcing|have|make|get|send){SPACE}{audience}{SPACE}(?:to{SPACE})?(?:complete|take|attend|do|undergo|repeat|go{SPACE}through){SPACE}(?:\w+{SPACE}){{0,3}}?(?:training|course|class|certification)\b"
+        rf"|\b(?:suspend|fire|dismiss|sack|demote|terminate|discipline|reprimand|punish|counsel)(?:ed|s|d)?{SPACE}{audience}(?![\w-])"
+        rf"|\b(?:disciplining|punishing|reprimanding|firing|suspending|counsell?ing){SPACE}(?:the{SPACE}responsible{SPACE})?{audience}(?![\w-])"
+        rf"|\b(?:provid\w*|giv\w*|gave|conduct\w*|deliver\w*){SPACE}(?:\w+{SPACE})?training{SPACE}(?:to|for){SPACE}{audience}"
         rf"|\b(?:employee|personnel|hr|permanent){SPACE}(?:file|record)\b|\bfix(?:ing)?{SPACE}the{SPACE}(?:person|people|human|engineer)\b|\bmake{SPACE}an{SPACE}example{SPACE}of\b|^[^\S\n]*make{SPACE}an{SPACE}example\b"
         rf"|\b(?:a|the){SPACE}(?:stern{SPACE})?talking[- ]to\b|\b(?:lessons?|lecture){SPACE}(?:for|to){SPACE}{audience}{SPACE}(?:to|about|on)\b",
         re.IGNORECASE | re.MULTILINE,
@@ -103,7 +106,8 @@ FIX_PERSON_RULES: tuple[Rule, ...] = (
             trigger=r"remind|\btell|told|\bask|instruct|encourag|urge|warn|emphasi|stress|communicat|\bmore\b|\bextra\b|"
             r"attention|must|should|need|\bha(?:s|ve)\s+to|expected|ought|sure|ensur|train|educat|disciplin|reprimand|punish|"
             r"written|performance|fired|\blet\b|sacked|demoted|suspended|accountable|responsible|follow|double|careful|"
-            r"think|talking|lesson|lecture|require|forc|\bhave\b|make|\bget\b|send|file|record|\bfix|example",
+            r"think|talking|lesson|lecture|require|forc|\bhave\b|make|\bget\b|send|file|record|\bfix|example|suspend|dismiss|"
+            r"terminat|counsel|\bgiv|\bgave|provid|conduct|deliver",
         ),
         rewrite=_ask_the_system,
     ),

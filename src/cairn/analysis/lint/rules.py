@@ -38,7 +38,12 @@ _BLAME_VERB = (
     r"\bwithout[^\S\n]+(?:any[^\S\n]+|a[^\S\n]+|proper[^\S\n]+|prior[^\S\n]+)?(?:approval|review|testing|tests|backups?|permission|"
     r"telling|asking|checking|a ticket|sign-?off|authori[sz]ation)\b|(?:is|was) responsible for (?:the|this) "
     r"(?:outage|incident|failure|breakage|mess)|should have|should['’]ve|should(?:n['’]t| not| never) have|ought to have|"
-    r"did(?:n['’]t| not) (?:bother|check|test|read|follow|notice|listen)|could have (?:prevented|avoided|caught))"
+    r"did(?:n['’]t| not) (?:bother|check|test|read|follow|notice|listen|verify|look|think|ask|review|escalate|wait|record|perceive|take action|act|respond|confirm|document|report|inform|tell|monitor|update|reinstall|install|configure|label|mark|use|apply|renew|back up|double-check|see|hear|catch|warn)\b|could have (?:prevented|avoided|caught)|"
+    r"had(?:n['’]t| not) (?:yet )?(?:reinstalled|installed|updated|checked|tested|read|renewed|applied|configured|followed|verified|reviewed|"
+    r"noticed|documented|recorded|labell?ed|backed up|told|informed|escalated)\b|"
+    # the wrong target: "cut the wrong wire", "operated on the wrong side", "shut down the wrong host"
+    r"[\w-]+(?:[^\S\n]+(?:down|out|off|up|on|in|into|to|against))?[^\S\n]+the[^\S\n]+wrong\b|"
+    r"did (?:something|it|this|that|everything|things) wrong\b)"
 )
 # A past participle follows "should have" in hindsight ("should have checked"), not a noun ("should have alerts").
 _PARTICIPLE = (
@@ -53,6 +58,11 @@ _LOADED_WORDS = (
     "amateurish", "unprofessional", "moron", "moronic", "morons", "dimwitted", "boneheaded", "half-assed",
     "culpable", "culpability", "inept", "ineptitude", "clumsy", "clumsily", "thoughtless", "thoughtlessly",
     "fuckup", "fuck-up", "fuckups", "screwup", "screw-up", "cock-up", "clusterfuck",
+)
+# Judgements that take more than a word.
+_LOADED_PHRASES = (
+    r"had one job|should (?:have )?know(?:n)? better|lack(?:s|ed|ing)?[^\S\n]+(?:of[^\S\n]+)?(?:professionalism|competence|common[^\S\n]+sense|"
+    r"judge?ment|discipline|diligence)|(?:don['’]t|doesn['’]t|didn['’]t|do[^\S\n]+not)[^\S\n]+do[^\S\n]+(?:their|his|her|your)[^\S\n]+jobs?"
 )
 # Capitalised words that are names, log levels, SQL or markers ("TODO" included),
 # never shouting: a run of them is not flagged.
@@ -132,6 +142,8 @@ def _person_fault(people: tuple[str, ...]) -> re.Pattern[str]:
         rf"|(?i:\b(?:root|cause|culprit|source)[^\S\n]+of[^\S\n]+(?:this|the)[^\S\n]+\w+[^\S\n]+(?:is|was)[^\S\n]+){person}"
         rf"|(?i:\bblame\b(?:[^\S\n]+\w+){{0,6}}[^\S\n]+(?:lies|rests|falls|sits)[^\S\n]+(?:with|on)[^\S\n]+){person}"
         rf"|(?i:\b(?:was|is)[^\S\n]+it[^\S\n]+){person}(?i:[^\S\n]+who)\b"
+        rf"|(?i:\b(?:pin|put|lay|place|laid|placed)(?:s|ned|ning|ting|ing)?[^\S\n]+(?:the[^\S\n]+)?blame\b[^.;\n]{{0,80}}?[^\S\n]on[^\S\n]+(?:an?|the|one|our|their)[^\S\n]+(?:single[^\S\n]+|lone[^\S\n]+)?\w+)"
+        rf"|(?i:\bblamed[^\S\n]+on[^\S\n]+(?:an?[^\S\n]+|the[^\S\n]+)?(?:[\w-]+[^\S\n]+)?(?:contractor|worker|engineer|employee|technician|operator|staff|intern|admin|developer|pilot|nurse|driver)s?\b)"
         rf"|(?i:\b(?:someone|somebody|whoever|the[^\S\n]+person[^\S\n]+who\b[^.;\n]{{0,60}}?)[^\S\n]+(?:must|has[^\S\n]+to|needs[^\S\n]+to|should|will)[^\S\n]+be[^\S\n]+"
         rf"(?:held[^\S\n]+)?(?:responsible|accountable|blamed|punished|fired|disciplined)\b)"
         rf"|{person}(?:,?[^\S\n]+[^\s.;!?]+){{1,14}}?[^\S\n]+(?i:on|against|to|in|into|from)[^\S\n]+(?i:the)[^\S\n]+(?i:wrong)[^\S\n]+"
@@ -216,7 +228,7 @@ def _loaded(extra: tuple[str, ...]) -> re.Pattern[str]:
     words = sorted(set(_LOADED_WORDS) | {w.lower() for w in extra}, key=len, reverse=True)
     # "lazy loading" and friends are engineering terms, not judgements.
     technical = r"(?<!\blazy)(?<!\blazily)|(?:(?<=\blazy)|(?<=\blazily))(?![- ](?:load|init|eval|import|iterat|fetch|instantiat|evaluat|propert|static|val\b|seq))"
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + rf")\b(?:{technical})", re.IGNORECASE)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + rf")\b(?:{technical})|\b(?:{_LOADED_PHRASES})\b", re.IGNORECASE)
 
 
 def _shouting(text: LintText, _config: LintConfig) -> Iterator[Hit]:
@@ -250,7 +262,9 @@ def _shouting(text: LintText, _config: LintConfig) -> Iterator[Hit]:
 # Verbs only people do to a task: a system does not "forget" or "not bother".
 _HUMAN_FAILURE = (
     r"(?:forgot|forgets|neglected|neglects|overlooked|overlooks|ignored|ignores|missed|skipped|skips|"
-    r"did(?:n['’]t|[^\S\n]+not)[^\S\n]+(?:bother|check|test|read|follow|notice|listen|verify|look|think|ask|review|escalate|wait)|"
+    r"did(?:n['’]t|[^\S\n]+not)[^\S\n]+(?:bother|check|test|read|follow|notice|listen|verify|look|think|ask|review|escalate|wait|record|perceive|take action|act|respond|confirm|document|report|inform|tell|monitor|update|reinstall|install|configure|label|mark|use|apply|renew|back up|double-check|see|hear|catch|warn)\b|"
+    r"[\w-]+(?:[^\S\n]+(?:down|out|off|up|on|in|into|to|against))?[^\S\n]+the[^\S\n]+wrong\b|did[^\S\n]+(?:something|it|this|that|everything)[^\S\n]+wrong\b|"
+    r"(?:had[^\S\n]+)?(?:accidentally|mistakenly|inadvertently|unintentionally|wrongly|erroneously)[^\S\n]+\w+|"
     r"messed[^\S\n]+up|screwed[^\S\n]+up|f[u*]+cked[^\S\n]+up|botched|broke(?!(?:[^\S\n]+\w+){1,3}[^\S\n]+into\b)|fat-?fingered|"
     rf"failed[^\S\n]+to{_NOT_A_LAPSE}|never[^\S\n]+(?:checked|tested|bothered|read|looked|followed)|"
     r"(?:mistakenly|carelessly|wrongly|erroneously|recklessly|blindly)[^\S\n]+\w+)"
@@ -260,8 +274,8 @@ _HUMAN_FAILURE = (
 @lru_cache(maxsize=64)
 def _someone_failed(people: tuple[str, ...]) -> re.Pattern[str]:
     """A pronoun or a group as the subject of a failure only people commit."""
-    actor = r"(?i:\b(?:he|she|they|you|someone|somebody|everyone|everybody)\b(?:[^\S\n]+else\b)?)"  # "nobody forgot" exonerates
-    return re.compile(rf"(?P<hit>(?:{actor}|{GROUP}){_ADVERB}[^\S\n]+(?i:{_HUMAN_FAILURE}))\b")
+    actor = r"(?:(?i:\b(?:he|she|they|you|someone|somebody|everyone|everybody)\b(?:[^\S\n]+else\b)?)|\bI\b)"  # "nobody forgot" exonerates
+    return re.compile(rf"(?P<hit>(?:{actor}|{GROUP}|{ROLE}|{people_pattern(people)}){_ADVERB}[^\S\n]+(?i:{_HUMAN_FAILURE}))\b")
 
 
 def _thanks_to_someone(text: LintText, config: LintConfig) -> Iterator[Hit]:
@@ -293,7 +307,7 @@ def _why_you(people: tuple[str, ...]) -> re.Pattern[str]:
         rf"|(?i:\bhow[^\S\n]+(?:can|did|do|does))[^\S\n]+{who}[^\S\n]+(?i:not|possibly|miss|forget|ignore|overlook|let|skip)\b"
         rf"|(?i:\bhow[^\S\n]+did[^\S\n]+(?:nobody|no[- ]one|no[^\S\n]+\w+)[^\S\n]+(?:notice|see|catch|check|spot|think))\b"
         rf"|(?i:\bwhat[^\S\n]+(?:were|was|are|is)[^\S\n]+){who}(?i:[^\S\n]+thinking)\b"
-        rf"|(?i:(?:^|(?<=[.!?:])|(?<=^[-*+]))[^\S\n]*(?:did|has|have|was[^\S\n]+it)[^\S\n]+(?:someone|somebody|anyone|anybody|you)[^\S\n]+(?:else[^\S\n]+)?"
+        rf"|(?i:(?:^|(?<=[.!?:])|(?<=^[-*+]))[^\S\n]*(?:did|has|have|was[^\S\n]+it)[^\S\n]+(?:someone|somebody|anyone|anybody|you)[^\S\n]+(?:else[^\S\n]+|ever[^\S\n]+|really[^\S\n]+|just[^\S\n]+)?"
         rf"(?:break|broke|broken|touch|touched|change|changed|delete|deleted|push|pushed|deploy|deployed|forget|forgot|mess|messed|screw|screwed|skip|skipped)\b)"
         rf"|(?i:\b(?:find|found|finding|figure[^\S\n]+out|track[^\S\n]+down|identify|hunt[^\S\n]+for)[^\S\n]+(?:out[^\S\n]+)?(?:who|whoever|the[^\S\n]+(?:person|engineer|one)[^\S\n]+who)"
         rf"(?:['’]s|[^\S\n]+(?:is|was))?[^\S\n]+(?:did|broke|caused|deployed|pushed|merged|ran|changed|approved|responsible|to[^\S\n]+blame|at[^\S\n]+fault|made|wrote|forgot|missed)\b)",
@@ -426,6 +440,7 @@ RULES: tuple[Rule, ...] = (
                 "Every migration should have a rollback plan.", "We should have alerts on replication lag."),
         find=regex_finder(static(r"(?<!\bthat )(?<!\bwhich )\bshould(?:[^\S\n]+not|[^\S\n]+never|n['’]t)?(?:[^\S\n]+(?:simply|just|really|probably|definitely|obviously|clearly|also|at least))?[^\S\n]+have\b"
             r"(?![^\S\n]+been[^\S\n]+(?:\w+able|\w+ible|fine|ok|okay|safe|possible|enough|higher|lower|larger|smaller|longer|shorter|faster|slower)\b)"
+            r"(?![^\S\n]+(?:caused|disrupted|disrupt|affected|impacted|triggered|happened|occurred|mattered|resulted|broken|taken[^\S\n]+down)\b)"
             rf"(?=[^\S\n]+(?:\w+ly[^\S\n]+)?{_PARTICIPLE}|[^\S\n]*(?:\.\.\.|…|$))"
             r"|\bshould['’]ve\b|\bought[^\S\n]+(?:not[^\S\n]+|never[^\S\n]+)?to[^\S\n]+have\b")),
     ),
@@ -442,6 +457,7 @@ RULES: tuple[Rule, ...] = (
             r"(?:\b(?:could|might)|(?<!\bthis )(?<!\bthat )(?<!\bwhich )(?<!\bit )\bwould)"
             r"(?:[^\S\n]+(?:easily|probably|certainly|surely|so easily|all have))?(?:[^\S\n]+have|['’]ve)[^\S\n]+(?:been[^\S\n]+(?:(?:easily|so easily|entirely|completely|quickly)[^\S\n]+)?)?"
             r"(?:prevented|avoided|caught|stopped|known|noticed|seen|spotted|detected|predicted|foreseen|fixed|averted)\b"
+            r"|\b(?:could|should)[^\S\n]+have[^\S\n]+been[^\S\n]+(?:taken|done|made|given|raised|escalated|called|paged)[^\S\n]+(?:earlier|sooner|faster|differently|first)\b"
             r"|\b(?:they|he|she|you|someone|somebody|the[^\S\n]+(?:[\w-]+[^\S\n]+)?team)[^\S\n]+(?:could|might)(?:[^\S\n]+have|['’]ve)[^\S\n]+"
             r"(?:done|[\w-]+ed)\b(?![^\S\n]+(?:worse|more harm))"
         )),
@@ -453,7 +469,9 @@ RULES: tuple[Rule, ...] = (
         flags=("He failed to follow the runbook.", "The team neglected to update the config.",
                "The reviewer failed to notice the typo.", "Their failure to escalate made it worse.",
                "Bob failed to apply the patch."),
-        passes=("The health check failed to detect the stale replica.", "The job failed to start."),
+        passes=("The health check failed to detect the stale replica.", "The job failed to start.",
+                "The on-call engineer failed over the database to us-east-2 at 03:10.",
+                "The team failed to reproduce the bug in staging."),
         find=regex_finder(lambda c: _failed_to(c.people), trigger=r"fail|neglect"),
     ),
     Rule(
@@ -490,7 +508,7 @@ RULES: tuple[Rule, ...] = (
         find=regex_finder(
             lambda c: _someone_failed(c.people),
             trigger=r"forg[oe]t|neglect|overlook|ignor|miss|skip|\bdid|mess|screw|f[u*]+ck|botch|broke|finger|fail|never|"
-            r"mistaken|careless|wrong|erroneous|reckless|blind",
+            r"mistaken|careless|wrong|erroneous|reckless|blind|accidental|inadvertent|unintentional|\bhad\b",
         ),
     ),
     Rule(
@@ -563,7 +581,7 @@ RULES: tuple[Rule, ...] = (
         passes=("The alert fired just after the deploy.", "The fix was simply a config change."),
         rewrite=_drop_word,
         find=regex_finder(static(
-            r"\b(?:should|could|would|only)[^\S\n]+(?:have[^\S\n]+)?(?:just|simply|merely)\b"
+            r"\b(?:should|could|would)[^\S\n]+(?:have[^\S\n]+)?(?:just|simply|merely)\b"
             r"|\b(?:just|simply|merely)[^\S\n]+(?:had to|needed to|has to|have to|need to|needs to|forgot|ignored|didn['’]t|"
             r"did not|failed|skipped|neglected)\b|\ball[^\S\n]+(?:he|she|they|you|we|[A-Z]\w+)[^\S\n]+(?:had|needed)[^\S\n]+to[^\S\n]+do[^\S\n]+was\b"
             r"|\byou[^\S\n]+(?:just|simply|merely)[^\S\n]+\w+"
@@ -580,11 +598,12 @@ RULES: tuple[Rule, ...] = (
         passes=("It was not human error; the tool allowed a destructive command.", "The user error rate doubled."),
         rewrite=_ask_system,
         find=regex_finder(static(_DESIGNED_FOR +
-            r"\b(?:human|operator|user|pilot|engineer|engineering|developer|manual|personnel|people)[^\S\n]+"
+            r"\b(?:human|operator|user|pilot|engineer|engineering|developer|manual|personnel|people|controller|crew|driver|staff|nurse|clerk)[^\S\n]+"
             r"(?:error|mistake|failure|slip)s?\b(?![^\S\n]+(?:rate|rates|budget|count|counts|metric|metrics|page|pages|code|"
             r"codes|message|messages|response|responses|handling))|\bPEBKAC\b|\bPEBCAK\b|\bfat[- ]?finger(?:ed|ing|s)?\b|\blayer 8\b"
             r"|\b(?:a|the)[^\S\n]+(?:people|person|personnel|staffing)[^\S\n]+(?:problem|issue|failure)\b"
-            r"|\b(?:the[^\S\n]+)?human[^\S\n]+(?:factors?|element)[^\S\n]+(?:was|were|is|are)[^\S\n]+(?:the[^\S\n]+)?(?:root[^\S\n]+)?(?:cause|problem|reason|culprit)\b"
+            r"|\b(?:the[^\S\n]+)?human[^\S\n]+(?:factors?|element)[^\S\n]+(?:was|were|is|are)[^\S\n]+(?:the[^\S\n]+|a[^\S\n]+)?(?:\w+[^\S\n]+)?(?:root[^\S\n]+)?(?:cause|problem|reason|culprit|contributor)\b"
+            r"|\b(?:typo|mistyped[^\S\n]+\w+|mistake|slip|fat[- ]?finger\w*)[^\S\n]+(?:is|was)[^\S\n]+(?:to[^\S\n]+blame|the[^\S\n]+(?:root[^\S\n]+)?cause)\b"
             r"|\b(?:simple|careless|silly|dumb|stupid|honest|rookie|typical|classic|avoidable|human)[^\S\n]+(?:mistake|slip|blunder|typo)s?\b"
             r"|\b(?:mistakes?|errors?)[^\S\n]+(?:made[^\S\n]+)?by[^\S\n]+(?:employees|engineers|staff|people|humans|operators|developers|contractors|users|personnel)\b"
             r"|\bmistakes?[^\S\n]+(?:made[^\S\n]+)?by[^\S\n]+(?:an?|the|one[^\S\n]+of[^\S\n]+(?:our|the))[^\S\n]+(?:[\w-]+[^\S\n]+)?"

@@ -37,7 +37,7 @@ _NEGATION = re.compile(
     r"|\b(?:rather than|instead of|beyond|avoid\w*|resist\w*|refrain\w*|without|stop(?:s|ped|ping)? at|"
     r"(?:look|go|move|get)(?:s|ing|ed)? past|no such thing as|myth of|away from|dispel\w*|reject\w*|"
     # hypotheses and reports, not findings: "if someone forgets", "implying that one person caused"
-    r"if|unless|whether|fear of|threat of|declar\w*|nam(?:e|ing) (?:it )?as|end(?:s|ed)? (?:up )?at|where|implying|suggesting|claiming|assuming|blam(?:ing|ed|es)|treating|labell?ing)\b",
+    r"if|unless|whether|fear of|threat of|declar\w*|nam(?:e|ing) (?:it )?as|focus(?:ing|es|ed)? on|call(?:ing|ed|s)?|when you|when we|end(?:s|ed)? (?:up )?at|where|implying|suggesting|claiming|assuming|blam(?:ing|ed|es)|treating|labell?ing)\b",
     re.IGNORECASE,
 )
 # After a phrase: it is the subject of a statement of principle, not a finding
