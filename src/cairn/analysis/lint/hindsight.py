@@ -64,6 +64,11 @@ HINDSIGHT_RULES: tuple[Rule, ...] = (
             "It is easy to see the pattern in hindsight, but the signals were noisy during the incident.",
             "In retrospect, the team agreed that we should invest in load tests.",
         ),
-        find=regex_finder(static(_HINDSIGHT)),
+        find=regex_finder(
+            static(_HINDSIGHT),
+            trigger=r"obvious|clear|evident|apparent|predictab|foreseeab|avoidab|preventab|inevitab|easy|hindsight|retrospect|"
+            r"looking|signs|flags|signals|clues|warnings|indicators|wall|surely|should|\bany|happen|time|told|coming|"
+            r"mistake|error|wrong|blunder",
+        ),
     ),
 )

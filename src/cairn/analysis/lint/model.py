@@ -82,15 +82,18 @@ class LintModel:
     blame: dict[str, float]  # feature -> weight, "bias" included
     families: dict[str, dict[str, float]]
 
-    def judge(self, sentence: str, people: frozenset[str] = frozenset()) -> Verdict | None:
+    def judge(self, sentence: str, people: frozenset[str] = frozenset(), threshold: float = 0.0) -> Verdict | None:
         """None for a sentence too short to judge, a heading, or one about no one:
         blame needs somebody to blame, and a model free to fire anywhere undoes
-        the exceptions the rules make for systems ("the job failed to start")."""
+        the exceptions the rules make for systems ("the job failed to start").
+        At or below `threshold` the family is not worked out."""
         words = tokens(sentence, people)
         if len(words) < MIN_WORDS or sentence.lstrip().startswith("#") or not any(t.feature in _SOMEBODY for t in words):
             return None
         found = features(words)
         probability = _sigmoid(self.blame.get("bias", 0.0) + sum(self.blame.get(name, 0.0) for name, _s, _e in found))
+        if probability <= threshold:
+            return Verdict(probability, "", 0, 0)  # not reported: which family it would be is not needed
         family = max(
             self.families or {"person": {}},
             key=lambda f: self.families.get(f, {}).get("bias", 0.0) + sum(self.families.get(f, {}).get(name, 0.0) for name, _s, _e in found),

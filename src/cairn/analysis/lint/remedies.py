@@ -6,9 +6,12 @@ and the next person in the same spot slips the same way."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
-from cairn.analysis.lint.base import ROLE, SPACE, Rule, people_pattern, regex_finder, subject_pattern
+from cairn.analysis.lint.base import ROLE, SPACE, Hit, Rule, people_pattern, regex_finder, subject_pattern
+from cairn.analysis.lint.config import LintConfig
+from cairn.analysis.lint.text import LintText
 
 _CARE = r"(?:careful|vigilant|diligent|attentive|cautious|thorough|mindful|alert|disciplined|rigorous)"
 _VERB_OF_CARE = (
@@ -38,8 +41,6 @@ def _fix_person(people: tuple[str, ...]) -> re.Pattern[str]:
         # "We need to be more careful", "the on-call must pay closer attention"
         rf"|\b(?:be|being){SPACE}(?:more|extra|much{SPACE}more){SPACE}{_CARE}\b"
         rf"|\bpay{SPACE}(?:more|closer|better|extra|greater){SPACE}attention\b"
-        rf"|{subject}{SPACE}(?:must|should|need{SPACE}to|needs{SPACE}to|has{SPACE}to|have{SPACE}to|will{SPACE}(?:need{SPACE}to|have{SPACE}to)|are{SPACE}expected{SPACE}to|"
-        rf"is{SPACE}expected{SPACE}to|ought{SPACE}to){SPACE}(?:now{SPACE}|also{SPACE}|in{SPACE}future{SPACE})?(?:{_VERB_OF_CARE})\b"
         # "make sure engineers check the diff", "ensure that the on-call reads the runbook"
         rf"|\b(?:make{SPACE}sure|ensure|ensuring|making{SPACE}sure)(?:{SPACE}that)?{SPACE}{audience}{SPACE}(?:always{SPACE}|never{SPACE}|all{SPACE}|now{SPACE})?"
         rf"(?:check|checks|remember|remembers|read|reads|follow|follows|double[- ]?check|double[- ]?checks|review|reviews|verify|verifies|"
@@ -48,7 +49,6 @@ def _fix_person(people: tuple[str, ...]) -> re.Pattern[str]:
         # "retrain the on-call", "more training for the engineer", "disciplinary action"
         rf"|\bre-?(?:train|training|trained|educate|educated|educating){SPACE}(?:of{SPACE})?{audience}"
         rf"|\b(?:more|additional|extra|further|remedial|better|mandatory){SPACE}(?:\w+{SPACE})?training{SPACE}(?:for|of){SPACE}{audience}"
-        rf"|\b(?:{audience}){SPACE}(?:needs?|require[sd]?|should{SPACE}(?:get|receive|take|attend)|will{SPACE}(?:get|receive|take|attend)){SPACE}(?:more{SPACE}|additional{SPACE}|extra{SPACE}|further{SPACE}|remedial{SPACE})?training\b"
         rf"|\b(?:disciplinary|discipline[ds]?|reprimand(?:s|ed)?|punish(?:ed|ment)?|written{SPACE}up|performance{SPACE}improvement{SPACE}plan|"
         rf"(?:was|were|be|been|get|got){SPACE}(?:fired|let{SPACE}go|sacked|demoted|suspended))\b"
         # "hold the engineer accountable", "will be held accountable"
@@ -66,6 +66,48 @@ def _fix_person(people: tuple[str, ...]) -> re.Pattern[str]:
         rf"|\b(?:a|the){SPACE}(?:stern{SPACE})?talking[- ]to\b|\b(?:lessons?|lecture){SPACE}(?:for|to){SPACE}{audience}{SPACE}(?:to|about|on)\b",
         re.IGNORECASE | re.MULTILINE,
     )
+
+
+_ASKED_OF = (
+    rf"\b(?:(?:must|should|need{SPACE}to|needs{SPACE}to|has{SPACE}to|have{SPACE}to|will{SPACE}(?:need{SPACE}to|have{SPACE}to)|are{SPACE}expected{SPACE}to|"
+    rf"is{SPACE}expected{SPACE}to|ought{SPACE}to){SPACE}(?:now{SPACE}|also{SPACE}|in{SPACE}future{SPACE})?(?:{_VERB_OF_CARE})\b"
+    rf"|(?:needs?|require[sd]?|should{SPACE}(?:get|receive|take|attend)|will{SPACE}(?:get|receive|take|attend)){SPACE}(?:more{SPACE}|additional{SPACE}|extra{SPACE}|further{SPACE}|remedial{SPACE})?training\b)"
+)
+_ASKED_OF_CUE = re.compile(_ASKED_OF, re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def _asker(people: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"(?:{subject_pattern(people)}|{_AUDIENCE}){SPACE}$", re.IGNORECASE)
+
+
+_FIX_PERSON_PATTERNS = regex_finder(
+    lambda c: _fix_person(c.people),
+    # a word each branch needs; most sentences have none of them
+    trigger=r"remind|\btell|told|\bask|instruct|encourag|urge|warn|emphasi|stress|communicat|\bmore\b|\bextra\b|"
+    r"attention|must|should|need|\bha(?:s|ve)\s+to|expected|ought|sure|ensur|train|educat|disciplin|reprimand|punish|"
+    r"written|performance|fired|\blet\b|sacked|demoted|suspended|accountable|responsible|follow|double|careful|"
+    r"think|talking|lesson|lecture|require|forc|\bhave\b|make|\bget\b|send|file|record|\bfix|example|suspend|dismiss|"
+    r"terminat|counsel|\bgiv|\bgave|provid|conduct|deliver",
+)
+
+
+def _people_asked(text: LintText, config: LintConfig) -> Iterator[Hit]:
+    """'The on-call must pay closer attention', 'the engineer needs more training':
+    the demand is found first and the person just before it after, since
+    trying the long list of names at every position would be slow."""
+    asker = _asker(config.people)
+    for match in _ASKED_OF_CUE.finditer(text.masked):
+        sentence = text.sentence_at(match.start())
+        window_start = max(sentence.start, match.start() - 60)
+        found = asker.search(text.masked, window_start, match.start())
+        if found:
+            yield Hit(found.start(), match.end())
+
+
+def _fix_person_finder(text: LintText, config: LintConfig) -> Iterator[Hit]:
+    yield from _people_asked(text, config)
+    yield from _FIX_PERSON_PATTERNS(text, config)
 
 
 def _ask_the_system(_sentence: str, _excerpt: str) -> str:
@@ -100,15 +142,7 @@ FIX_PERSON_RULES: tuple[Rule, ...] = (
             "The alerts were careful to include the runbook link.",
             "Remind the team channel bot to post the status page link.",
         ),
-        find=regex_finder(
-            lambda c: _fix_person(c.people),
-            # a word each branch needs; most sentences have none of them
-            trigger=r"remind|\btell|told|\bask|instruct|encourag|urge|warn|emphasi|stress|communicat|\bmore\b|\bextra\b|"
-            r"attention|must|should|need|\bha(?:s|ve)\s+to|expected|ought|sure|ensur|train|educat|disciplin|reprimand|punish|"
-            r"written|performance|fired|\blet\b|sacked|demoted|suspended|accountable|responsible|follow|double|careful|"
-            r"think|talking|lesson|lecture|require|forc|\bhave\b|make|\bget\b|send|file|record|\bfix|example|suspend|dismiss|"
-            r"terminat|counsel|\bgiv|\bgave|provid|conduct|deliver",
-        ),
+        find=_fix_person_finder,
         rewrite=_ask_the_system,
     ),
 )

@@ -43,7 +43,7 @@ def second_opinion(text: LintText, config: LintConfig, flagged: set[int]) -> Ite
     for sentence in text.sentences:
         if sentence.start in flagged or text.is_meta(sentence.start):
             continue
-        verdict = model.judge(text.masked[sentence.start : sentence.end], people)
+        verdict = model.judge(text.masked[sentence.start : sentence.end], people, THRESHOLD)
         if verdict is None or verdict.probability <= THRESHOLD:
             continue
         rule = MODEL_RULES.get(verdict.family)

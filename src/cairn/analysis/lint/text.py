@@ -91,6 +91,7 @@ class LintText:
         self._meta: dict[int, bool] = {}
         self._sentence_text: dict[int, str] = {}
         self._cued: dict[str, list[tuple[int, int]]] = {}
+        self._lowered: str | None = None
 
     def sentence_at(self, offset: int) -> Sentence:
         index = max(0, bisect_right(self._sentence_starts, offset) - 1)
@@ -128,17 +129,28 @@ class LintText:
             self._sentence_text[sentence.start] = self.text[sentence.start : sentence.end].strip()[:SENTENCE_LIMIT]
         return self._sentence_text[sentence.start]
 
+    @property
+    def lowered(self) -> str:
+        """The masked text in lower case, offsets unchanged (for cue words)."""
+        if self._lowered is None:
+            lowered = self.masked.lower()
+            self._lowered = lowered if len(lowered) == len(self.masked) else "".join(ch.lower()[:1] or ch for ch in self.masked)
+        return self._lowered
+
     def sentences_with(self, cue: re.Pattern[str]) -> list[tuple[int, int]]:
-        """The spans of the sentences in which `cue` occurs, neighbours merged."""
+        """The spans of the sentences in which `cue` (lower-case words) occurs, neighbours merged."""
         key = cue.pattern
         if key not in self._cued:
             spans: list[tuple[int, int]] = []
-            for match in cue.finditer(self.masked):
+            position = 0
+            lowered = self.lowered
+            while (match := cue.search(lowered, position)) is not None:
                 sentence = self.sentence_at(match.start())
                 if spans and sentence.start <= spans[-1][1]:
                     spans[-1] = (spans[-1][0], max(spans[-1][1], sentence.end))
                 else:
                     spans.append((sentence.start, sentence.end))
+                position = max(sentence.end, match.end())  # the rest of this sentence is in already
             self._cued[key] = spans
         return self._cued[key]
 
