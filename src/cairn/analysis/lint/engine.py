@@ -69,6 +69,7 @@ def _lint(text: str, config: LintConfig, *, with_model: bool = True) -> list[Fin
     allowed = [phrase.lower() for phrase in config.allow]
     findings: list[Finding] = []
     taken = _Taken()
+    considered: set[int] = set()  # sentences a rule matched and deliberately let pass: the model leaves them too
     ordered = [rule for rule in RULES if rule.derive is None] + [rule for rule in RULES if rule.derive is not None]
     for rule in ordered:
         if not config.enabled(rule.id, rule.category):
@@ -80,16 +81,17 @@ def _lint(text: str, config: LintConfig, *, with_model: bool = True) -> list[Fin
             if taken.overlaps(rule.category, hit.start, hit.end):
                 continue
             sentence = prepared.sentence_text(hit.start)
-            if allowed and any(phrase in sentence.lower() for phrase in allowed):
-                continue
-            if rule.negatable and prepared.is_negated(hit.start):
-                continue
-            if rule.meta_aware and (prepared.is_meta(hit.start) or prepared.states_principle(hit.end)):
+            if (
+                (allowed and any(phrase in sentence.lower() for phrase in allowed))
+                or (rule.negatable and prepared.is_negated(hit.start))
+                or (rule.meta_aware and (prepared.is_meta(hit.start) or prepared.states_principle(hit.end)))
+            ):
+                considered.add(prepared.sentence_at(hit.start).start)  # a rule looked and let it pass
                 continue
             taken.add(rule.category, hit.start, hit.end)
             findings.append(_finding(text, prepared, rule, hit))
     if with_model and len(findings) < MAX_FINDINGS:
-        flagged = {prepared.sentence_at(start).start for _category, start, _end in taken.all}
+        flagged = considered | {prepared.sentence_at(start).start for _category, start, _end in taken.all}
         for rule, hit in second_opinion(prepared, config, flagged):
             if len(findings) >= MAX_FINDINGS:
                 break

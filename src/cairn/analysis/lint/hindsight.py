@@ -5,6 +5,7 @@ the incident did not know the outcome."""
 from __future__ import annotations
 
 from cairn.analysis.lint.base import SPACE, Rule, regex_finder, static
+from cairn.analysis.lint.rewrites import reword_hindsight
 
 _OBVIOUS = r"(?:obvious|clear|evident|apparent|predictable|foreseeable|avoidable|preventable|inevitable|easy{SPACE}to{SPACE}(?:see|spot|predict|avoid|prevent|catch))".replace("{SPACE}", SPACE)
 
@@ -64,6 +65,7 @@ HINDSIGHT_RULES: tuple[Rule, ...] = (
             "It is easy to see the pattern in hindsight, but the signals were noisy during the incident.",
             "In retrospect, the team agreed that we should invest in load tests.",
         ),
+        rewrite=reword_hindsight,
         find=regex_finder(
             static(_HINDSIGHT),
             trigger=r"obvious|clear|evident|apparent|predictab|foreseeab|avoidab|preventab|inevitab|easy|hindsight|retrospect|"

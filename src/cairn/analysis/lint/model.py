@@ -33,7 +33,8 @@ _NAMES = frozenset(name.lower() for name in GIVEN_NAMES)
 _ROLES = frozenset(
     "engineer engineers developer developers dev devs operator operators admin admins administrator sre sres dba dbas "
     "intern interns contractor contractors technician technicians employee employees staff pilot pilots captain nurse "
-    "crew oncall on-call responder responders reviewer reviewers manager managers sysadmin sysadmins".split()
+    "crew oncall on-call responder responders reviewer reviewers manager managers sysadmin sysadmins guy guys newbie hire "
+    "junior".split()
 )
 _PRONOUNS = frozenset("he she they you someone somebody anyone anybody everyone everybody him her them".split())
 _SOMEBODY = frozenset({"_name_", "_role_", "_pron_", "we", "i", "human", "humans", "people", "person", "team", "user", "users", "who", "whoever"})

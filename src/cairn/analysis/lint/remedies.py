@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from cairn.analysis.lint.base import ROLE, SPACE, Hit, Rule, people_pattern, regex_finder, subject_pattern
 from cairn.analysis.lint.config import LintConfig
+from cairn.analysis.lint.rewrites import reword_remedy
 from cairn.analysis.lint.text import LintText
 
 _CARE = r"(?:careful|vigilant|diligent|attentive|cautious|thorough|mindful|alert|disciplined|rigorous)"
@@ -110,13 +111,6 @@ def _fix_person_finder(text: LintText, config: LintConfig) -> Iterator[Hit]:
     yield from _FIX_PERSON_PATTERNS(text, config)
 
 
-def _ask_the_system(_sentence: str, _excerpt: str) -> str:
-    return (
-        "Change what made the slip easy instead: add a check, a safer default, a guard-rail or an automation, "
-        "so the step no longer depends on someone being careful."
-    )
-
-
 FIX_PERSON_RULES: tuple[Rule, ...] = (
     Rule(
         "fix-person.care", "fix-person", "Fixing the person instead of the system",
@@ -143,6 +137,6 @@ FIX_PERSON_RULES: tuple[Rule, ...] = (
             "Remind the team channel bot to post the status page link.",
         ),
         find=_fix_person_finder,
-        rewrite=_ask_the_system,
+        rewrite=reword_remedy,
     ),
 )

@@ -14,6 +14,7 @@ from cairn.analysis.lint.base import (
 )
 from cairn.analysis.lint.hindsight import HINDSIGHT_RULES
 from cairn.analysis.lint.remedies import FIX_PERSON_RULES
+from cairn.analysis.lint.rewrites import reword_blame, reword_counterfactual, reword_lapse
 from cairn.analysis.lint.config import LintConfig
 from cairn.analysis.lint.findings import CATEGORIES
 from cairn.analysis.lint.text import LOOKBACK, LintText
@@ -187,19 +188,6 @@ _RECOVERY = re.compile(
 )
 
 
-# Human error as something a system is designed around, not the finding:
-# "prone to human error", "reduce the risk of operator error", "so-called human error".
-_DESIGNED_FOR = (
-    # the lookahead first, so the many lookbehinds run only where a maker of errors is named
-    r"\b(?=(?:human|operator|user|pilot|engineer|engineering|developer|manual|personnel|people|controller|crew|driver|staff|nurse|clerk)\b)"
-    r"(?<!\bprone to )(?<!\brisk of )(?<!\bchance of )(?<!\bchances of )(?<!\bpossibility of )(?<!\bpotential for )"
-    r"(?<!\broom for )(?<!\breduce )(?<!\breduces )(?<!\breducing )(?<!\bminimi[sz]e )(?<!\beliminate )(?<!\bprevent )"
-    r"(?<!\bavoid )(?<!\bagainst )(?<!\bresilient to )(?<!\btolerant of )(?<!\bso-called )(?<!\bwe call )"
-    r"(?<!\bnotion of )(?<!\bconcept of )(?<!\bidea of )(?<!\bview of )(?<!\bmyth of )(?<!\blabel of )(?<!\bthe term )"
-    r"(?<!\blikelihood of )(?<!\bimpact of )(?<!\bsafe from )(?<!\bblast radius of )(?<!\bcost of )"
-)
-
-
 def _person_because(text: LintText, config: LintConfig) -> Iterator[Hit]:
     """'... went down because @will ran the migration': a person as the cause of a bad outcome."""
     pattern = re.compile(rf"(?i:\bbecause[^\S\n]+)(?P<hit>{people_pattern(config.people)}|{ROLE})(?!['’]s\b)")
@@ -297,7 +285,8 @@ def _person_then_lapse(people: tuple[str, ...]) -> re.Pattern[str]:
         rf"followed|verified|reviewed|noticed|documented|recorded|labell?ed|backed[^\S\n]+up|check|test|renew|apply|follow|verify|review|"
         rf"notice|record|label|take[^\S\n]+action|perceive|back[^\S\n]+up)\b"
         rf"|\b(?:may|might|must|probably)[^\S\n]+have[^\S\n]+(?:confused|misread|misunderstood|mistaken|mixed[^\S\n]+up|forgotten|missed|"
-        rf"overlooked|ignored|skipped)\b))"
+        rf"overlooked|ignored|skipped)\b"
+        rf"|[\w-]+(?:[^\S\n]+(?:down|out|off|up|on|in|into|to|against))?[^\S\n]+the[^\S\n]+wrong\b))"
     )
 
 
@@ -407,11 +396,12 @@ RULES: tuple[Rule, ...] = (
         passes=("Alice restarted db-2.", "The build will break if the cache is cold.", "Bob rolled back the release.",
                 "Will broke the incident into three workstreams.",
                 "Bob wrote in chat: \"I broke it\"."),
+        rewrite=reword_lapse,
         find=regex_finder(
             lambda c: _person_cause(c.people),
             trigger=r"br[oe]k|caus|took|take|brought|mess|screw|f[u*]+ck|botch|bork|nuk|wreck|forgot|ignor|overlook|miss|skip|"
             r"neglect|finger|fail|corrupt|wip|knock|overload|leak|crash|expos|made|introduc|push|deploy|merg|ship|appli|\bran\b|"
-            r"delet|dropp|blame|responsible|should|ought|\bdid|could",
+            r"delet|dropp|blame|responsible|should|ought|\bdid|could|wrong|without",
         ),
         negatable=True,
     ),
@@ -423,6 +413,7 @@ RULES: tuple[Rule, ...] = (
                "Everyone blamed the contractor."),
         passes=("The outage was due to a full disk.", "Thanks to Chen the rollback was quick.",
                 "Dana's dashboard showed the spike first."),
+        rewrite=reword_blame,
         find=regex_finder(
             lambda c: _person_fault(c.people),
             trigger=r"fault|mistake|error|screw|blunder|careless|negligen|oversight|slip|typo|fumble|due\s+to|because\s+of|"
@@ -462,6 +453,7 @@ RULES: tuple[Rule, ...] = (
         passes=("This is not about what anyone should have done.", "That should have been survivable.",
                 "The fault lies in software that should have retried but didn't.", "Bob wrote: \"I should have double-checked\".",
                 "Every migration should have a rollback plan.", "We should have alerts on replication lag."),
+        rewrite=reword_counterfactual,
         find=regex_finder(static(r"(?<!\bthat )(?<!\bwhich )\bshould(?:[^\S\n]+not|[^\S\n]+never|n['’]t)?(?:[^\S\n]+(?:simply|just|really|probably|definitely|obviously|clearly|also|at least))?[^\S\n]+have\b"
             r"(?![^\S\n]+been[^\S\n]+(?:\w+able|\w+ible|fine|ok|okay|safe|possible|enough|higher|lower|larger|smaller|longer|shorter|faster|slower)\b)"
             r"(?![^\S\n]+(?:caused|disrupted|disrupt|affected|impacted|triggered|happened|occurred|mattered|resulted|broken|taken[^\S\n]+down)\b)"
@@ -496,6 +488,7 @@ RULES: tuple[Rule, ...] = (
         passes=("The health check failed to detect the stale replica.", "The job failed to start.",
                 "The on-call engineer failed over the database to us-east-2 at 03:10.",
                 "The team failed to reproduce the bug in staging."),
+        rewrite=reword_lapse,
         find=regex_finder(lambda c: _failed_to(c.people), trigger=r"fail|neglect"),
     ),
     Rule(
@@ -514,6 +507,7 @@ RULES: tuple[Rule, ...] = (
         flags=("If only Bob had looked at the logs.", "The responders missed the obvious cause.",
                "Had they checked the config, none of this would have happened."),
         passes=("We missed the deadline for the report by a day.",),
+        rewrite=reword_counterfactual,
         find=regex_finder(static(
             r"\bif only\b|\bmissed[^\S\n]+(?:the|an?|something|what was)[^\S\n]+(?:really[^\S\n]+)?(?:obvious|clear)\b|\bmissed the obvious\b"
             r"|(?:^|[.;,][^\S\n]*|\b)had[^\S\n]+(?:they|he|she|we|you|someone|anyone|the team)[^\S\n]+(?:only[^\S\n]+)?(?:checked|looked|read|tested|followed|noticed|asked|waited|listened)\b"
@@ -529,6 +523,7 @@ RULES: tuple[Rule, ...] = (
                "Someone skipped the canary stage.", "Engineers didn't bother to check the dashboard."),
         passes=("They restarted the pods at 14:10.", "The alert was missed because it went to an unmonitored channel.",
                 "Nobody forgot anything; the step was not in the runbook."),
+        rewrite=reword_lapse,
         find=regex_finder(
             lambda c: _someone_failed(c.people),
             trigger=r"forg[oe]t|neglect|overlook|ignor|miss|skip|\bdid|mess|screw|f[u*]+ck|botch|broke|finger|fail|never|"
@@ -544,9 +539,10 @@ RULES: tuple[Rule, ...] = (
                "Bob had switched phones that week and had not reinstalled the paging app.",
                "The nurse may have confused the two doses."),
         passes=("Bob noticed that the job had not checked the schema.", "Alice restarted the pod after the deploy."),
+        rewrite=reword_lapse,
         find=regex_finder(
             lambda c: _person_then_lapse(c.people),
-            trigger=r"accidental|mistaken|inadvertent|unintentional|erroneous|\bhad|\bdid|may\s+have|might\s+have|must\s+have|probably\s+have",
+            trigger=r"accidental|mistaken|inadvertent|unintentional|erroneous|\bhad|\bdid|may\s+have|might\s+have|must\s+have|probably\s+have|wrong",
         ),
     ),
     Rule(
@@ -588,6 +584,7 @@ RULES: tuple[Rule, ...] = (
         passes=("Had the alert fired earlier, the outage would have been shorter.", "The team had checked the config twice.",
                 "If the cache had been warm, the latency would have stayed flat.", "It was a relief to see the graphs recover.",
                 "The library's default of ignoring the header was wrong for our setup."),
+        rewrite=reword_counterfactual,
         find=_conditional_finder,
     ),
     Rule(
@@ -635,7 +632,7 @@ RULES: tuple[Rule, ...] = (
                "The engineer fat-fingered the command."),
         passes=("It was not human error; the tool allowed a destructive command.", "The user error rate doubled."),
         rewrite=_ask_system,
-        find=regex_finder(static(_DESIGNED_FOR +
+        find=regex_finder(static(
             r"\b(?:human|operator|user|pilot|engineer|engineering|developer|manual|personnel|people|controller|crew|driver|staff|nurse|clerk)[^\S\n]+"
             r"(?:error|mistake|failure|slip)s?\b(?![^\S\n]+(?:rate|rates|budget|count|counts|metric|metrics|page|pages|code|"
             r"codes|message|messages|response|responses|handling))|\bPEBKAC\b|\bPEBCAK\b|\bfat[- ]?finger(?:ed|ing|s)?\b|\blayer 8\b"

@@ -37,6 +37,10 @@ _NEGATION = re.compile(
     r"|\b(?:rather than|instead of|beyond|avoid\w*|resist\w*|refrain\w*|without|stop(?:s|ped|ping)? at|"
     r"(?:look|go|move|get)(?:s|ing|ed)? past|no such thing as|myth of|away from|dispel\w*|reject\w*|"
     # hypotheses and reports, not findings: "if someone forgets", "implying that one person caused"
+    # human error as something to design for, not the finding: "resilient to human error", "reduce the risk of operator error"
+    r"prone to|risk of|chances? of|possibility of|potential for|room for|reduc\w*|minimi[sz]\w*|eliminat\w*|prevent\w*|"
+    r"against|resilient to|tolerant of|so-called|we call|notion of|concept of|idea of|view of|label of|the term|likelihood of|"
+    r"impact of|safe from|cost of|"
     r"if|unless|whether|fear of|threat of|declar\w*|nam(?:e|ing) (?:it )?as|focus(?:ing|es|ed)? on|call(?:ing|ed|s)?|when you|when we|end(?:s|ed)? (?:up )?at|where|implying|suggesting|claiming|assuming|blam(?:ing|ed|es)|treating|labell?ing)\b",
     re.IGNORECASE,
 )
