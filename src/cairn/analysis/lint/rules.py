@@ -58,11 +58,17 @@ _LOADED_WORDS = (
     "foolish", "foolishly", "irresponsible", "irresponsibly", "inexcusable", "clueless", "brain-dead", "braindead",
     "amateurish", "unprofessional", "moron", "moronic", "morons", "dimwitted", "boneheaded", "half-assed",
     "culpable", "culpability", "inept", "ineptitude", "clumsy", "clumsily", "thoughtless", "thoughtlessly",
+    "unqualified", "incompetently", "oblivious", "cowboy", "cowboys", "noob", "n00b", "dunce", "numpty", "muppet", "buffoon",
+    "bozo", "imbecile", "brainless", "heedless", "inattentive", "complacent", "complacency", "arrogant", "arrogance",
+    "dereliction", "unforgivable", "shameful", "disgraceful", "pathetic", "laughable", "cavalier",
+    "slapdash", "amateurs", "bonehead", "dimwit", "fool", "fools",  # not shoddy, lax, haphazard: they describe work and configs
     "fuckup", "fuck-up", "fuckups", "screwup", "screw-up", "cock-up", "clusterfuck",
 )
 # Judgements that take more than a word.
 _LOADED_PHRASES = (
-    r"had one job|should (?:have )?know(?:n)? better|lack(?:s|ed|ing)?[^\S\n]+(?:of[^\S\n]+)?(?:professionalism|competence|common[^\S\n]+sense|"
+    r"had one job|should (?:have )?know(?:n)? better|amateur hour|clown show|asleep at the (?:wheel|switch)|dropped the ball|"
+    r"(?:took|take|taking) (?:their|his|her|your|our) eyes? off the ball|rookie (?:mistake|error|move)|gross negligence|"
+    r"made (?:a|an|the) (?:bad|wrong|poor|terrible|dumb|stupid) (?:call|decision|choice|move)|got it (?:all )?wrong|lack(?:s|ed|ing)?[^\S\n]+(?:of[^\S\n]+)?(?:professionalism|competence|common[^\S\n]+sense|"
     r"judge?ment|discipline|diligence)|(?:don['’]t|doesn['’]t|didn['’]t|do[^\S\n]+not)[^\S\n]+do[^\S\n]+(?:their|his|her|your)[^\S\n]+jobs?"
 )
 # Capitalised words that are names, log levels, SQL or markers ("TODO" included),
@@ -286,7 +292,10 @@ def _person_then_lapse(people: tuple[str, ...]) -> re.Pattern[str]:
         rf"notice|record|label|take[^\S\n]+action|perceive|back[^\S\n]+up)\b"
         rf"|\b(?:may|might|must|probably)[^\S\n]+have[^\S\n]+(?:confused|misread|misunderstood|mistaken|mixed[^\S\n]+up|forgotten|missed|"
         rf"overlooked|ignored|skipped)\b"
-        rf"|[\w-]+(?:[^\S\n]+(?:down|out|off|up|on|in|into|to|against))?[^\S\n]+the[^\S\n]+wrong\b))"
+        rf"|[\w-]+(?:[^\S\n]+(?:down|out|off|up|on|in|into|to|against))?[^\S\n]+the[^\S\n]+wrong\b"
+        rf"|\bby[^\S\n]+(?:accident|mistake)\b|\bin[^\S\n]+error\b"
+        rf"|\b(?:violated|breached|disregarded|bypassed|circumvented|ignored|broke)[^\S\n]+(?:the[^\S\n]+|our[^\S\n]+|company[^\S\n]+|standard[^\S\n]+)?"
+        rf"(?:[\w-]+[^\S\n]+)?(?:policy|policies|procedures?|protocols?|rules|process|guidelines|instructions|change[^\S\n]+freeze)\b))"
     )
 
 
@@ -542,7 +551,8 @@ RULES: tuple[Rule, ...] = (
         rewrite=reword_lapse,
         find=regex_finder(
             lambda c: _person_then_lapse(c.people),
-            trigger=r"accidental|mistaken|inadvertent|unintentional|erroneous|\bhad|\bdid|may\s+have|might\s+have|must\s+have|probably\s+have|wrong",
+            trigger=r"accidental|mistaken|inadvertent|unintentional|erroneous|\bhad|\bdid|may\s+have|might\s+have|must\s+have|"
+            r"probably\s+have|wrong|accident|mistake|in\s+error|violated|breached|disregarded|bypassed|circumvented|ignored|broke",
         ),
     ),
     Rule(
