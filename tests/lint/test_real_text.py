@@ -141,3 +141,15 @@ def test_the_public_test_split_keeps_its_figures():
     model does not fail the build but a rule that breaks does."""
     total = evaluate_families(read_corpus(DATA / "lint_public_test.tsv"))["overall"]
     assert total.precision >= 0.72 and total.recall >= 0.50, (total.precision, total.recall)
+
+
+def test_a_team_configuration_can_turn_the_second_opinion_off(tmp_path):
+    from cairn.analysis.lint.config import load_config
+
+    path = tmp_path / "lint.toml"
+    path.write_text('[lint]\ndisable = ["model", "person.likely"]\n', encoding="utf-8")
+    config = load_config(path)
+    assert lint_text("She was too busy chatting to notice the pages.", config) == []
+    path.write_text('[lint]\ndisable = ["nonsense.likely"]\n', encoding="utf-8")
+    with pytest.raises(Exception, match="unknown rule or category"):
+        load_config(path)

@@ -741,4 +741,6 @@ assert all(rule.category in CATEGORIES for rule in RULES)
 
 
 def known_rule_or_category(name: str) -> bool:
-    return name in RULES_BY_ID or name in CATEGORIES
+    """A rule id, a category, "model" (the statistical second opinion) or one of its "<family>.likely" ids."""
+    family, _, suffix = name.rpartition(".")
+    return name in RULES_BY_ID or name in CATEGORIES or name == "model" or (suffix == "likely" and family in CATEGORIES)
