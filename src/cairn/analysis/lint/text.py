@@ -179,7 +179,21 @@ _WHOLE_QUOTE = re.compile(r"\A\s*([\"“„«‘'])(?P<inner>[^\n]*)([\"”“»
 _CLOSING = {'"': '"', "“": "”", "„": "“”", "«": "»", "‘": "’", "'": "'"}
 
 
+# A quotation labelled as the bad example ("Bad: “Why didn't you check?”") is shown as an instance of
+# the wording, so it is read as its content, like a text that is one quotation.
+_LABELLED_EXAMPLE = re.compile(
+    r"\A(?P<label>\s*(?:[-*+]\s+)?(?:bad|blameful|blaming|blame|wrong|poor|not|before|bad framing|bad example|"
+    r"blameful version|anti-pattern|antipattern)(?:\s+\w+)?\s*:\s*)(?P<quote>[\"“„«‘'][^\n]*)\Z",
+    re.IGNORECASE,
+)
+
+
 def _unwrap_whole_quote(text: str) -> str:
+    labelled = _LABELLED_EXAMPLE.match(text)
+    if labelled:
+        inner = _unwrap_whole_quote(labelled.group("quote"))
+        if inner != labelled.group("quote"):
+            return labelled.group("label") + inner
     match = _WHOLE_QUOTE.match(text)
     if not match or match.group(3) not in _CLOSING[match.group(1)] or any(q in match.group("inner") for q in "\"“”"):
         return text
