@@ -92,9 +92,9 @@ def test_a_text_that_is_one_quotation_is_read_as_its_content_but_a_quote_inside_
 
 
 def test_a_quotation_labelled_as_the_bad_example_is_read_but_one_to_avoid_is_not():
-    assert "who-question" in categories('Bad: “Why didn't you check the logs?”')
+    assert "who-question" in categories("Bad: “Why didn’t you check the logs?”")
     assert "fix-person" in categories('- Blameful: "Be more careful next time."')
-    assert categories('Avoid: "Why didn't you check the logs?"') == set()
+    assert categories("Avoid: “Why didn’t you check the logs?”") == set()
 
 
 def test_human_error_as_a_quoted_term_is_the_writers_own_conclusion():
