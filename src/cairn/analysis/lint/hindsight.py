@@ -35,6 +35,9 @@ _HINDSIGHT = (
     rf"|\b(?:knew|said|told{SPACE}you|predicted|warned){SPACE}(?:that{SPACE})?(?:it|this|that){SPACE}(?:would|was{SPACE}going{SPACE}to){SPACE}happen\b"
     rf"|\b(?:had|was{SPACE}bound|was{SPACE}going){SPACE}to{SPACE}happen\b|\bwaiting{SPACE}to{SPACE}happen\b|\bonly{SPACE}a{SPACE}matter{SPACE}of{SPACE}time\b"
     rf"|\btold{SPACE}you{SPACE}so\b|\bsaw{SPACE}(?:this|it|that){SPACE}coming\b"
+    # "I knew that stock was going to rise", "they had to have known"
+    rf"|\b(?:I|we){SPACE}(?:knew|said|told{SPACE}you|predicted|warned)\b(?:{SPACE}(?:that|this|it))?[^.;!?\n]{{0,50}}?\b(?:would|was{SPACE}going{SPACE}to|were{SPACE}going{SPACE}to|had{SPACE}to)\b"
+    rf"|\bhad{SPACE}to{SPACE}have{SPACE}(?:known|seen|noticed|realised|realized|understood)\b"
     # "clearly mistakes", "a seasoned DBA would not make"
     rf"|\b(?:clearly|plainly){SPACE}(?:a{SPACE}|an{SPACE})?(?:\w+{SPACE})?(?:mistakes?|errors?|wrong|blunders?)\b"  # "obviously" is judgement.obviously
     rf"|\b(?:any|a){SPACE}(?:competent|seasoned|experienced|good|decent|reasonable|qualified|careful|sensible){SPACE}(?:[\w/-]+{SPACE}){{0,3}}?(?:would|should|could){SPACE}(?:not{SPACE}|never{SPACE}|have{SPACE})?(?:have{SPACE})?\w+"
@@ -70,7 +73,7 @@ HINDSIGHT_RULES: tuple[Rule, ...] = (
             static(_HINDSIGHT),
             trigger=r"obvious|clear|evident|apparent|predictab|foreseeab|avoidab|preventab|inevitab|easy|hindsight|retrospect|"
             r"looking|signs|flags|signals|clues|warnings|indicators|wall|surely|should|\bany|happen|time|told|coming|"
-            r"mistake|error|wrong|blunder",
+            r"mistake|error|wrong|blunder|knew|said|predicted|warned|known|seen|noticed|reali[sz]ed|understood",
         ),
     ),
 )

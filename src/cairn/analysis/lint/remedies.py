@@ -51,7 +51,7 @@ def _fix_person(people: tuple[str, ...]) -> re.Pattern[str]:
         rf"|\bre-?(?:train|training|trained|educate|educated|educating){SPACE}(?:of{SPACE})?{audience}"
         rf"|\b(?:more|additional|extra|further|remedial|better|mandatory){SPACE}(?:\w+{SPACE})?training{SPACE}(?:for|of){SPACE}{audience}"
         rf"|\b(?:disciplinary|discipline[ds]?|reprimand(?:s|ed)?|punish(?:ed|ment)?|written{SPACE}up|performance{SPACE}improvement{SPACE}plan|"
-        rf"(?:was|were|be|been|get|got){SPACE}(?:fired|let{SPACE}go|sacked|demoted|suspended))\b"
+        rf"(?:was|were|be|been|get|got){SPACE}(?:fired|let{SPACE}go|sacked|demoted))\b"  # not "suspended": servers and accounts are
         # "hold the engineer accountable", "will be held accountable"
         rf"|\bhold(?:s|ing)?{SPACE}(?:\w+{SPACE}){{1,4}}?(?:accountable|responsible)\b|\bheld{SPACE}(?:personally{SPACE})?(?:accountable|responsible)\b"
         # an order to people as the whole remedy: "Follow the process!", "Don't let it happen again."

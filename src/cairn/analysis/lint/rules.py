@@ -295,7 +295,7 @@ def _person_then_lapse(people: tuple[str, ...]) -> re.Pattern[str]:
         rf"|[\w-]+(?:[^\S\n]+(?:down|out|off|up|on|in|into|to|against))?[^\S\n]+the[^\S\n]+wrong\b"
         rf"|\bby[^\S\n]+(?:accident|mistake)\b|\bin[^\S\n]+error\b"
         rf"|\b(?:violated|breached|disregarded|bypassed|circumvented|ignored|broke)[^\S\n]+(?:the[^\S\n]+|our[^\S\n]+|company[^\S\n]+|standard[^\S\n]+)?"
-        rf"(?:[\w-]+[^\S\n]+)?(?:policy|policies|procedures?|protocols?|rules|process|guidelines|instructions|change[^\S\n]+freeze)\b))"
+        rf"(?:[\w-]+[^\S\n]+)?(?:policy|policies|procedures?|protocols?|rules|process(?:es)?|guidelines|instructions|change[^\S\n]+freeze)\b))"
     )
 
 
@@ -322,7 +322,9 @@ def _why_you(people: tuple[str, ...]) -> re.Pattern[str]:
         rf"(?i:\bwhy)(?:[^\S\n]+(?i:on earth|the hell|exactly|again))?[^\S\n]+(?i:did|didn['’]t|would|wouldn['’]t|were|weren['’]t|"
         rf"couldn['’]t|could|hadn['’]t|had|haven['’]t|don['’]t|do|is|isn['’]t|are|aren['’]t){neg}[^\S\n]+(?i:you)\b"
         rf"|(?i:\bwhy)(?:[^\S\n]+(?i:on earth|the hell|exactly|again))?[^\S\n]+(?i:didn['’]t|wouldn['’]t|weren['’]t|wasn['’]t|couldn['’]t|"
-        rf"hadn['’]t|haven['’]t|don['’]t|doesn['’]t|isn['’]t|aren['’]t)[^\S\n]+{who}(?![\w-])"
+        rf"hadn['’]t|haven['’]t|don['’]t|doesn['’]t|isn['’]t|aren['’]t)[^\S\n]+(?:{who}|{ROLE}|{GROUP}|(?i:\b(?:pilots|nurses|people|devs|they)\b))(?![\w-])"
+        rf"|(?i:\bhow[^\S\n]+(?:did|could|come|can))[^\S\n]+(?:{ROLE}|{GROUP})[^\S\n]+(?i:(?:not|never)[^\S\n]+)?(?i:miss|missed|forget|forgot|overlook|ignore|let|allow|skip|not)\b"
+        rf"|(?i:\bhow[^\S\n]+(?:did|does|could)[^\S\n]+(?:this|it|that)[^\S\n]+(?:get|make[^\S\n]+it|slip|go)[^\S\n]+(?:merged|through|approved|deployed|past|into|in|out|shipped|unnoticed))\b"
         rf"|(?i:\bwhy)[^\S\n]+(?i:did|would|could|had|was|were|do|does)[^\S\n]+{who}[^\S\n]+(?i:not|never)\b"
         rf"|(?i:\bhow[^\S\n]+(?:on[^\S\n]+earth[^\S\n]+)?(?:could|come|could[^\S\n]+possibly))[^\S\n]+{who}(?![\w-])"
         rf"|(?i:\bhow[^\S\n]+(?:can|did|do|does))[^\S\n]+{who}[^\S\n]+(?i:not|possibly|miss|forget|ignore|overlook|let|skip)\b"
@@ -347,6 +349,7 @@ def _conditional(people: tuple[str, ...]) -> re.Pattern[str]:
         rf"(?:^|(?<=[.;:!?(])|(?i:\b(?:and|but|so|yet|then)\b))[^\S\n]*(?P<hit>(?i:had)[^\S\n]+{who}[^\S\n]+(?i:{_PARTICIPLE_OR_NOT}))"
         rf"|(?P<hit2>(?i:\bif[^\S\n]+(?:only[^\S\n]+)?)(?:{who}|(?i:\b(?:we|I)\b))(?:[^\S\n]+(?i:had)|['’]d)[^\S\n]+(?i:{_PARTICIPLE_OR_NOT}))"
         rf"|(?P<hit3>(?i:\bthere[^\S\n]+(?:was|is|were)[^\S\n]+no[^\S\n]+(?:reason|excuse)[^\S\n]+(?:not[^\S\n]+)?(?:to|for)\b)"
+        rf"|(?i:\b(?:couldn['’]t|could[^\S\n]+not|shouldn['’]t|wouldn['’]t|why[^\S\n]+didn['’]t))[^\S\n]+{who}[^\S\n]+(?i:have|just|simply)\b"
         rf"|(?i:\bif[^\S\n]+it[^\S\n]+(?:were|was|had)(?:n['’]t|[^\S\n]+not)[^\S\n]+(?:been[^\S\n]+)?for[^\S\n]+){who}"
         rf"(?=[^.;!?\n]*\b(?:would|could)(?:n['’]t|[^\S\n]+not|[^\S\n]+never)[^\S\n]+have[^\S\n]+(?:occurred|happened|been)\b))"
         rf"|(?P<hit4>(?i:\b(?:it|this|that)[^\S\n]+was[^\S\n]+(?:(?:a|an)[^\S\n]+(?:(?:big|huge|serious|clear|obvious|bad|grave|rookie|costly|"
@@ -463,9 +466,9 @@ RULES: tuple[Rule, ...] = (
                 "The fault lies in software that should have retried but didn't.", "Bob wrote: \"I should have double-checked\".",
                 "Every migration should have a rollback plan.", "We should have alerts on replication lag."),
         rewrite=reword_counterfactual,
-        find=regex_finder(static(r"(?<!\bthat )(?<!\bwhich )\bshould(?:[^\S\n]+not|[^\S\n]+never|n['’]t)?(?:[^\S\n]+(?:simply|just|really|probably|definitely|obviously|clearly|also|at least))?[^\S\n]+have\b"
+        find=regex_finder(static(r"(?<!\bthat )(?<!\bwhich )(?<!\bwhat )\bshould(?:[^\S\n]+not|[^\S\n]+never|n['’]t)?(?:[^\S\n]+(?:simply|just|really|probably|definitely|obviously|clearly|also|at least))?[^\S\n]+have\b"
             r"(?![^\S\n]+been[^\S\n]+(?:\w+able|\w+ible|fine|ok|okay|safe|possible|enough|higher|lower|larger|smaller|longer|shorter|faster|slower)\b)"
-            r"(?![^\S\n]+(?:caused|disrupted|disrupt|affected|impacted|triggered|happened|occurred|mattered|resulted|broken|taken[^\S\n]+down)\b)"
+            r"(?![^\S\n]+(?:caused|disrupted|disrupt|affected|impacted|triggered|mattered|resulted|taken[^\S\n]+down)\b)"
             rf"(?=[^\S\n]+(?:\w+ly[^\S\n]+)?{_PARTICIPLE}|[^\S\n]*(?:\.\.\.|…|$))"
             r"|\bshould['’]ve\b|\bought[^\S\n]+(?:not[^\S\n]+|never[^\S\n]+)?to[^\S\n]+have\b")),
     ),

@@ -41,7 +41,7 @@ _NEGATION = re.compile(
     r"prone to|risk of|chances? of|possibility of|potential for|room for|reduc\w*|minimi[sz]\w*|eliminat\w*|prevent\w*|"
     r"against|resilient to|tolerant of|so-called|we call|notion of|concept of|idea of|view of|label of|the term|likelihood of|"
     r"impact of|safe from|cost of|"
-    r"if|unless|whether|fear of|threat of|declar\w*|nam(?:e|ing) (?:it )?as|focus(?:ing|es|ed)? on|call(?:ing|ed|s)?|when you|when we|end(?:s|ed)? (?:up )?at|where|implying|suggesting|claiming|assuming|blam(?:ing|ed|es)|treating|labell?ing)\b",
+    r"if|unless|whether|fear of|threat of|declar\w*|nam(?:e|ing) (?:it )?as|focus(?:ing|es|ed)? on|call(?:ing|ed|s)?|when you|when we|end(?:s|ed)? (?:up )?at|implying|suggesting|claiming|assuming|blam(?:ing|ed|es)|treating|labell?ing)\b",
     re.IGNORECASE,
 )
 # After a phrase: it is the subject of a statement of principle, not a finding
@@ -53,7 +53,7 @@ _PRINCIPLE_AFTER = re.compile(
     r"ineffective|a myth|a trap|a dead end)|(?:often|usually|commonly|frequently|too often)\s+(?:used|cited|blamed|given|called|seen|treated))"
     r"|(?:is|are)\s+(?:often\s+|usually\s+|best\s+)?(?:treated|seen|viewed|regarded|understood|considered)\s+as\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:signal|symptom|start|starting|sign|clue|prompt|consequence|effect|invitation)"
     r"|(?:can|could|may|might)\s+(?:happen|occur|cause|be)\b"
-    r"|isn['’]t|aren['’]t|wasn['’]t|tells us nothing|explains nothing|"
+    r"|isn['’]t|aren['’]t|wasn['’]t|tells us nothing|explains nothing|vs\.?|versus|"
     r"should never|must never|can never|(?:does|do|did) not|doesn['’]t|don['’]t|ends? (?:the|an|our) (?:inquiry|investigation|conversation|learning)|"
     r"stops? (?:the|an|our) (?:inquiry|investigation|conversation|learning)|shuts? down)\b",
     re.IGNORECASE,
@@ -112,7 +112,7 @@ class LintText:
         before = self.masked[max(sentence.start, start - LOOKBACK) : start]
         breaks = list(_CLAUSE_BREAK.finditer(before))
         clause = before[breaks[-1].end() :] if breaks else before
-        window = " ".join(clause.split()[-6:])
+        window = " ".join(clause.split()[-7:])
         return bool(_NEGATION.search(window))
 
     def states_principle(self, end: int) -> bool:
