@@ -7,8 +7,10 @@ logistic weights over word pairs for "blameful at all" and, one against the
 rest, for each family. Deterministic (fixed seed and order), so the file
 changes only when the corpora do. Before writing, it cross-validates on the
 dev split (5 folds) and prints precision and recall of rules alone and of
-rules plus model at several thresholds: the threshold in model.py is the
-one chosen here, and bench/lint_quality.py reports it on the test split.
+rules plus model at several thresholds, and stores with the weights the
+lowest threshold whose cross-validated precision reaches
+model.TARGET_PRECISION; bench/lint_quality.py reports the result on the
+test split.
 
 Run: python bench/train_lint_model.py [--check]
 """
@@ -24,7 +26,7 @@ from pathlib import Path
 from cairn.analysis.lint.config import LintConfig
 from cairn.analysis.lint.engine import rules_only
 from cairn.analysis.lint.findings import CATEGORIES
-from cairn.analysis.lint.model import MODEL_FILE, THRESHOLD, LintModel, features, tokens
+from cairn.analysis.lint.model import MODEL_FILE, TARGET_PRECISION, LintModel, features, tokens
 from cairn.analysis.lint.quality import CORPUS_PEOPLE, read_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,7 +61,13 @@ def probability(weights: dict[str, float], names: list[str]) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def cross_validate(dev: list[tuple[set[str], str]], extra: list[tuple[set[str], str]]) -> None:
+THRESHOLDS = (0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+
+
+def cross_validate(dev: list[tuple[set[str], str]], extra: list[tuple[set[str], str]]) -> float:
+    """Precision and recall of rules alone and of rules plus model, 5 folds of
+    the dev split; returns the lowest threshold whose precision reaches
+    model.TARGET_PRECISION (the one that catches the most at that precision)."""
     config = LintConfig(people=CORPUS_PEOPLE)
     folds = 5
     scored: list[tuple[bool, bool, float]] = []  # (blameful, a rule fired, model probability)
@@ -71,17 +79,22 @@ def cross_validate(dev: list[tuple[set[str], str]], extra: list[tuple[set[str], 
             verdict = LintModel(weights, {}).judge(sentence)
             scored.append((bool(wanted), bool(rules_only(sentence, config)), verdict.probability if verdict else 0.0))
 
-    def report(label: str, flagged: list[bool]) -> None:
+    def measure(flagged: list[bool]) -> tuple[float, float]:
         tp = sum(1 for (w, _r, _p), f in zip(scored, flagged) if w and f)
         fp = sum(1 for (w, _r, _p), f in zip(scored, flagged) if f and not w)
         fn = sum(1 for (w, _r, _p), f in zip(scored, flagged) if w and not f)
-        print(f"{label:<28} precision {tp / ((tp + fp) or 1):.3f} recall {tp / ((tp + fn) or 1):.3f}")
+        return tp / ((tp + fp) or 1), tp / ((tp + fn) or 1)
 
     print(f"cross-validation on {len(dev)} dev sentences, {folds} folds")
-    report("rules alone", [r for _w, r, _p in scored])
-    for threshold in (0.8, 0.85, 0.9, 0.95):
-        mark = "  <- model.THRESHOLD" if threshold == THRESHOLD else ""
-        report(f"rules + model > {threshold}{mark}", [r or p > threshold for _w, r, p in scored])
+    precision, recall = measure([r for _w, r, _p in scored])
+    print(f"{'rules alone':<28} precision {precision:.3f} recall {recall:.3f}")
+    results = {t: measure([r or p > t for _w, r, p in scored]) for t in THRESHOLDS}
+    good = [t for t in THRESHOLDS if results[t][0] >= TARGET_PRECISION]
+    chosen = min(good) if good else max(THRESHOLDS)
+    for threshold, (precision, recall) in results.items():
+        mark = "  <- chosen" if threshold == chosen else ""
+        print(f"{f'rules + model > {threshold}':<28} precision {precision:.3f} recall {recall:.3f}{mark}")
+    return chosen
 
 
 def documented_examples() -> list[tuple[set[str], str]]:
@@ -102,12 +115,13 @@ def main() -> None:
     args = parser.parse_args()
     dev = read_corpus(DATA / TRAINING[0])
     extra = [row for name in TRAINING[1:] for row in read_corpus(DATA / name)] + documented_examples()
-    cross_validate(dev, extra)
+    threshold = cross_validate(dev, extra)
     if args.check:
         return
     rows = [(feature_names(sentence), wanted) for wanted, sentence in dev + extra]
     model = {
         "trained_on": list(TRAINING),
+        "threshold": threshold,
         "blame": fit([(names, int(bool(wanted))) for names, wanted in rows]),
         "families": {family: fit([(names, int(family in wanted)) for names, wanted in rows], KEEP_FAMILY) for family in FAMILIES},
     }

@@ -10,7 +10,7 @@ import pytest
 
 from cairn.analysis.lint import LintConfig, lint_text
 from cairn.analysis.lint.engine import rules_only
-from cairn.analysis.lint.model import THRESHOLD, load_model
+from cairn.analysis.lint.model import load_model
 from cairn.analysis.lint.quality import CORPUS_PEOPLE, evaluate_families, read_corpus
 from cairn.analysis.lint.text import LintText
 
@@ -126,7 +126,7 @@ def test_the_second_opinion_flags_what_no_rule_knows_and_explains_it_by_family()
     finding = findings[0]
     assert finding.rule.endswith(".likely") and finding.message.startswith("Reads like")
     assert finding.excerpt and finding.excerpt in sentence and finding.suggestion
-    assert model.judge(sentence).probability > THRESHOLD
+    assert model.judge(sentence).probability > model.threshold
     assert lint_text(sentence, LintConfig(disable=frozenset({"model"}))) == []
 
 

@@ -3,7 +3,8 @@
 The rules know phrasings; real prose blames in more ways than any list of
 phrasings holds. A logistic model over word pairs, trained on the team's
 labelled corpus (`bench/train_lint_model.py`, never on the test split),
-scores each sentence the rules leave alone. Above the threshold the
+scores each sentence the rules leave alone. Above the threshold (chosen by
+the trainer's cross-validation on the dev split and stored with the weights) the
 sentence is reported under the family whose own model scores it highest,
 with that family's explanation and suggestion, and with the words that
 weighed most as the span, so the finding stays explainable.
@@ -25,7 +26,11 @@ from importlib import resources
 from cairn.analysis.lint.names import GIVEN_NAMES
 
 MODEL_FILE = "lint_model.json"
-THRESHOLD = 0.9  # chosen by cross-validation on the dev split (see bench/train_lint_model.py)
+DEFAULT_THRESHOLD = 0.9  # for a model file without its own (the trainer writes the one cross-validation chose)
+# The trainer picks the lowest threshold whose cross-validated precision reaches this. It is above
+# the issue's 0.85 on purpose: the rules were written against the same dev sentences the folds hold
+# out, so the cross-validated precision of rules plus model is optimistic for text nobody has seen.
+TARGET_PRECISION = 0.9
 MIN_WORDS = 4  # a fragment is too short to judge
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -82,6 +87,7 @@ class Verdict:
 class LintModel:
     blame: dict[str, float]  # feature -> weight, "bias" included
     families: dict[str, dict[str, float]]
+    threshold: float = DEFAULT_THRESHOLD  # a sentence is reported above this probability
 
     def judge(self, sentence: str, people: frozenset[str] = frozenset(), threshold: float = 0.0) -> Verdict | None:
         """None for a sentence too short to judge, a heading, or one about no one:
@@ -114,4 +120,4 @@ def load_model() -> LintModel | None:
         data = json.loads(resources.files("cairn.analysis.lint").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
     except (FileNotFoundError, OSError, ValueError):
         return None
-    return LintModel(blame=data["blame"], families=data["families"])
+    return LintModel(blame=data["blame"], families=data["families"], threshold=float(data.get("threshold", DEFAULT_THRESHOLD)))

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from cairn.analysis.lint.base import Hit, Rule
 from cairn.analysis.lint.config import LintConfig
 from cairn.analysis.lint.findings import CATEGORIES
-from cairn.analysis.lint.model import THRESHOLD, load_model
+from cairn.analysis.lint.model import load_model
 from cairn.analysis.lint.rules import RULES
 from cairn.analysis.lint.text import LintText
 
@@ -43,8 +43,8 @@ def second_opinion(text: LintText, config: LintConfig, flagged: set[int]) -> Ite
     for sentence in text.sentences:
         if sentence.start in flagged or text.is_meta(sentence.start):
             continue
-        verdict = model.judge(text.masked[sentence.start : sentence.end], people, THRESHOLD)
-        if verdict is None or verdict.probability <= THRESHOLD:
+        verdict = model.judge(text.masked[sentence.start : sentence.end], people, model.threshold)
+        if verdict is None or verdict.probability <= model.threshold:
             continue
         rule = MODEL_RULES.get(verdict.family)
         if rule is not None and config.enabled(rule.id, rule.category):
