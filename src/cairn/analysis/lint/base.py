@@ -43,6 +43,9 @@ class Rule:
     passes: tuple[str, ...]
     find: Callable[[LintText, LintConfig], Iterator[Hit]]
     negatable: bool = True
+    # A lapse the same sentence explains by the system ("missed the page because the phone was
+    # on silent") is told blamelessly: quiet when such an explanation follows the hit.
+    explained_ok: bool = False
     meta_aware: bool = True
     # Derived rules run after the others and see their hits as (category, start, end).
     derive: Callable[[LintText, LintConfig, list[tuple[str, int, int]]], Iterator[Hit]] | None = None

@@ -84,6 +84,7 @@ def _lint(text: str, config: LintConfig, *, with_model: bool = True) -> list[Fin
             if (
                 (allowed and any(phrase in sentence.lower() for phrase in allowed))
                 or (rule.negatable and prepared.is_negated(hit.start))
+                or (rule.explained_ok and prepared.explained_by_system(hit.end))
                 or (rule.meta_aware and (prepared.is_meta(hit.start) or prepared.states_principle(hit.end)))
             ):
                 considered.add(prepared.sentence_at(hit.start).start)  # a rule looked and let it pass

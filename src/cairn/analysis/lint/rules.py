@@ -409,6 +409,7 @@ RULES: tuple[Rule, ...] = (
                 "Will broke the incident into three workstreams.",
                 "Bob wrote in chat: \"I broke it\"."),
         rewrite=reword_lapse,
+        explained_ok=True,
         find=regex_finder(
             lambda c: _person_cause(c.people),
             trigger=r"br[oe]k|caus|took|take|brought|mess|screw|f[u*]+ck|botch|bork|nuk|wreck|forgot|ignor|overlook|miss|skip|"
@@ -501,6 +502,7 @@ RULES: tuple[Rule, ...] = (
                 "The on-call engineer failed over the database to us-east-2 at 03:10.",
                 "The team failed to reproduce the bug in staging."),
         rewrite=reword_lapse,
+        explained_ok=True,
         find=regex_finder(lambda c: _failed_to(c.people), trigger=r"fail|neglect"),
     ),
     Rule(
@@ -534,8 +536,10 @@ RULES: tuple[Rule, ...] = (
         flags=("He forgot to renew the certificate.", "They ignored the alert for an hour.",
                "Someone skipped the canary stage.", "Engineers didn't bother to check the dashboard."),
         passes=("They restarted the pods at 14:10.", "The alert was missed because it went to an unmonitored channel.",
+                "She missed the page because the phone was on silent after an update.",
                 "Nobody forgot anything; the step was not in the runbook."),
         rewrite=reword_lapse,
+        explained_ok=True,
         find=regex_finder(
             lambda c: _someone_failed(c.people),
             trigger=r"forg[oe]t|neglect|overlook|ignor|miss|skip|\bdid|mess|screw|f[u*]+ck|botch|broke|finger|fail|never|"
@@ -552,6 +556,7 @@ RULES: tuple[Rule, ...] = (
                "The nurse may have confused the two doses."),
         passes=("Bob noticed that the job had not checked the schema.", "Alice restarted the pod after the deploy."),
         rewrite=reword_lapse,
+        explained_ok=True,
         find=regex_finder(
             lambda c: _person_then_lapse(c.people),
             trigger=r"accidental|mistaken|inadvertent|unintentional|erroneous|\bhad|\bdid|may\s+have|might\s+have|must\s+have|"

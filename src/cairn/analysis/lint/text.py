@@ -44,6 +44,12 @@ _NEGATION = re.compile(
     r"if|unless|whether|fear of|threat of|declar\w*|nam(?:e|ing) (?:it )?as|focus(?:ing|es|ed)? on|call(?:ing|ed|s)?|when you|when we|end(?:s|ed)? (?:up )?at|implying|suggesting|claiming|assuming|blam(?:ing|ed|es)|treating|labell?ing)\b",
     re.IGNORECASE,
 )
+_SYSTEM_REASON = re.compile(
+    r"\b(?:because|since|as)\s+(?:the|it|its|a|an|our|their|this|that|there|no|nothing)\b(?!\s+(?:engineer|developer|operator|"
+    r"admin|person|team|on-?call|intern|contractor|user|technician)\b)"
+    r"|\b(?:due to|because of)\s+(?:the|a|an|its|our|their|this|that|no|missing|stale|an?\s+\w+)\b(?!\s+(?:engineer|developer|operator|person|team))",
+    re.IGNORECASE,
+)
 # After a phrase: it is the subject of a statement of principle, not a finding
 # ("human error is never a root cause", "'who broke it?' is the wrong question").
 _PRINCIPLE_AFTER = re.compile(
@@ -114,6 +120,11 @@ class LintText:
         clause = before[breaks[-1].end() :] if breaks else before
         window = " ".join(clause.split()[-7:])
         return bool(_NEGATION.search(window))
+
+    def explained_by_system(self, end: int) -> bool:
+        """After `end`, in its sentence, a reason whose subject is a thing, not a person."""
+        sentence = self.sentence_at(end)
+        return bool(_SYSTEM_REASON.search(self.masked, end, sentence.end))
 
     def states_principle(self, end: int) -> bool:
         """The phrase ending at `end` is what a statement of principle rejects."""
