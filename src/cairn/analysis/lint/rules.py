@@ -375,7 +375,8 @@ def _conditional_finder(text: LintText, config: LintConfig) -> Iterator[Hit]:
 _OBVIOUSLY = re.compile(r"\bobviously\b", re.IGNORECASE)
 _JUDGED = re.compile(
     rf"\b(?:should|shouldn['’]t|could|would|must|ought|needs?\s+to|wrong|mistake|bad|broken|misconfigured|incorrect|careless|"
-    rf"missed|ignored|forgot|nobody|no\s+one|no|anyone|everyone|someone|he|she|they|we|you|I)\b",
+    rf"missed|ignored|forgot|nobody|no\s+one|no|anyone|everyone|someone|he|she|they|we|you|I|"
+    rf"risky|dangerous|unsafe|flawed|inadequate|insufficient|doomed|a\s+bad\s+idea)\b",
     re.IGNORECASE,
 )
 _MEASURE_AFTER = re.compile(r"[^\S\n]+(?:\w+[^\S\n]+)?(?:\d|higher|lower|more|less|larger|smaller|faster|slower|elevated|increased|decreased)", re.IGNORECASE)
