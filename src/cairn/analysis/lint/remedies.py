@@ -48,10 +48,14 @@ def _fix_person(people: tuple[str, ...]) -> re.Pattern[str]:
         rf"test|tests|pay|pays|are{SPACE}(?:more{SPACE})?{_CARE}|is{SPACE}(?:more{SPACE})?{_CARE}|know|knows|understand|understands|"
         rf"don['’]t|doesn['’]t|do{SPACE}not|does{SPACE}not|think|look|confirm|confirms)\b"
         # "retrain the on-call", "more training for the engineer", "disciplinary action"
-        rf"|\bre-?(?:train|training|trained|educate|educated|educating){SPACE}(?:of{SPACE})?{audience}"
+        rf"|\bre-?(?:train|trains|training|trained|educate|educates|educated|educating){SPACE}(?:of{SPACE})?{audience}"
+        # an order for next time: "From now on, please do not merge without a review", "Next time, review the changes"
+        rf"|\b(?:next{SPACE}time|from{SPACE}now{SPACE}on|in{SPACE}(?:the{SPACE})?future|going{SPACE}forward),?{SPACE}(?:please{SPACE})?(?:do{SPACE}not|don['’]t|never|always|remember{SPACE}to|"
+        rf"make{SPACE}sure|be{SPACE}(?:more{SPACE})?{_CARE}|review|check|test|double[- ]?check|read|think|verify|look)\b"
+        rf"|\b(?:be|being){SPACE}more{SPACE}(?:hands-on|on{SPACE}top{SPACE}of{SPACE}things)\b|\bpay(?:ing)?{SPACE}attention{SPACE}more\b"
         rf"|\b(?:more|additional|extra|further|remedial|better|mandatory){SPACE}(?:\w+{SPACE})?training{SPACE}(?:for|of){SPACE}{audience}"
         rf"|\b(?:disciplinary|discipline[ds]?|reprimand(?:s|ed)?|punish(?:ed|ment)?|written{SPACE}up|performance{SPACE}improvement{SPACE}plan|"
-        rf"(?:was|were|be|been|get|got){SPACE}(?:fired|let{SPACE}go|sacked|demoted))\b"  # not "suspended": servers and accounts are
+        rf"(?:was|were|be|been|get|got){SPACE}(?:fired|let{SPACE}go|sacked|demoted|terminated|dismissed))\b"  # not "suspended": servers and accounts are
         # "hold the engineer accountable", "will be held accountable"
         rf"|\bhold(?:s|ing)?{SPACE}(?:\w+{SPACE}){{1,4}}?(?:accountable|responsible)\b|\bheld{SPACE}(?:personally{SPACE})?(?:accountable|responsible)\b"
         # an order to people as the whole remedy: "Follow the process!", "Don't let it happen again."
@@ -89,7 +93,7 @@ _FIX_PERSON_PATTERNS = regex_finder(
     r"attention|must|should|need|\bha(?:s|ve)\s+to|expected|ought|sure|ensur|train|educat|disciplin|reprimand|punish|"
     r"written|performance|fired|\blet\b|sacked|demoted|suspended|accountable|responsible|follow|double|careful|"
     r"think|talking|lesson|lecture|require|forc|\bhave\b|make|\bget\b|send|file|record|\bfix|example|suspend|dismiss|"
-    r"terminat|counsel|\bgiv|\bgave|provid|conduct|deliver",
+    r"terminat|counsel|\bgiv|\bgave|provid|conduct|deliver|next\s+time|from\s+now|future|going\s+forward|hands-on|dismiss",
 )
 
 

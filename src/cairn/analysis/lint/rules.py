@@ -61,7 +61,7 @@ _LOADED_WORDS = (
     "unqualified", "incompetently", "oblivious", "cowboy", "cowboys", "noob", "n00b", "dunce", "numpty", "muppet", "buffoon",
     "bozo", "imbecile", "brainless", "heedless", "inattentive", "complacent", "complacency", "arrogant", "arrogance",
     "dereliction", "unforgivable", "shameful", "disgraceful", "pathetic", "laughable", "cavalier",
-    "slapdash", "amateurs", "bonehead", "dimwit", "fool", "fools",  # not shoddy, lax, haphazard: they describe work and configs
+    "slapdash", "amateurs", "bonehead", "dimwit", "fool", "fools", "overconfident", "shitty", "crappy",  # not shoddy, lax, haphazard: they describe work and configs
     "fuckup", "fuck-up", "fuckups", "screwup", "screw-up", "cock-up", "clusterfuck",
 )
 # Judgements that take more than a word.
@@ -726,8 +726,8 @@ RULES: tuple[Rule, ...] = (
         find=regex_finder(static(
             r"(?<![\w/])/s\b|\byeah,? right\b|\boh,? (?:great|wonderful|perfect|fantastic|brilliant|joy)\b"
             r"|\b(?:genius|brilliant|great|smart) (?:move|idea|decision|plan)\b|\bwhat a surprise\b"
-            r"|\bsurprise,? surprise\b|\bthanks a lot\b|\bnice going\b|\bwho could have guessed\b|\bwho knew\b"
-        ), trigger=r"/s|yeah|\boh\b|genius|brilliant|great|smart|surprise|thanks|nice|\bwho\b"),
+            r"|\bsurprise,? surprise\b|\bthanks a lot\b|\bnice going\b|\bwho could have guessed\b|\bwho knew\b|\byou genius\b|\bwell done,? genius\b"
+        ), trigger=r"/s|yeah|\boh\b|genius|brilliant|great|smart|surprise|thanks|nice|\bwho\b|well\s+done"),
         negatable=False,
     ),
     Rule(
