@@ -21,7 +21,8 @@ from cairn.analysis.lint.text import LOOKBACK, LintText
 
 _ADVERB = (
     r"(?:[^\S\n]+(?:accidentally|apparently|clearly|obviously|just|simply|then|also|again|carelessly|mistakenly|somehow|"
-    r"completely|totally|basically|probably|unfortunately|unknowingly))?"
+    r"completely|totally|basically|probably|unfortunately|unknowingly|knowingly|intentionally|deliberately|wil?lfully|purposely|"
+    r"purposefully|repeatedly|still)(?:[^\S\n]+and[^\S\n]+\w+ly)?)?"
 )
 _ARTIFACT = (
     r"(?:['’]s[^\S\n]+(?:\w+[^\S\n]+)?(?:change|commit|deploy|deployment|pr|pull request|script|config|configuration|query|"
@@ -256,15 +257,38 @@ def _shouting(text: LintText, _config: LintConfig) -> Iterator[Hit]:
 
 
 
+# Slips told as what a person did: misreading, dozing off, a mistake made, a warning chosen away.
+_SLIP = (
+    r"(?:erred|misread(?:s|ing)?|mishandled|misjudged|misidentified|mislabell?ed|misinterpreted|misunderstood|misconfigured|misplaced|"
+    r"mistyped|overrode|overrides|overfilled|overdosed|fell[^\S\n]+asleep|falling[^\S\n]+asleep|(?:became|got)[^\S\n]+distracted|"
+    r"lost[^\S\n]+control|(?:made|committed)[^\S\n]+(?:a|an|the|several|multiple|two|many|some)?[^\S\n]*(?:\w+[^\S\n]+)?(?:mistakes?|errors?|blunders?)|"
+    r"(?:chose|elected|decided|opted)[^\S\n]+(?:to[^\S\n]+(?:not|disregard|ignore|skip|bypass|override|circumvent)|not[^\S\n]+to[^\S\n]+"
+    r"(?:follow|use|read|check|test|monitor|listen|report|wear|verify|confirm|perform))\b|"
+    r"was[^\S\n]+slow[^\S\n]+to)"
+)
+# Acting without the safeguard the situation asked for: "merged without running the tests",
+# "ran a migration without a transaction timeout". "Without downtime" is not on the list.
+_WITHOUT_SAFEGUARD = (
+    r"(?:ran|deployed|pushed|merged|shipped|applied|changed|deleted|dropped|restarted|released|edited|modified|committed|"
+    r"executed|installed|upgraded|rebooted|removed|land(?:ed)?|proceed(?:ed)?|approved|started|went[^\S\n]+ahead|t(?:ake|ook)[^\S\n]+off)\b[^.;!?\n]{0,60}?"
+    r"\bwithout[^\S\n]+(?:(?:any|a|an|the|proper|prior|first|adequate|sufficient|enough|required|necessary|even|looking|once)[^\S\n]+)*"
+    r"(?:approval|review|reviews|testing|tests?|backups?|permission|telling|asking|checking|ticket|sign-?off|authori[sz]ation|"
+    r"looking|reading|running|performing|verifying|validating|confirming|coordinating|waiting|consulting|notifying|informing|"
+    r"double-checking|making[^\S\n]+sure|ensuring|following|timeouts?|transaction|rollback|plan|canary|care|thinking|"
+    r"having[^\S\n]+(?:tested|checked|read|verified|run|reviewed|looked))\b"
+)
+
+
 # Verbs only people do to a task: a system does not "forget" or "not bother".
 _HUMAN_FAILURE = (
     r"(?:forgot|forgets|neglected|neglects|overlooked|overlooks|ignored|ignores|missed|skipped|skips|"
-    r"did(?:n['’]t|[^\S\n]+not)[^\S\n]+(?:bother|check|test|read|follow|notice|listen|verify|look|think|ask|review|escalate|wait|record|perceive|take action|act|respond|confirm|document|report|inform|tell|monitor|update|reinstall|install|configure|label|mark|use|apply|renew|back up|double-check|see|hear|catch|warn)\b|"
+    r"did(?:n['’]t|[^\S\n]+not)[^\S\n]+(?:\w+ly[^\S\n]+)?(?:bother|check|test|read|follow|notice|listen|verify|look|think|ask|review|escalate|wait|record|perceive|take action|act|respond|confirm|document|report|inform|tell|monitor|update|reinstall|install|configure|label|mark|use|apply|renew|back up|double-check|see|hear|catch|warn)\b|"
     r"[\w-]+(?:[^\S\n]+(?:down|out|off|up|on|in|into|to|against))?[^\S\n]+the[^\S\n]+wrong\b|did[^\S\n]+(?:something|it|this|that|everything)[^\S\n]+wrong\b|"
     r"(?:had[^\S\n]+)?(?:accidentally|mistakenly|inadvertently|unintentionally|wrongly|erroneously)[^\S\n]+\w+|"
     r"messed[^\S\n]+up|screwed[^\S\n]+up|f[u*]+cked[^\S\n]+up|botched|broke(?!(?:[^\S\n]+\w+){1,3}[^\S\n]+into\b)|fat-?fingered|"
     rf"failed[^\S\n]+to{_NOT_A_LAPSE}|never[^\S\n]+(?:checked|tested|bothered|read|looked|followed)|"
-    r"(?:mistakenly|carelessly|wrongly|erroneously|recklessly|blindly)[^\S\n]+\w+)"
+    r"(?:mistakenly|carelessly|wrongly|erroneously|recklessly|blindly)[^\S\n]+\w+|"
+    rf"{_SLIP}|{_WITHOUT_SAFEGUARD})"
 )
 
 
@@ -287,7 +311,7 @@ def _person_then_lapse(people: tuple[str, ...]) -> re.Pattern[str]:
     person = f"(?:{people_pattern(people)}|{ROLE}|(?i:\\b(?:he|she|someone|somebody)\\b)|\\bI\\b)"
     return re.compile(
         rf"(?P<hit>{person})(?=(?:(?!{_NEW_CLAUSE})[^.;!?\n]){{0,90}}?(?i:\b(?:accidentally|mistakenly|inadvertently|unintentionally|erroneously)[^\S\n]+\w+"
-        rf"|\b(?:had|did)(?:n['’]t|[^\S\n]+not)[^\S\n]+(?:yet[^\S\n]+)?(?:reinstalled|installed|updated|checked|tested|renewed|applied|configured|"
+        rf"|\b(?:had|did)(?:n['’]t|[^\S\n]+not)[^\S\n]+(?:yet[^\S\n]+|\w+ly[^\S\n]+)?(?:reinstalled|installed|updated|checked|tested|renewed|applied|configured|"
         rf"followed|verified|reviewed|noticed|documented|recorded|labell?ed|backed[^\S\n]+up|check|test|renew|apply|follow|verify|review|"
         rf"notice|record|label|take[^\S\n]+action|perceive|back[^\S\n]+up)\b"
         rf"|\b(?:may|might|must|probably)[^\S\n]+have[^\S\n]+(?:confused|misread|misunderstood|mistaken|mixed[^\S\n]+up|forgotten|missed|"
@@ -295,7 +319,9 @@ def _person_then_lapse(people: tuple[str, ...]) -> re.Pattern[str]:
         rf"|[\w-]+(?:[^\S\n]+(?:down|out|off|up|on|in|into|to|against))?[^\S\n]+the[^\S\n]+wrong\b"
         rf"|\bby[^\S\n]+(?:accident|mistake)\b|\bin[^\S\n]+error\b"
         rf"|\b(?:violated|breached|disregarded|bypassed|circumvented|ignored|broke)[^\S\n]+(?:the[^\S\n]+|our[^\S\n]+|company[^\S\n]+|standard[^\S\n]+)?"
-        rf"(?:[\w-]+[^\S\n]+)?(?:policy|policies|procedures?|protocols?|rules|process(?:es)?|guidelines|instructions|change[^\S\n]+freeze)\b))"
+        rf"(?:[\w-]+[^\S\n]+)?(?:policy|policies|procedures?|protocols?|rules|process(?:es)?|guidelines|instructions|change[^\S\n]+freeze)\b"
+        rf"|\bcontrary[^\S\n]+to[^\S\n]+(?:the[^\S\n]+|our[^\S\n]+)?(?:[\w-]+[^\S\n]+)?(?:policy|procedures?|protocols?|rules|instructions|guidelines|training)\b"
+        rf"|\bin[^\S\n]+(?:my|his|her|their)[^\S\n]+(?:distracted|tired|exhausted|rushed|hurry)\b|\b{_SLIP}\b|\b{_WITHOUT_SAFEGUARD}))"
     )
 
 
@@ -535,15 +561,19 @@ RULES: tuple[Rule, ...] = (
         "story that helps is what made the step easy to forget or the alert easy to dismiss.",
         PERSON_SUGGESTION,
         flags=("He forgot to renew the certificate.", "They ignored the alert for an hour.",
-               "Someone skipped the canary stage.", "Engineers didn't bother to check the dashboard."),
+               "Someone skipped the canary stage.", "Engineers didn't bother to check the dashboard.",
+               "The pilot misread the altimeter.", "Somebody merged without running the tests.",
+               "The crew elected not to use the checklist."),
         passes=("They restarted the pods at 14:10.", "The alert was missed because it went to an unmonitored channel.",
                 "She missed the page because the phone was on silent after an update.",
-                "Nobody forgot anything; the step was not in the runbook."),
+                "Nobody forgot anything; the step was not in the runbook.",
+                "The team deployed the fix without downtime.", "The parser misread the header."),
         rewrite=reword_lapse,
         explained_ok=True,
         find=regex_finder(
             lambda c: _someone_failed(c.people),
             trigger=r"forg[oe]t|neglect|overlook|ignor|miss|skip|\bdid|mess|screw|f[u*]+ck|botch|broke|finger|fail|never|"
+            r"\berr|\bmis|overr|overf|overd|asleep|distract|control|mistake|error|blunder|chose|choose|elected|decided|opted|slow|without|"
             r"mistaken|careless|wrong|erroneous|reckless|blind|accidental|inadvertent|unintentional|\bhad\b",
         ),
     ),
@@ -561,6 +591,7 @@ RULES: tuple[Rule, ...] = (
         find=regex_finder(
             lambda c: _person_then_lapse(c.people),
             trigger=r"accidental|mistaken|inadvertent|unintentional|erroneous|\bhad|\bdid|may\s+have|might\s+have|must\s+have|"
+            r"\berr|\bmis|overr|overf|overd|asleep|distract|control|error|blunder|chose|choose|elected|decided|opted|slow|without|contrary|"
             r"probably\s+have|wrong|accident|mistake|in\s+error|violated|breached|disregarded|bypassed|circumvented|ignored|broke",
         ),
     ),

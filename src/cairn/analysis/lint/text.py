@@ -40,7 +40,8 @@ _NEGATION = re.compile(
     # human error as something to design for, not the finding: "resilient to human error", "reduce the risk of operator error"
     r"prone to|risk of|chances? of|possibility of|potential for|room for|reduc\w*|minimi[sz]\w*|eliminat\w*|prevent\w*|"
     r"against|resilient to|tolerant of|so-called|we call|notion of|concept of|idea of|view of|label of|the term|likelihood of|"
-    r"impact of|safe from|cost of|"
+    r"impact of|safe from|cost of|susceptib\w* to|vulnerab\w* to|sensitiv\w* to|exposed to|safeguards?|guard(?:s|ing|ed)? against|"
+    r"account(?:s|ing)? for|allow(?:s|ing)? for|compensat\w* for|mitigat\w*|design(?:s|ed|ing)? for|cope with|tolerat\w*|inevitab\w*|"
     r"if|unless|whether|fear of|threat of|declar\w*|nam(?:e|ing) (?:it )?as|focus(?:ing|es|ed)? on|call(?:ing|ed|s)?|when you|when we|end(?:s|ed)? (?:up )?at|implying|suggesting|claiming|assuming|blam(?:ing|ed|es)|treating|labell?ing)\b",
     re.IGNORECASE,
 )
@@ -58,7 +59,11 @@ _PRINCIPLE_AFTER = re.compile(
     r"the (?:start|beginning|wrong|symptom|result|starting point|easy)|(?:\w+\s+)?(?:wrong|misleading|meaningless|useless|unhelpful|"
     r"ineffective|a myth|a trap|a dead end)|(?:often|usually|commonly|frequently|too often)\s+(?:used|cited|blamed|given|called|seen|treated))"
     r"|(?:is|are)\s+(?:often\s+|usually\s+|best\s+)?(?:treated|seen|viewed|regarded|understood|considered)\s+as\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:signal|symptom|start|starting|sign|clue|prompt|consequence|effect|invitation)"
-    r"|(?:can|could|may|might)\s+(?:happen|occur|cause|be)\b"
+    r"|(?:can|could|may|might)\s+(?:happen|occur|cause|be|indicate|reveal|point to|signal|suggest|show|expose|highlight)\b"
+    # a definition or the blameless view of the term: "human error is an inadvertent action", "is inevitable"
+    r"|(?:is|are)\s+(?:an?\s+)?(?:inadvertent|unintentional|unintended|normal|natural|inevitable|expected|ubiquitous|everyday|universal|"
+    r"defined as|understood as|a (?:normal|natural|fact)|part of)\b|refers? to\b|(?:is|are)\s+what\b"
+    r"|as\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:symptom|signal|starting point|sign|clue|consequence|effect|result|product|outcome)s?\b"
     r"|isn['’]t|aren['’]t|wasn['’]t|tells us nothing|explains nothing|vs\.?|versus|"
     r"should never|must never|can never|(?:does|do|did) not|doesn['’]t|don['’]t|ends? (?:the|an|our) (?:inquiry|investigation|conversation|learning)|"
     r"stops? (?:the|an|our) (?:inquiry|investigation|conversation|learning)|shuts? down)\b",
