@@ -6,7 +6,7 @@ data's blameless texts, never on the test split, and writes src/cairn/analysis/l
 logistic weights over word pairs for "blameful at all" and, one against the
 rest, for each family. Deterministic (fixed seed and order), so the file
 changes only when the corpora do. Before writing, it cross-validates on the
-dev split (5 folds) and prints precision and recall of rules alone and of
+dev split (5 folds by source page) and prints precision and recall of rules alone and of
 rules plus model at several thresholds, and stores with the weights the
 lowest threshold whose cross-validated precision reaches
 model.TARGET_PRECISION; bench/lint_quality.py reports the result on the
@@ -18,6 +18,7 @@ Run: python bench/train_lint_model.py [--check]
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import random
@@ -64,16 +65,24 @@ def probability(weights: dict[str, float], names: list[str]) -> float:
 THRESHOLDS = (0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 
 
-def cross_validate(dev: list[tuple[set[str], str]], extra: list[tuple[set[str], str]]) -> float:
+def page_folds(path: Path, folds: int) -> list[int]:
+    """The fold of each corpus row, by its source page: rows from one page (a guide's bad
+    examples, one thread's replies) resemble each other, and folds by row would let the
+    model see a page's siblings of every sentence it is tested on."""
+    pages = [line.split("\t")[1] for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    return [int(hashlib.sha1(page.encode()).hexdigest(), 16) // 2 % folds for page in pages]
+
+
+def cross_validate(dev: list[tuple[set[str], str]], extra: list[tuple[set[str], str]], fold_of: list[int]) -> float:
     """Precision and recall of rules alone and of rules plus model, 5 folds of
-    the dev split; returns the lowest threshold whose precision reaches
-    model.TARGET_PRECISION (the one that catches the most at that precision)."""
+    the dev split by source page; returns the lowest threshold whose precision
+    reaches model.TARGET_PRECISION (the one that catches the most at that precision)."""
     config = LintConfig(people=CORPUS_PEOPLE)
     folds = 5
     scored: list[tuple[bool, bool, float]] = []  # (blameful, a rule fired, model probability)
     for fold in range(folds):
-        held = dev[fold::folds]
-        train = [row for index, row in enumerate(dev) if index % folds != fold] + extra
+        held = [row for row, f in zip(dev, fold_of) if f == fold]
+        train = [row for row, f in zip(dev, fold_of) if f != fold] + extra
         weights = fit([(feature_names(s), int(bool(w))) for w, s in train])
         for wanted, sentence in held:
             verdict = LintModel(weights, {}).judge(sentence)
@@ -85,7 +94,7 @@ def cross_validate(dev: list[tuple[set[str], str]], extra: list[tuple[set[str], 
         fn = sum(1 for (w, _r, _p), f in zip(scored, flagged) if w and not f)
         return tp / ((tp + fp) or 1), tp / ((tp + fn) or 1)
 
-    print(f"cross-validation on {len(dev)} dev sentences, {folds} folds")
+    print(f"cross-validation on {len(dev)} dev sentences, {folds} folds by source page")
     precision, recall = measure([r for _w, r, _p in scored])
     print(f"{'rules alone':<28} precision {precision:.3f} recall {recall:.3f}")
     results = {t: measure([r or p > t for _w, r, p in scored]) for t in THRESHOLDS}
@@ -132,7 +141,7 @@ def main() -> None:
     args = parser.parse_args()
     dev = read_corpus(DATA / TRAINING[0])
     extra = [row for name in TRAINING[1:] for row in read_corpus(DATA / name)] + documented_examples() + demo_texts()
-    threshold = cross_validate(dev, extra)
+    threshold = cross_validate(dev, extra, page_folds(DATA / TRAINING[0], 5))
     if args.check:
         return
     rows = [(feature_names(sentence), wanted) for wanted, sentence in dev + extra]

@@ -51,6 +51,18 @@ def categories(text: str, config: LintConfig = LintConfig()) -> set[str]:
         ("The signs were all there.", "hindsight"),
         ("This outage was entirely avoidable.", "hindsight"),
         ("Anyone could have seen this coming.", "hindsight"),
+        # slips told as what a person did, in the narrative of incident reports
+        ("The pilot misread the altimeter during the approach.", "person"),
+        ("Somebody merged without running the tests.", "person"),
+        ("The crew elected not to use the checklist.", "person"),
+        ("The technician knowingly and deliberately used the wrong valve.", "person"),
+        ("The operator did not visually check the pressure gauge.", "person"),
+        ("I must have deleted the wrong bucket.", "person"),
+        ("The operator will be retrained.", "fix-person"),
+        ("Heads are going to roll for this.", "fix-person"),
+        ("We have taken action against the employee involved.", "fix-person"),
+        ("The outage was due to employee error.", "human-error"),
+        ("What a massive screw-up by the release team.", "judgement"),
     ],
 )
 def test_each_family_of_the_issue_is_found_without_configured_names(text, family):
@@ -80,6 +92,14 @@ def test_each_family_of_the_issue_is_found_without_configured_names(text, family
         "The team failed to reproduce the bug in staging.",
         "The health check missed the stale replica because it only checked the port.",
         "In retrospect, the team agreed that we should invest in load tests.",
+        "The team deployed the fix without downtime.",
+        # human error as the topic: defined, designed for, read as a symptom
+        "Human error is inevitable, so the system has to absorb it.",
+        "Manual counting of the stock is susceptible to human error.",
+        "You can see operator error as the symptom of a deeper problem.",
+        # negation written with a typographic apostrophe, as most published prose is
+        "A developer shouldn’t be punished for flaws in the system.",
+        "We don’t discipline people for honest slips.",
     ],
 )
 def test_principle_credit_and_neutral_prose_are_left_alone(text):
@@ -119,7 +139,7 @@ def test_cue_words_never_change_what_the_rules_find():
 def test_the_second_opinion_flags_what_no_rule_knows_and_explains_it_by_family():
     model = load_model()
     assert model is not None, "src/cairn/analysis/lint/lint_model.json is missing: run bench/train_lint_model.py"
-    sentence = "She was too busy chatting to notice the pages."
+    sentence = "He was too busy chatting to notice the pages and just clicked through the warning."
     assert rules_only(sentence) == []
     findings = lint_text(sentence)
     assert findings, "the model should find this sentence blameful"
@@ -146,7 +166,7 @@ def test_the_public_test_split_keeps_its_figures():
     the closing note of issue 18, a little below, so noise in a retrained
     model does not fail the build but a rule that breaks does."""
     total = evaluate_families(read_corpus(DATA / "lint_public_test.tsv"))["overall"]
-    assert total.precision >= 0.72 and total.recall >= 0.50, (total.precision, total.recall)
+    assert total.precision >= 0.80 and total.recall >= 0.46, (total.precision, total.recall)
 
 
 def test_a_team_configuration_can_turn_the_second_opinion_off(tmp_path):

@@ -18,6 +18,8 @@ ROLE = (
     r"backup|night[- ]shift|release|lead|same|database|db|security|network|platform|systems?|infrastructure|infra|site reliability|build|support|storage|devops|ops|frontend|backend)[^\S\n]+)*(?:engineer|developer|dev|operator|admin|administrator|sre|dba|"
     r"intern|contractor|hire|person|guy|team member|responder|on-?call|tester|reviewer|manager|employee|technician|sysadmin|"
     r"analyst|staffer|worker|coworker|co-worker|colleague|pilot|captain|co-?pilot|first officer|nurse|doctor|physician|\w*surgeon|"
+    r"pharmacist|paramedic|anaesthetist|anesthetist|anesthesiologist|dispatcher|signaller|signalman|electrician|mechanic|foreman|"
+    r"supervisor|inspector|programmer|coder|author|committer|maintainer|"
     r"driver|clerk|trader|"
     r"ops team|ops guy|qa)s?\b(?![\w-]|[^\S\n]+(?:panel|console|page|ui|tool|tools|api|portal|rights|access|interface|"
     r"dashboard|mode|user|password|credentials|account|guide|docs|rotation|schedule|channel|handbook|runbook)\b))"

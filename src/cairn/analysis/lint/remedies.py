@@ -49,17 +49,23 @@ def _fix_person(people: tuple[str, ...]) -> re.Pattern[str]:
         rf"don['’]t|doesn['’]t|do{SPACE}not|does{SPACE}not|think|look|confirm|confirms)\b"
         # "retrain the on-call", "more training for the engineer", "disciplinary action"
         rf"|\bre-?(?:train|trains|training|trained|educate|educates|educated|educating){SPACE}(?:of{SPACE})?{audience}"
+        rf"|\b(?:be|been|being|was|were|is|are|get|gets|got){SPACE}re-?(?:trained|educated)\b|\bheads{SPACE}(?:are{SPACE}going{SPACE}to|will|must|should|need{SPACE}to|have{SPACE}to){SPACE}roll\b"
+        rf"|\b(?:taken|take|took|taking){SPACE}(?:disciplinary{SPACE}|appropriate{SPACE}|swift{SPACE})?action{SPACE}(?:against|with){SPACE}(?:the|that|this|an?){SPACE}(?:particular{SPACE}|individual{SPACE})?(?:[\w-]+{SPACE})?(?:employee|engineer|worker|person|individual|operator|staff|technician|contractor|nurse|pilot)"
+        rf"|\b(?:dismissal|firing|termination|sacking|suspension){SPACE}of{SPACE}(?:the|an?|that|this){SPACE}(?:[\w-]+{SPACE})?(?:employee|engineer|worker|person|individual|operator|technician|contractor|nurse|pilot|developer|admin)"
+        rf"|\bperformance[- ]manag\w*{SPACE}(?:people|staff|employees|the|them|him|her)\b|\b(?:hire|hiring|recruit\w*){SPACE}(?:better|smarter|more{SPACE}(?:competent|careful|experienced|senior))\b"
+        rf"|(?:^[^\S\n]*|(?<=[.!?:][^\S\n]))(?:please{SPACE})?(?:do{SPACE}not|don['’]t|never){SPACE}(?:merge|commit|push|touch|submit|approve)\b"
+        rf"|\bone{SPACE}(?:should|must){SPACE}(?:never|always)\b|\btry{SPACE}not{SPACE}to{SPACE}forget\b"
         # an order for next time: "From now on, please do not merge without a review", "Next time, review the changes"
         rf"|\b(?:next{SPACE}time|from{SPACE}now{SPACE}on|in{SPACE}(?:the{SPACE})?future|going{SPACE}forward),?{SPACE}(?:please{SPACE})?(?:do{SPACE}not|don['’]t|never|always|remember{SPACE}to|"
         rf"make{SPACE}sure|be{SPACE}(?:more{SPACE})?{_CARE}|review|check|test|double[- ]?check|read|think|verify|look)\b"
         rf"|\b(?:be|being){SPACE}more{SPACE}(?:hands-on|on{SPACE}top{SPACE}of{SPACE}things)\b|\bpay(?:ing)?{SPACE}attention{SPACE}more\b"
         rf"|\b(?:more|additional|extra|further|remedial|better|mandatory){SPACE}(?:\w+{SPACE})?training{SPACE}(?:for|of){SPACE}{audience}"
         rf"|\b(?:disciplinary|discipline[ds]?|reprimand(?:s|ed)?|punish(?:ed|ment)?|written{SPACE}up|performance{SPACE}improvement{SPACE}plan|"
-        rf"(?:was|were|be|been|get|got){SPACE}(?:fired|let{SPACE}go|sacked|demoted|terminated|dismissed))\b"  # not "suspended": servers and accounts are
+        rf"(?:was|were|be|been|get|got){SPACE}(?:so{SPACE}|promptly{SPACE}|immediately{SPACE}|summarily{SPACE})?(?:fired|let{SPACE}go|sacked|demoted|terminated|dismissed))\b"  # not "suspended": servers and accounts are
         # "hold the engineer accountable", "will be held accountable"
         rf"|\bhold(?:s|ing)?{SPACE}(?:\w+{SPACE}){{1,4}}?(?:accountable|responsible)\b|\bheld{SPACE}(?:personally{SPACE})?(?:accountable|responsible)\b"
         # an order to people as the whole remedy: "Follow the process!", "Don't let it happen again."
-        rf"|(?:^[^\S\n]*(?:[-*+][^\S\n]+)?|(?<=[.!?:]){SPACE})(?:just{SPACE}|please{SPACE}|always{SPACE})?(?:follow{SPACE}(?:the{SPACE})?(?:process|runbook|procedure|rules|checklist|instructions)|"
+        rf"|(?:^[^\S\n]*(?:[-*+][^\S\n]+)?|(?<=[.!?:][^\S\n]))(?:just{SPACE}|please{SPACE}|always{SPACE})?(?:follow{SPACE}(?:the{SPACE})?(?:process|runbook|procedure|rules|checklist|instructions)|"
         rf"be{SPACE}(?:more{SPACE})?{_CARE}|pay{SPACE}(?:more{SPACE})?attention|double[- ]?check{SPACE}(?:everything|your{SPACE}work)|"
         rf"(?:don['’]t|do{SPACE}not|never){SPACE}let{SPACE}(?:it|this|that){SPACE}happen{SPACE}again|think{SPACE}before)\b"
         # "require the nurse to complete additional training", "a note in their employee file", "fix the person"
@@ -93,7 +99,9 @@ _FIX_PERSON_PATTERNS = regex_finder(
     r"attention|must|should|need|\bha(?:s|ve)\s+to|expected|ought|sure|ensur|train|educat|disciplin|reprimand|punish|"
     r"written|performance|fired|\blet\b|sacked|demoted|suspended|accountable|responsible|follow|double|careful|"
     r"think|talking|lesson|lecture|require|forc|\bhave\b|make|\bget\b|send|file|record|\bfix|example|suspend|dismiss|"
-    r"terminat|counsel|\bgiv|\bgave|provid|conduct|deliver|next\s+time|from\s+now|future|going\s+forward|hands-on|dismiss",
+    r"terminat|counsel|\bgiv|\bgave|provid|conduct|deliver|next\s+time|from\s+now|future|going\s+forward|hands-on|dismiss|"
+    r"\bfire|heads|action\s+(?:against|with)|sacking|firing|suspension|performance|\bhir(?:e|ing)|recruit|\bone\s+(?:should|must)|forget|"
+    r"(?:do\s+not|don['’]t|never)\s+(?:merge|commit|push|touch|submit|approve)",
 )
 
 

@@ -63,14 +63,16 @@ _LOADED_WORDS = (
     "bozo", "imbecile", "brainless", "heedless", "inattentive", "complacent", "complacency", "arrogant", "arrogance",
     "dereliction", "unforgivable", "shameful", "disgraceful", "pathetic", "laughable", "cavalier",
     "slapdash", "amateurs", "bonehead", "dimwit", "fool", "fools", "overconfident", "shitty", "crappy",  # not shoddy, lax, haphazard: they describe work and configs
-    "fuckup", "fuck-up", "fuckups", "screwup", "screw-up", "cock-up", "clusterfuck",
+    "fuckup", "fuck-up", "fuckups", "screwup", "screw-up", "cock-up", "clusterfuck", "blunder", "blunders", "blundered",
+    "underqualified", "nitwit", "nitwits", "halfwit", "dimwits", "hamfisted", "ham-fisted", "bumbling", "asshole", "assholes",
 )
 # Judgements that take more than a word.
 _LOADED_PHRASES = (
     r"had one job|should (?:have )?know(?:n)? better|amateur hour|clown show|asleep at the (?:wheel|switch)|dropped the ball|"
     r"(?:took|take|taking) (?:their|his|her|your|our) eyes? off the ball|rookie (?:mistake|error|move)|gross negligence|"
     r"made (?:a|an|the) (?:bad|wrong|poor|terrible|dumb|stupid) (?:call|decision|choice|move)|got it (?:all )?wrong|lack(?:s|ed|ing)?[^\S\n]+(?:of[^\S\n]+)?(?:professionalism|competence|common[^\S\n]+sense|"
-    r"judge?ment|discipline|diligence)|(?:don['’]t|doesn['’]t|didn['’]t|do[^\S\n]+not)[^\S\n]+do[^\S\n]+(?:their|his|her|your)[^\S\n]+jobs?"
+    r"judge?ment|discipline|diligence|skills?|maturity|care|attention)|(?:a|what[^\S\n]+an?)[^\S\n]+(?:massive|huge|big|total|complete|"
+    r"colossal|monumental|epic|shocking|stupid)[^\S\n]+(?:screw[- ]?up|cock[- ]?up|f[u*]+ck[- ]?up|mistake|failure|mess)|darwin[^\S\n]+award|(?:poor|bad|terrible|questionable)[^\S\n]+(?:decision[- ]making|judge?ment)|(?:don['’]t|doesn['’]t|didn['’]t|do[^\S\n]+not)[^\S\n]+do[^\S\n]+(?:their|his|her|your)[^\S\n]+jobs?"
 )
 # Capitalised words that are names, log levels, SQL or markers ("TODO" included),
 # never shouting: a run of them is not flagged.
@@ -259,9 +261,12 @@ def _shouting(text: LintText, _config: LintConfig) -> Iterator[Hit]:
 
 # Slips told as what a person did: misreading, dozing off, a mistake made, a warning chosen away.
 _SLIP = (
-    r"(?:erred|misread(?:s|ing)?|mishandled|misjudged|misidentified|mislabell?ed|misinterpreted|misunderstood|misconfigured|misplaced|"
-    r"mistyped|overrode|overrides|overfilled|overdosed|fell[^\S\n]+asleep|falling[^\S\n]+asleep|(?:became|got)[^\S\n]+distracted|"
-    r"lost[^\S\n]+control|(?:made|committed)[^\S\n]+(?:a|an|the|several|multiple|two|many|some)?[^\S\n]*(?:\w+[^\S\n]+)?(?:mistakes?|errors?|blunders?)|"
+    r"(?:erred|misread(?:s|ing)?|mis(?:handl|judg|identif|label|interpret|configur|plac|calculat|us|click|select|enter|spell|manag|diagnos|"
+    r"typ|count|measur|routed|dos|administ)(?:e|es|ed|ies|ied|ing|led|s)?|misunderstood|misunderstands|"
+    r"overrode|overrides|overfilled|overdosed|fell[^\S\n]+asleep|falling[^\S\n]+asleep|(?:became|got)[^\S\n]+distracted|"
+    r"lost[^\S\n]+control|(?:made|committed)[^\S\n]+(?:a|an|the|several|multiple|two|many|some|numerous)?[^\S\n]*(?:\w+[^\S\n]+){0,2}?(?:mistakes?|errors?|blunders?|typos?)|"
+    r"(?:must|may|might|seem[s]?[^\S\n]+to|seemed[^\S\n]+to)[^\S\n]+have[^\S\n]+(?:broken|merged|pushed|deleted|dropped|deployed|introduced|"
+    r"caused|committed|forgotten|missed|skipped|misread|overlooked)|"
     r"(?:chose|elected|decided|opted)[^\S\n]+(?:to[^\S\n]+(?:not|disregard|ignore|skip|bypass|override|circumvent)|not[^\S\n]+to[^\S\n]+"
     r"(?:follow|use|read|check|test|monitor|listen|report|wear|verify|confirm|perform))\b|"
     r"was[^\S\n]+slow[^\S\n]+to)"
@@ -270,11 +275,12 @@ _SLIP = (
 # "ran a migration without a transaction timeout". "Without downtime" is not on the list.
 _WITHOUT_SAFEGUARD = (
     r"(?:ran|deployed|pushed|merged|shipped|applied|changed|deleted|dropped|restarted|released|edited|modified|committed|"
-    r"executed|installed|upgraded|rebooted|removed|land(?:ed)?|proceed(?:ed)?|approved|started|went[^\S\n]+ahead|t(?:ake|ook)[^\S\n]+off)\b[^.;!?\n]{0,60}?"
+    r"executed|installed|upgraded|rebooted|removed|land(?:ed)?|proceed(?:ed)?|approved|started|went[^\S\n]+ahead|t(?:ake|ook)[^\S\n]+off|"
+    r"administered|gave|signed|submitted|ship|shipped|sent|posted|published|enabled|disabled|flipped|toggled|pulled|unplugged)\b[^.;!?\n]{0,60}?"
     r"\bwithout[^\S\n]+(?:(?:any|a|an|the|proper|prior|first|adequate|sufficient|enough|required|necessary|even|looking|once)[^\S\n]+)*"
     r"(?:approval|review|reviews|testing|tests?|backups?|permission|telling|asking|checking|ticket|sign-?off|authori[sz]ation|"
     r"looking|reading|running|performing|verifying|validating|confirming|coordinating|waiting|consulting|notifying|informing|"
-    r"double-checking|making[^\S\n]+sure|ensuring|following|timeouts?|transaction|rollback|plan|canary|care|thinking|"
+    r"double-checking|making[^\S\n]+sure|ensuring|following|timeouts?|transaction|rollback|plan|canary|care|thinking|questioning|noticing|"
     r"having[^\S\n]+(?:tested|checked|read|verified|run|reviewed|looked))\b"
 )
 
@@ -573,7 +579,8 @@ RULES: tuple[Rule, ...] = (
         find=regex_finder(
             lambda c: _someone_failed(c.people),
             trigger=r"forg[oe]t|neglect|overlook|ignor|miss|skip|\bdid|mess|screw|f[u*]+ck|botch|broke|finger|fail|never|"
-            r"\berr|\bmis|overr|overf|overd|asleep|distract|control|mistake|error|blunder|chose|choose|elected|decided|opted|slow|without|"
+            r"\berr|\bmis|overr|overf|overd|asleep|distract|control|mistake|error|blunder|typo|chose|choose|elected|decided|opted|slow|without|"
+            r"must|may|might|seem|"
             r"mistaken|careless|wrong|erroneous|reckless|blind|accidental|inadvertent|unintentional|\bhad\b",
         ),
     ),
@@ -591,7 +598,8 @@ RULES: tuple[Rule, ...] = (
         find=regex_finder(
             lambda c: _person_then_lapse(c.people),
             trigger=r"accidental|mistaken|inadvertent|unintentional|erroneous|\bhad|\bdid|may\s+have|might\s+have|must\s+have|"
-            r"\berr|\bmis|overr|overf|overd|asleep|distract|control|error|blunder|chose|choose|elected|decided|opted|slow|without|contrary|"
+            r"\berr|\bmis|overr|overf|overd|asleep|distract|control|error|blunder|typo|chose|choose|elected|decided|opted|slow|without|contrary|"
+            r"seem|"
             r"probably\s+have|wrong|accident|mistake|in\s+error|violated|breached|disregarded|bypassed|circumvented|ignored|broke",
         ),
     ),
@@ -683,7 +691,8 @@ RULES: tuple[Rule, ...] = (
         passes=("It was not human error; the tool allowed a destructive command.", "The user error rate doubled."),
         rewrite=_ask_system,
         find=regex_finder(static(
-            r"\b(?:human|operator|user|pilot|engineer|engineering|developer|manual|personnel|people|controller|crew|driver|staff|nurse|clerk)[^\S\n]+"
+            r"\b(?:human|operator|user|pilot|engineer|engineering|developer|manual|personnel|people|controller|crew|driver|staff|nurse|clerk|"
+            r"employee|worker|technician|contractor|admin|administrator|programmer|typing|keyboard)[^\S\n]+"
             r"(?:error|mistake|failure|slip)s?\b(?![^\S\n]+(?:rate|rates|budget|count|counts|metric|metrics|page|pages|code|"
             r"codes|message|messages|response|responses|handling))|\bPEBKAC\b|\bPEBCAK\b|\bfat[- ]?finger(?:ed|ing|s)?\b|\blayer 8\b"
             r"|\b(?:a|the)[^\S\n]+(?:people|person|personnel|staffing)[^\S\n]+(?:problem|issue|failure)\b"

@@ -32,7 +32,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\s[—–-]\s|\b(?:but|although|though|whereas|however|because)\b", re.IGNORECASE)
 _NEGATION = re.compile(
     r"\b(?:not|no|never|nobody|none|nothing|neither|nor|hardly|isn't|wasn't|aren't|weren't|don't|doesn't|didn't|"
-    r"won't|cannot|can't|no-one)\b|\bno one\b|n't\b"
+    r"won't|cannot|can't|no-one)\b|\bno one\b|n['’]t\b"
     # set aside rather than asserted: "rather than blaming Bob", "look beyond human error"
     r"|\b(?:rather than|instead of|beyond|avoid\w*|resist\w*|refrain\w*|without|stop(?:s|ped|ping)? at|"
     r"(?:look|go|move|get)(?:s|ing|ed)? past|no such thing as|myth of|away from|dispel\w*|reject\w*|"
@@ -40,7 +40,8 @@ _NEGATION = re.compile(
     # human error as something to design for, not the finding: "resilient to human error", "reduce the risk of operator error"
     r"prone to|risk of|chances? of|possibility of|potential for|room for|reduc\w*|minimi[sz]\w*|eliminat\w*|prevent\w*|"
     r"against|resilient to|tolerant of|so-called|we call|notion of|concept of|idea of|view of|label of|the term|likelihood of|"
-    r"impact of|safe from|cost of|susceptib\w* to|vulnerab\w* to|sensitiv\w* to|exposed to|safeguards?|guard(?:s|ing|ed)? against|"
+    r"impact of|safe from|cost of|possible that|(?:how|so|too|very) easy|easy for|made it easy|makes it easy|impl(?:y|ies|ied)|"
+    r"susceptib\w* to|vulnerab\w* to|sensitiv\w* to|exposed to|safeguards?|guard(?:s|ing|ed)? against|"
     r"account(?:s|ing)? for|allow(?:s|ing)? for|compensat\w* for|mitigat\w*|design(?:s|ed|ing)? for|cope with|tolerat\w*|inevitab\w*|"
     r"if|unless|whether|fear of|threat of|declar\w*|nam(?:e|ing) (?:it )?as|focus(?:ing|es|ed)? on|call(?:ing|ed|s)?|when you|when we|end(?:s|ed)? (?:up )?at|implying|suggesting|claiming|assuming|blam(?:ing|ed|es)|treating|labell?ing)\b",
     re.IGNORECASE,
