@@ -14,12 +14,12 @@ from cairn.analysis.lint.names import GIVEN_NAMES
 from cairn.analysis.lint.text import LintText
 
 ROLE = (
-    r"(?i:\b(?:the|our|an?|that|this|one|some)[^\S\n]+(?:(?!(?:user|customer|client)\b)[\w-]+[^\S\n]+(?=(?:[\w-]+[^\S\n]+)?(?:engineer|developer|operator|admin|technician|sysadmin|intern|contractor)))?(?:(?:new|junior|senior|on-?call|oncall|responding|primary|secondary|"
+    r"(?i:\b(?:the|our|an?|that|this|one|some|its|their|his|her|my|your|both|two|several)[^\S\n]+(?:(?!(?:user|customer|client)\b)[\w-]+[^\S\n]+(?=(?:[\w-]+[^\S\n]+)?(?:engineer|developer|operator|admin|technician|sysadmin|intern|contractor|nurse|pilot|driver|doctor|worker|employee|person|responder|analyst|manager|reviewer|supervisor)))?(?:(?:new|junior|senior|on-?call|oncall|responding|primary|secondary|"
     r"backup|night[- ]shift|release|lead|same|database|db|security|network|platform|systems?|infrastructure|infra|site reliability|build|support|storage|devops|ops|frontend|backend)[^\S\n]+)*(?:engineer|developer|dev|operator|admin|administrator|sre|dba|"
     r"intern|contractor|hire|person|guy|team member|responder|on-?call|tester|reviewer|manager|employee|technician|sysadmin|"
     r"analyst|staffer|worker|coworker|co-worker|colleague|pilot|captain|co-?pilot|first officer|nurse|doctor|physician|\w*surgeon|"
     r"pharmacist|paramedic|anaesthetist|anesthetist|anesthesiologist|dispatcher|signaller|signalman|electrician|mechanic|foreman|"
-    r"supervisor|inspector|programmer|coder|author|committer|maintainer|"
+    r"supervisor|inspector|programmer|coder|author|committer|maintainer|boss|director|"
     r"driver|clerk|trader|"
     r"ops team|ops guy|qa)s?\b(?![\w-]|[^\S\n]+(?:panel|console|page|ui|tool|tools|api|portal|rights|access|interface|"
     r"dashboard|mode|user|password|credentials|account|guide|docs|rotation|schedule|channel|handbook|runbook)\b))"

@@ -177,7 +177,8 @@ def _failed_to(people: tuple[str, ...]) -> re.Pattern[str]:
     )
     return re.compile(
         rf"(?:{subject}[^\S\n]+(?:\w+[^\S\n]+)?(?i:failed[^\S\n]+to)\b{_NOT_A_LAPSE}"
-        r"|(?i:\bneglect(?:ed|s)?[^\S\n]+to\b|\bfailure[^\S\n]+to[^\S\n]+(?:\w+ly[^\S\n]+)?(?:follow|check|read|test|verify|notice|review|escalate|"
+        r"|(?i:\bneglect(?:ed|s)?[^\S\n]+to\b|\bfailure[^\S\n]+(?:of|by)[^\S\n]+(?:the[^\S\n]+|an?[^\S\n]+)?(?:[\w-]+[^\S\n]+)?(?:crew|pilots?|operators?|engineers?|drivers?|nurses?|staff|"
+        r"team|technicians?|employees?|controllers?|captain|doctors?|surgeons?|workers?|personnel|contractors?|admins?)[^\S\n]+to\b|\bfailure[^\S\n]+to[^\S\n]+(?:\w+ly[^\S\n]+)?(?:follow|check|read|test|verify|notice|review|escalate|"
         r"communicate|update|monitor|respond|act|renew|apply|anticipate|utili[sz]e|ensure|recogni[sz]e|identify|consider|heed|obey|"
         r"comply|adhere|brief|warn|report|plan|prepare|supervise|inform|double-check|confirm|listen|ask|wait)\b))"
     )
@@ -264,7 +265,7 @@ _SLIP = (
     r"(?:erred|misread(?:s|ing)?|mis(?:handl|judg|identif|label|interpret|configur|plac|calculat|us|click|select|enter|spell|manag|diagnos|"
     r"typ|count|measur|routed|dos|administ)(?:e|es|ed|ies|ied|ing|led|s)?|misunderstood|misunderstands|"
     r"overrode|overrides|overfilled|overdosed|fell[^\S\n]+asleep|falling[^\S\n]+asleep|(?:became|got)[^\S\n]+distracted|"
-    r"lost[^\S\n]+control|(?:made|committed)[^\S\n]+(?:a|an|the|several|multiple|two|many|some|numerous)?[^\S\n]*(?:\w+[^\S\n]+){0,2}?(?:mistakes?|errors?|blunders?|typos?)|"
+    r"lost[^\S\n]+control|(?:(?:has|have|had)[^\S\n]+)?(?:made|committed)[^\S\n]+(?:a|an|the|several|multiple|two|many|some|numerous)?[^\S\n]*(?:\w+[^\S\n]+){0,2}?(?:mistakes?|errors?|blunders?|typos?)|"
     r"(?:must|may|might|seem[s]?[^\S\n]+to|seemed[^\S\n]+to)[^\S\n]+have[^\S\n]+(?:broken|merged|pushed|deleted|dropped|deployed|introduced|"
     r"caused|committed|forgotten|missed|skipped|misread|overlooked)|"
     r"(?:chose|elected|decided|opted)[^\S\n]+(?:to[^\S\n]+(?:not|disregard|ignore|skip|bypass|override|circumvent)|not[^\S\n]+to[^\S\n]+"
@@ -288,7 +289,8 @@ _WITHOUT_SAFEGUARD = (
 # Verbs only people do to a task: a system does not "forget" or "not bother".
 _HUMAN_FAILURE = (
     r"(?:forgot|forgets|neglected|neglects|overlooked|overlooks|ignored|ignores|missed|skipped|skips|"
-    r"did(?:n['’]t|[^\S\n]+not)[^\S\n]+(?:\w+ly[^\S\n]+)?(?:bother|check|test|read|follow|notice|listen|verify|look|think|ask|review|escalate|wait|record|perceive|take action|act|respond|confirm|document|report|inform|tell|monitor|update|reinstall|install|configure|label|mark|use|apply|renew|back up|double-check|see|hear|catch|warn)\b|"
+    r"did(?:n['’]t|[^\S\n]+not)[^\S\n]+(?:\w+ly[^\S\n]+)?(?:bother|check|test|read|follow|notice|listen|verify|look|think|ask|review|escalate|wait|record|perceive|take action|act|respond|confirm|document|report|inform|tell|monitor|update|reinstall|install|configure|label|mark|use|apply|renew|back up|double-check|see|hear|catch|warn|"
+    r"acknowledge|question|speak up|slow down|coordinate|communicate|wear|secure)\b|"
     r"[\w-]+(?:[^\S\n]+(?:down|out|off|up|on|in|into|to|against))?[^\S\n]+the[^\S\n]+wrong\b|did[^\S\n]+(?:something|it|this|that|everything)[^\S\n]+wrong\b|"
     r"(?:had[^\S\n]+)?(?:accidentally|mistakenly|inadvertently|unintentionally|wrongly|erroneously)[^\S\n]+\w+|"
     r"messed[^\S\n]+up|screwed[^\S\n]+up|f[u*]+cked[^\S\n]+up|botched|broke(?!(?:[^\S\n]+\w+){1,3}[^\S\n]+into\b)|fat-?fingered|"

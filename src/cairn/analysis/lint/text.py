@@ -46,6 +46,7 @@ _NEGATION = re.compile(
     r"if|unless|whether|fear of|threat of|declar\w*|nam(?:e|ing) (?:it )?as|focus(?:ing|es|ed)? on|call(?:ing|ed|s)?|when you|when we|end(?:s|ed)? (?:up )?at|implying|suggesting|claiming|assuming|blam(?:ing|ed|es)|treating|labell?ing)\b",
     re.IGNORECASE,
 )
+_ORDER = re.compile(r"^(?:please\s+)?(?:don['’]t|do\s+not|never)\s+be(?:\s+so|\s+that|\s+too)?$", re.IGNORECASE)
 _SYSTEM_REASON = re.compile(
     r"\b(?:because|since|as)\s+(?:the|it|its|a|an|our|their|this|that|there|no|nothing)\b(?!\s+(?:engineer|developer|operator|"
     r"admin|person|team|on-?call|intern|contractor|user|technician)\b)"
@@ -125,6 +126,8 @@ class LintText:
         breaks = list(_CLAUSE_BREAK.finditer(before))
         clause = before[breaks[-1].end() :] if breaks else before
         window = " ".join(clause.split()[-7:])
+        if _ORDER.match(window):
+            return False  # "Don't be lazy" orders; it does not deny
         return bool(_NEGATION.search(window))
 
     def explained_by_system(self, end: int) -> bool:
