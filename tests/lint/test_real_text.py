@@ -161,6 +161,20 @@ def test_new_findings_carry_a_concrete_rewrite_of_their_sentence():
         assert finding.rewrite and finding.rewrite != text, text
 
 
+@pytest.mark.parametrize(
+    ("text", "rewrite"),
+    [
+        ("Somebody merged without running the tests.",
+         "The change was merged without running the tests; what would make the tool require it, instead of someone remembering?"),
+        ("The crew elected not to use the checklist.",
+         "Nothing required anyone to use the checklist; what made going without it look reasonable at the time?"),
+        ("The pilot misread the altimeter.", "The altimeter was misread; what made the wrong reading look right at the time?"),
+    ],
+)
+def test_slips_are_reworded_from_their_own_words(text, rewrite):
+    assert [finding.rewrite for finding in lint_text(text)] == [rewrite]
+
+
 def test_the_public_test_split_keeps_its_figures():
     """Regression guard on the held-out split (never tuned on): the figures of
     the closing note of issue 18, a little below, so noise in a retrained

@@ -60,7 +60,11 @@ _LAPSE = re.compile(
     r"|\b(?:forgot|neglected|failed|did(?:n['’]t| not)(?:\s+(?:even|bother))*|didn['’]t bother|never bothered)\s+to\s+(?P<do>[^.;!?]+)"
     r"|\b(?:forgot|neglected)\s+(?P<what>[^.;!?]+)"
     r"|\b(?:ignored|missed|overlooked|dismissed|disregarded)\s+(?P<seen>[^.;!?]+)"
-    r"|\b(?:skipped)\s+(?P<step>[^.;!?]+)",
+    r"|\b(?:skipped)\s+(?P<step>[^.;!?]+)"
+    r"|\b(?:chose|elected|decided|opted)\s+not\s+to\s+(?P<declined>\w+)\s+(?P<declined_rest>[^.;!?]+)"
+    r"|\b(?P<moved>\w+ed|ran|made|sent|gave)\s+(?P<moved_what>[^.;!?]*?)\s*\bwithout\s+(?P<missing>[^.;!?]+)"
+    r"|\b(?P<mis>mis\w+ed|misread|misunderstood)\s+(?P<mis_what>[^.;!?]+)"
+    r"|\b(?:has\s+|have\s+|had\s+)?made\s+(?:a|an|several|numerous|many|some|two|multiple)?\s*(?:\w+\s+)?(?:mistakes?|errors?|typos?)\s+(?:in|on|with)\s+(?P<slip_in>[^.;!?]+)",
     re.IGNORECASE,
 )
 _COUNTERFACTUAL = re.compile(
@@ -73,6 +77,9 @@ _HINDSIGHT = re.compile(
     r"(?:obvious|clear)\s+(?:in\s+hindsight\s+)?(?:that\s+)?)|\s*(?:,\s*)?(?:in|with)\s+hindsight\b",
     re.IGNORECASE,
 )
+
+
+_PARTICIPLE = {"ran": "run", "gave": "given"}
 
 
 def reword_lapse(sentence: str, _excerpt: str) -> str | None:
@@ -96,6 +103,20 @@ def reword_lapse(sentence: str, _excerpt: str) -> str | None:
         return f"Nobody acted on {_clause(match.group('seen'))}; what made it easy to pass over at the time?"
     if match.group("step"):
         return f"{_capital(_clause(match.group('step')))} was skipped; what made skipping it reasonable at the time?"
+    if match.group("declined"):
+        return (f"Nothing required anyone to {base_verb(match.group('declined'))} {_clause(match.group('declined_rest'))}; "
+                "what made going without it look reasonable at the time?")
+    if match.group("moved"):
+        what = _clause(match.group("moved_what")) or "the change"
+        moved = match.group("moved").lower()
+        done = f"{what} was {_PARTICIPLE.get(moved, moved)}"
+        return (f"{_capital(done)} without {_clause(match.group('missing'))}; "
+                "what would make the tool require it, instead of someone remembering?")
+    if match.group("mis"):
+        return (f"{_capital(_clause(match.group('mis_what')))} was {match.group('mis').lower()}; "
+                "what made the wrong reading look right at the time?")
+    if match.group("slip_in"):
+        return f"Mistakes reached {_clause(match.group('slip_in'))}; what let them through unnoticed?"
     return None
 
 
