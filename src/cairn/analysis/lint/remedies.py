@@ -55,6 +55,14 @@ def _fix_person(people: tuple[str, ...]) -> re.Pattern[str]:
         rf"|\bperformance[- ]manag\w*{SPACE}(?:people|staff|employees|the|them|him|her)\b|\b(?:hire|hiring|recruit\w*){SPACE}(?:better|smarter|more{SPACE}(?:competent|careful|experienced|senior))\b"
         rf"|(?:^[^\S\n]*|(?<=[.!?:][^\S\n]))(?:please{SPACE})?(?:do{SPACE}not|don['’]t|never){SPACE}(?:merge|commit|push|touch|submit|approve)\b"
         rf"|\bone{SPACE}(?:should|must){SPACE}(?:never|always)\b|\btry{SPACE}not{SPACE}to{SPACE}forget\b"
+        rf"|\b(?:staff|employees|personnel|crews?|crew{SPACE}members|engineers|workers|nurses|pilots|drivers|operators|everyone|all{SPACE}\w+)\b"
+        rf"[^.;!?\n]{{0,60}}?\b(?:receive[sd]?|receiving|complete[sd]?|completing|undergo(?:es|ing)?|underwent|attend(?:s|ed|ing)?|are{SPACE}given|were{SPACE}given|(?:have|has){SPACE}(?:appropriate{SPACE}|adequate{SPACE}|the{SPACE})?)"
+        rf"[^.;!?\n]{{0,40}}?\b(?:training|e-?learning|re-?training|refresher|course|module)\b"
+        rf"|\b(?:mandatory|compulsory|refresher|remedial|awareness|all-hands)[^\S\n]+(?:[\w-]+[^\S\n]+){{0,3}}?training\b"
+        rf"|\b(?:sanctions?|penalt(?:y|ies)|warnings?|reprimands?){SPACE}(?:\w+{SPACE}){{0,4}}?(?:on|against|to){SPACE}(?:the|an?|that|this){SPACE}(?:[\w-]+{SPACE})?(?:employee|engineer|worker|nurse|pilot|operator|individual|person|driver|technician)\b"
+        rf"|\brevoke{SPACE}(?:his|hers|her|their|the{SPACE}\w+['’]s){SPACE}?(?:licen[cs]es?|access|privileges)?"
+        rf"|\b(?:essential|important|imperative|vital|critical|crucial){SPACE}that{SPACE}(?:all{SPACE}|every{SPACE}|each{SPACE}|the{SPACE})?(?:[\w-]+{SPACE})?(?:staff|crew|members|engineers|employees|operators|pilots|nurses|personnel|workers|everyone)\b"
+        rf"|\b(?:I|we){SPACE}(?:now{SPACE}|always{SPACE})?(?:double|triple)[- ]check\b"
         # an order for next time: "From now on, please do not merge without a review", "Next time, review the changes"
         rf"|\b(?:next{SPACE}time|from{SPACE}now{SPACE}on|in{SPACE}(?:the{SPACE})?future|going{SPACE}forward),?{SPACE}(?:please{SPACE})?(?:do{SPACE}not|don['’]t|never|always|remember{SPACE}to|"
         rf"make{SPACE}sure|be{SPACE}(?:more{SPACE})?{_CARE}|review|check|test|double[- ]?check|read|think|verify|look)\b"
@@ -100,6 +108,8 @@ _FIX_PERSON_PATTERNS = regex_finder(
     r"written|performance|fired|\blet\b|sacked|demoted|suspended|accountable|responsible|follow|double|careful|"
     r"think|talking|lesson|lecture|require|forc|\bhave\b|make|\bget\b|send|file|record|\bfix|example|suspend|dismiss|"
     r"terminat|counsel|\bgiv|\bgave|provid|conduct|deliver|next\s+time|from\s+now|future|going\s+forward|hands-on|dismiss|"
+    r"staff|employee|personnel|crew|engineers|workers|nurses|pilots|drivers|operators|everyone|\ball\s|mandatory|compulsory|refresher|"
+    r"remedial|awareness|all-hands|sanction|penalt|warning|reprimand|revoke|essential|important|imperative|vital|critical|crucial|triple|"
     r"\bfire|heads|action\s+(?:against|with)|sacking|firing|suspension|performance|\bhir(?:e|ing)|recruit|\bone\s+(?:should|must)|forget|"
     r"(?:do\s+not|don['’]t|never)\s+(?:merge|commit|push|touch|submit|approve)",
 )

@@ -270,7 +270,15 @@ _SLIP = (
     r"caused|committed|forgotten|missed|skipped|misread|overlooked)|"
     r"(?:chose|elected|decided|opted)[^\S\n]+(?:to[^\S\n]+(?:not|disregard|ignore|skip|bypass|override|circumvent)|not[^\S\n]+to[^\S\n]+"
     r"(?:follow|use|read|check|test|monitor|listen|report|wear|verify|confirm|perform))\b|"
-    r"was[^\S\n]+slow[^\S\n]+to)"
+    r"was[^\S\n]+slow[^\S\n]+to|"
+    r"(?:cut|severed|dug[^\S\n]+through|tripped[^\S\n]+over|unplugged|yanked|kicked[^\S\n]+out)[^\S\n]+(?:a|an|the|another|two|several|some|through)?[^\S\n]*"
+    r"(?:[\w-]+[^\S\n]+)?(?:cables?|lines?|fib(?:er|re)s?|wires?|cords?|plugs?|power|pipes?|mains?|conduits?)|"
+    r"wiped[^\S\n]+out|wiped[^\S\n]+(?:the|all|our|their|a)\b|erased[^\S\n]+(?:the|all|our|their)\b|fell[^\S\n]+for|"
+    r"clicked[^\S\n]+(?:on[^\S\n]+)?(?:a|an|the)[^\S\n]+(?:[\w-]+[^\S\n]+)?(?:phishing|malicious|suspicious|fake|bad)[^\S\n]+(?:link|e-?mail|attachment|site)|"
+    r"(?:was|were)[^\S\n]+(?:speeding|drunk|intoxicated|texting|asleep|half-asleep)|"
+    r"deleted[^\S\n]+(?:roughly[^\S\n]+|about[^\S\n]+|over[^\S\n]+|some[^\S\n]+|nearly[^\S\n]+|a[^\S\n]+bunch[^\S\n]+of[^\S\n]+)?(?:\d[\d,.]*|all|the[^\S\n]+(?:entire|whole|production|prod|live)|production|prod)\b|"
+    r"(?:e-?mailed|sent|forwarded|uploaded|posted|published|leaked)[^\S\n]+[^.;!?\n]{0,60}?\bto[^\S\n]+(?:a|an|her|his|their|my)[^\S\n]+(?:own[^\S\n]+)?(?:personal|private|public|wrong)\b|"
+    r"posted[^\S\n]+(?:the|a|their|his|her|our)[^\S\n]+(?:\w+[^\S\n]+)?(?:password|credentials|keys?|tokens?|secrets?))"
 )
 # Acting without the safeguard the situation asked for: "merged without running the tests",
 # "ran a migration without a transaction timeout". "Without downtime" is not on the list.
@@ -582,7 +590,8 @@ RULES: tuple[Rule, ...] = (
             lambda c: _someone_failed(c.people),
             trigger=r"forg[oe]t|neglect|overlook|ignor|miss|skip|\bdid|mess|screw|f[u*]+ck|botch|broke|finger|fail|never|"
             r"\berr|\bmis|overr|overf|overd|asleep|distract|control|mistake|error|blunder|typo|chose|choose|elected|decided|opted|slow|without|"
-            r"must|may|might|seem|"
+            r"must|may|might|seem|\bcut|sever|dug|tripped|unplug|yank|kick|wiped|erased|fell|click|speed|drunk|intoxicat|texting|"
+            r"asleep|deleted|mailed|sent|forward|upload|posted|publish|leak|"
             r"mistaken|careless|wrong|erroneous|reckless|blind|accidental|inadvertent|unintentional|\bhad\b",
         ),
     ),
@@ -601,7 +610,8 @@ RULES: tuple[Rule, ...] = (
             lambda c: _person_then_lapse(c.people),
             trigger=r"accidental|mistaken|inadvertent|unintentional|erroneous|\bhad|\bdid|may\s+have|might\s+have|must\s+have|"
             r"\berr|\bmis|overr|overf|overd|asleep|distract|control|error|blunder|typo|chose|choose|elected|decided|opted|slow|without|contrary|"
-            r"seem|"
+            r"seem|\bcut|sever|dug|tripped|unplug|yank|kick|wiped|erased|fell|click|speed|drunk|intoxicat|texting|"
+            r"asleep|deleted|mailed|sent|forward|upload|posted|publish|leak|"
             r"probably\s+have|wrong|accident|mistake|in\s+error|violated|breached|disregarded|bypassed|circumvented|ignored|broke",
         ),
     ),
