@@ -649,3 +649,113 @@ class ImportOrigin(Base):
     importer_version: Mapped[str] = mapped_column(String(40))
     incident_version: Mapped[int] = mapped_column(Integer)  # the incident's version right after the import
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DrillScenario(Base):
+    """A drill's script, drafted from an incident (or written from scratch) and edited by the game master."""
+
+    __tablename__ = "drill_scenarios"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The incident it replays; its visibility is the scenario's (a restricted incident's drill is as restricted).
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    situation: Mapped[str] = mapped_column(Text)
+    situation_kind: Mapped[str] = mapped_column(String(30))
+    zone: Mapped[str] = mapped_column(String(64))
+    hidden_facts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    real_actions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    diagnosed_line: Mapped[str] = mapped_column(Text)
+    mitigated_line: Mapped[str] = mapped_column(Text)
+    real_diagnose_seconds: Mapped[int | None] = mapped_column(Integer)
+    real_mitigate_seconds: Mapped[int | None] = mapped_column(Integer)
+    redacted: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    incident: Mapped[Incident | None] = relationship()
+    reveals: Mapped[list["DrillReveal"]] = relationship(cascade="all, delete-orphan", order_by="DrillReveal.position")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class DrillReveal(Base):
+    __tablename__ = "drill_reveals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("drill_scenarios.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    offset_seconds: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(30))
+    mode: Mapped[str] = mapped_column(String(10))
+    prompt: Mapped[str | None] = mapped_column(String(300))
+    hint: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (UniqueConstraint("scenario_id", "position", name="uq_drill_reveals_position"),)
+
+
+class Drill(Base):
+    """One run of a scenario: its clock, its people and their log."""
+
+    __tablename__ = "drills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("drill_scenarios.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    diagnosed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    mitigated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    scenario: Mapped[DrillScenario] = relationship()
+    members: Mapped[list["DrillMember"]] = relationship(cascade="all, delete-orphan", order_by="DrillMember.id")
+    revealed: Mapped[list["DrillRevealed"]] = relationship(cascade="all, delete-orphan", order_by="DrillRevealed.id")
+    log: Mapped[list["DrillLogEntry"]] = relationship(cascade="all, delete-orphan", order_by="DrillLogEntry.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class DrillMember(Base):
+    __tablename__ = "drill_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    __table_args__ = (UniqueConstraint("drill_id", "user_id", name="uq_drill_members_user"),)
+
+
+class DrillRevealed(Base):
+    """A reveal shown by the game master or asked for by a responder, and when."""
+
+    __tablename__ = "drill_revealed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id", ondelete="CASCADE"), index=True)
+    reveal_id: Mapped[int] = mapped_column(ForeignKey("drill_reveals.id", ondelete="CASCADE"))
+    revealed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    asked_by: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (UniqueConstraint("drill_id", "reveal_id", name="uq_drill_revealed_reveal"),)
+
+
+class DrillLogEntry(Base):
+    """What a responder checked, thought or did, on the drill's own timeline (never the incident's)."""
+
+    __tablename__ = "drill_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(30))
+    actor: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)

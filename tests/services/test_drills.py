@@ -1,0 +1,203 @@
+"""Drills (issue 19): a scenario drafted from a real-shaped incident, timed reveals
+on an injected clock, finish lines, and what each role may see."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from cairn.domain.drill import format_offset, parse_offset
+from cairn.errors import Conflict, Forbidden, InvalidInput, NotFound
+from cairn.services.context import Principal
+from cairn.services.drills import add_member, ask, create_drill, end_drill, list_drills, log_entry, mark, reveal, show_drill, start_drill
+from cairn.services.editing import add_factor, save_section
+from cairn.services.incidents import open_incident, set_moment
+from cairn.services.people import create_user
+from cairn.services.timeline import log_event, read_timeline
+from cairn.storage.models import User
+
+T0 = datetime(2026, 11, 20, 14, 0, tzinfo=timezone.utc)
+TRIGGER = "A config push halved the connection pool of the payments client"
+
+
+def at(minutes: float) -> str:
+    return (T0 + timedelta(minutes=minutes)).isoformat()
+
+
+@pytest.fixture
+def incident(ctx):
+    """Checkout 502s: the shape of a real incident, with signals, responders' work, factors and a resolution."""
+    open_incident(ctx, "Checkout returns 502 for card payments", severity="SEV2", services=["checkout", "payments"], started=at(-3))
+    log_event(ctx, "INC-1", "p99 latency alert: checkout above 2 s", kind="alert", at=at(0), actor="alertmanager")
+    log_event(ctx, "INC-1", "Support: customers report failed card payments", kind="communication", at=at(4))
+    log_event(ctx, "INC-1", "@alice acknowledged the page", kind="acknowledgement", at=at(5))
+    log_event(ctx, "INC-1", "The DB dashboard shows 2 connections per host, all busy", kind="note", at=at(9))
+    log_event(ctx, "INC-1", "Decided to roll back release 2026.11.3", kind="decision", at=at(14), actor="alice")
+    log_event(ctx, "INC-1", "Rolled back release 2026.11.3", kind="mitigation", at=at(16), actor="alice")
+    log_event(ctx, "INC-1", "Error rate back to baseline", kind="alert", at=at(20))
+    set_moment(ctx, "INC-1", "mitigated", at=at(16))
+    add_factor(ctx, "INC-1", description=TRIGGER, category="configuration", role="trigger")
+    add_factor(ctx, "INC-1", description="No alert on pool saturation", category="monitoring gap", role="latent condition")
+    save_section(ctx, "INC-1", "resolution", "Rolled back the release; the pool size is now pinned.", base=None)
+    for name in ("gina", "rui", "olga", "vic"):
+        create_user(ctx, name, role="responder")
+    return "INC-1"
+
+
+def user(ctx, username, role="responder"):
+    with ctx.db.transaction() as session:
+        user_id = session.scalar(select(User.id).where(User.username == username))
+    return ctx.as_user(Principal(user_id=user_id, username=username, role=role))
+
+
+@pytest.fixture
+def drill(ctx, incident):
+    gm = user(ctx, "gina")
+    view = create_drill(gm, incident, responders=["rui"], observers=["olga"])
+    return view.id
+
+
+def secret_texts(view) -> list[str]:
+    return [TRIGGER, "No alert on pool saturation", "pool size is now pinned", "Rolled back release", "Decided to roll back"]
+
+
+def test_a_scenario_is_drafted_from_the_incident_with_its_first_signal_reveals_hidden_facts_and_finish_lines(ctx, drill):
+    view = show_drill(user(ctx, "gina"), drill)
+    assert view.role == "game master" and view.sees_hidden and view.status == "planned"
+    assert view.situation == "p99 latency alert: checkout above 2 s" and view.situation_kind == "alert"
+    # later signals become reveals, with their times relative to the first alert; the note about a dashboard waits to be asked for
+    assert [(r.position, r.offset_seconds, r.mode) for r in view.reveals] == [(1, 240, "clock"), (2, 300, "clock"), (3, 540, "request"), (4, 1200, "clock")]
+    assert view.reveals[2].prompt == "if you look at the dashboard"
+    # what the real responders did is hidden, not a reveal
+    assert not any("roll back" in r.text.lower() for r in view.reveals)
+    labels = [fact["label"] for fact in view.hidden_facts]
+    assert labels[:3] == ["trigger", "factor F2 (latent condition)", "resolution"]
+    assert view.hidden_facts[0]["text"] == TRIGGER
+    assert any(fact["label"].startswith("responders did (+14:00)") for fact in view.hidden_facts)
+    assert view.diagnosed_line == f"The responders name the trigger: {TRIGGER}"
+    assert view.mitigated_line == "The responders mitigate, as the real responders did: Rolled back release 2026.11.3"
+    assert (view.real_diagnose_seconds, view.real_mitigate_seconds) == (14 * 60, 16 * 60)
+    assert view.members == [("gina", "game master"), ("rui", "responder"), ("olga", "observer")]
+
+
+def test_timed_reveals_come_by_the_clock_and_a_manual_reveal_comes_at_once(ctx, drill):
+    gm = user(ctx, "gina")
+    start = T0 + timedelta(days=30)
+    start_drill(gm, drill, now=start)
+    responder = user(ctx, "rui")
+    assert show_drill(responder, drill, now=start + timedelta(minutes=3)).shown == []
+    four = show_drill(responder, drill, now=start + timedelta(minutes=4))
+    assert [r.text for r in four.shown] == ["Support: customers report failed card payments"]
+    reveal(gm, drill, 4, now=start + timedelta(minutes=6))
+    later = show_drill(responder, drill, now=start + timedelta(minutes=6, seconds=1))
+    assert [r.position for r in later.shown] == [1, 2, 4]
+    assert later.shown[-1].shown_at == start + timedelta(minutes=6)
+    # the one on request is not shown by the clock, only its prompt is offered
+    assert later.on_request == ["if you look at the dashboard"]
+    asked = ask(responder, drill, "the DB dashboard", now=start + timedelta(minutes=7))
+    assert [r.position for r in asked.shown][-1] == 3 and asked.on_request == []
+    assert asked.log[-1].text == "looked at the DB dashboard" and asked.log[-1].actor == "rui"
+
+
+def test_a_responder_and_an_observer_never_receive_a_hidden_fact_before_the_debrief(ctx, drill):
+    gm = user(ctx, "gina")
+    start = T0 + timedelta(days=30)
+    start_drill(gm, drill, now=start)
+    for name in ("rui", "olga", "vic"):  # vic is no member: he watches as an observer
+        view = show_drill(user(ctx, name), drill, now=start + timedelta(minutes=5))
+        assert not view.sees_hidden and view.role in ("responder", "observer")
+        data = json.dumps(view.to_data())
+        for secret in secret_texts(view):
+            assert secret not in data, (name, secret)
+        assert "Error rate back to baseline" not in data  # a reveal not yet due
+        assert "connections per host" not in data  # one on request, not yet asked for
+    ended = end_drill(gm, drill, now=start + timedelta(minutes=30))
+    after = show_drill(user(ctx, "rui"), drill)
+    assert ended.status == "ended" and after.sees_hidden and after.hidden_facts[0]["text"] == TRIGGER
+
+
+def test_only_the_game_master_starts_reveals_marks_and_ends(ctx, drill):
+    responder = user(ctx, "rui")
+    with pytest.raises(Forbidden):
+        start_drill(responder, drill)
+    start_drill(user(ctx, "gina"), drill, now=T0 + timedelta(days=1))
+    for attempt in (lambda: reveal(responder, drill, 1), lambda: mark(responder, drill, "diagnosed"), lambda: end_drill(responder, drill)):
+        with pytest.raises(Forbidden):
+            attempt()
+    with pytest.raises(Forbidden):
+        log_entry(user(ctx, "olga"), drill, "I think it is the pool")
+    with pytest.raises(Forbidden):
+        log_entry(user(ctx, "rui", role="viewer"), drill, "I think it is the pool")
+
+
+def test_finish_lines_are_marked_once_and_the_log_stays_on_the_drill(ctx, incident, drill):
+    gm = user(ctx, "gina")
+    start = T0 + timedelta(days=2)
+    start_drill(gm, drill, now=start)
+    log_entry(user(ctx, "rui"), drill, "#decision roll back the last release", now=start + timedelta(minutes=8))
+    mark(gm, drill, "diagnosed", now=start + timedelta(minutes=9))
+    mark(gm, drill, "diagnosed", now=start + timedelta(minutes=12))
+    view = mark(gm, drill, "mitigated", now=start + timedelta(minutes=11))
+    assert view.offset(view.diagnosed_at) == 9 * 60 and view.offset(view.mitigated_at) == 11 * 60
+    assert [(e.offset_seconds, e.kind, e.actor, e.text) for e in view.log][0] == (480, "decision", "rui", "roll back the last release")
+    # nothing the drill did reached the real incident's timeline
+    assert all("last release" not in e.text for e in read_timeline(ctx, incident).events)
+    with pytest.raises(InvalidInput):
+        mark(gm, drill, "finished")
+    end_drill(gm, drill, now=start + timedelta(minutes=20))
+    with pytest.raises(Conflict):
+        log_entry(user(ctx, "rui"), drill, "too late")
+    with pytest.raises(Conflict):
+        end_drill(gm, drill)
+
+
+def test_a_drill_log_line_is_timed_by_the_drill_clock(ctx, drill):
+    start_drill(user(ctx, "gina"), drill, now=T0 + timedelta(days=3))
+    with pytest.raises(InvalidInput, match="drill's clock"):
+        log_entry(user(ctx, "rui"), drill, "14:05 restarted the pool")
+
+
+def test_a_drill_of_a_restricted_incident_is_not_found_by_those_who_may_not_see_it(ctx):
+    open_incident(ctx, "Payroll export leaked", severity="SEV1", visibility="restricted", started=at(0))
+    log_event(ctx, "INC-1", "DLP alert on payroll bucket", kind="alert", at=at(1))
+    for name in ("gina", "rui"):
+        create_user(ctx, name, role="responder")
+    drill = create_drill(ctx, "INC-1").id  # the local CLI may
+    with pytest.raises(NotFound):
+        show_drill(user(ctx, "rui"), drill)
+    assert list_drills(user(ctx, "rui")) == []
+    with pytest.raises(NotFound):
+        create_drill(user(ctx, "gina"), "INC-1")
+    with pytest.raises(InvalidInput, match="may not see INC-1"):
+        add_member(ctx, drill, "rui", "responder")
+    assert [row.id for row in list_drills(ctx)] == [drill]
+
+
+def test_a_redacted_drill_carries_no_secret_of_the_record(ctx):
+    open_incident(ctx, "Deploy key exposed", severity="SEV2", started=at(0))
+    log_event(ctx, "INC-1", "Alert: token ghp_abcdefghijklmnopqrstuvwxyz0123456789 seen in a public gist", kind="alert", at=at(1))
+    log_event(ctx, "INC-1", "Scanner: password=hunter2hunter2 in build log", kind="alert", at=at(3))
+    view = create_drill(ctx, "INC-1", redact=True)
+    data = json.dumps(view.to_data())
+    assert "ghp_abcdefghijklmnopqrstuvwxyz0123456789" not in data and "hunter2hunter2" not in data
+
+
+def test_an_incident_without_a_timeline_is_refused_clearly_only_when_it_has_no_start(ctx):
+    open_incident(ctx, "Quiet near miss", severity="SEV4", started=at(0))
+    view = create_drill(ctx, "INC-1")
+    assert view.situation == "Something is wrong." and view.reveals == []
+    assert view.diagnosed_line.startswith("The responders name what changed")
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("12:05", 725), ("1:02:03", 3723), ("15m", 900), ("90s", 90), ("+4", 240)])
+def test_offsets_read_as_minutes_and_seconds_from_the_start(text, seconds):
+    assert parse_offset(text) == seconds
+    assert parse_offset(format_offset(seconds)) == seconds
+
+
+def test_a_bad_offset_names_what_was_wrong():
+    with pytest.raises(InvalidInput, match="offset 'soon'"):
+        parse_offset("soon")
