@@ -90,11 +90,13 @@ LISTS = {  # must never mention the restricted incident to the outsider
     "insights_page": "/insights",
     "insights_csv": "/insights.csv?chart=scatter",
     "api_metrics": "/api/v1/metrics?by=severity",
+    "api_drills": "/api/v1/drills",
 }
 # Routes naming something that belongs to an incident by its own id: path
 # templates, filled with the restricted incident's object and a missing one.
 OWNED = {
     "api_job": "/api/v1/jobs/{job_id}",
+    "api_drill": "/api/v1/drills/{drill_id}",
 }
 NOT_ABOUT_INCIDENTS = {
     "reports_page": "links to the periods' reports",
@@ -141,6 +143,14 @@ NOT_ABOUT_INCIDENTS = {
     "history_import_page": "history import, admin only: tests/web/test_history_import_web.py",
     "history_import_check": "history import, admin only: tests/web/test_history_import_web.py",
     "history_import_confirm": "history import, admin only: tests/web/test_history_import_web.py",
+    # A drill's writes name the drill, not the incident: tests/web/test_drills_api.py calls each for a restricted one.
+    "api_drill_member": "a drill of a restricted incident: tests/web/test_drills_api.py",
+    "api_drill_start": "a drill of a restricted incident: tests/web/test_drills_api.py",
+    "api_drill_reveal": "a drill of a restricted incident: tests/web/test_drills_api.py",
+    "api_drill_ask": "a drill of a restricted incident: tests/web/test_drills_api.py",
+    "api_drill_log": "a drill of a restricted incident: tests/web/test_drills_api.py",
+    "api_drill_mark": "a drill of a restricted incident: tests/web/test_drills_api.py",
+    "api_drill_end": "a drill of a restricted incident: tests/web/test_drills_api.py",
 }
 
 
@@ -228,14 +238,18 @@ def test_every_incident_route_hides_the_restricted_incident_from_an_outsider_and
 def test_what_belongs_to_a_restricted_incident_is_not_found_for_an_outsider(ctx: Context, as_user, secret: str, name: str) -> None:
     from cairn.services.import_jobs import create_import_job
 
+    from cairn.services.drills import create_drill
+
     job = create_import_job(acting(ctx, "member"), secret, "payroll.log", total=10, options={})
-    ids = {"job_id": job.id}
-    missing_ids = {"job_id": job.id + 1000}
+    drill = create_drill(acting(ctx, "member"), secret)
+    ids = {"job_id": job.id, "drill_id": drill.id}
+    missing_ids = {"job_id": job.id + 1000, "drill_id": drill.id + 1000}
+    own = ids["job_id" if "{job_id}" in OWNED[name] else "drill_id"]
     outsider, member = as_user("outsider"), as_user("member")
     hidden = outsider.get(OWNED[name].format(**ids))
     missing = outsider.get(OWNED[name].format(**missing_ids))
     assert hidden.status_code == missing.status_code == 404
-    assert hidden.text.replace(str(job.id), "N") == missing.text.replace(str(job.id + 1000), "N")
+    assert hidden.text.replace(str(own), "N") == missing.text.replace(str(own + 1000), "N")
     assert SECRET_TITLE not in hidden.text and "payroll" not in hidden.text
     assert member.get(OWNED[name].format(**ids)).status_code == 200
 

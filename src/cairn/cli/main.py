@@ -91,6 +91,7 @@ GROUPS: dict[str, tuple[Target, str]] = {
         "cairn.cli.insights:app",
         "Patterns across incidents: recurring factors and repeats (see also `cairn metrics`, `cairn similar`).",
     ),
+    "drill": ("cairn.cli.drills:app", "Replay past incidents as drills: draft, start, reveal, log, mark, end, list."),
 }
 
 

@@ -1,0 +1,152 @@
+"""`cairn drill ...`: replay a past incident as a Wheel-of-Misfortune exercise.
+
+The local CLI works on the database file and so sits in the game master's
+seat: it sees the hidden facts and every reveal."""
+
+from __future__ import annotations
+
+import json
+from typing import Optional
+
+import typer
+
+app = typer.Typer(help="Replay past incidents as drills: draft, start, reveal, log, mark, end, list.", no_args_is_help=True)
+
+JSON_HELP = "Print the drill as JSON (the same as GET /api/v1/drills/ID)."
+
+
+def _context():  # type: ignore[no-untyped-def]
+    from cairn.cli.state import context
+
+    return context()
+
+
+def _print(view, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    from cairn.domain.drill import format_offset
+
+    if as_json:
+        typer.echo(json.dumps(view.to_data(), indent=2, ensure_ascii=False))
+        return
+    incident = f" (replays {view.incident})" if view.incident else ""
+    typer.echo(f"drill {view.id}: {view.title}{incident} — {view.status}")
+    if view.members:
+        typer.echo("people: " + ", ".join(f"{user} ({role})" for user, role in view.members))
+    typer.echo(f"situation (+0:00, {view.situation_kind}): {view.situation}")
+    for item in view.shown:
+        typer.echo(f"  shown +{format_offset(view.offset(item.shown_at) or 0)} [{item.kind}] {item.text}")
+    for prompt in view.on_request:
+        typer.echo(f"  may ask: {prompt}")
+    for entry in view.log:
+        offset = f"+{format_offset(entry.offset_seconds)}" if entry.offset_seconds is not None else ""
+        typer.echo(f"  log {offset} [{entry.kind}] {entry.actor or ''}: {entry.text}")
+    for line, reached in (("diagnosed", view.diagnosed_at), ("mitigated", view.mitigated_at)):
+        if reached is not None:
+            typer.echo(f"{line} at +{format_offset(view.offset(reached) or 0)}")
+    if not view.sees_hidden:
+        return
+    typer.echo("reveals (game master):")
+    for item in view.reveals:
+        how = f"on request: {item.prompt}" if item.mode == "request" else "by the clock"
+        flags = " hidden" if item.hidden else ""
+        typer.echo(f"  {item.position}. +{format_offset(item.offset_seconds)} {how}{flags} [{item.kind}] {item.text}")
+    typer.echo("hidden facts:")
+    for fact in view.hidden_facts:
+        typer.echo(f"  {fact['label']}: {fact['text']}")
+    typer.echo(f"finish line, diagnosed: {view.diagnosed_line}")
+    typer.echo(f"finish line, mitigated: {view.mitigated_line}")
+
+
+@app.command("create")
+def create(
+    key: str = typer.Argument(..., help="The incident to replay, e.g. INC-42."),
+    responder: Optional[list[str]] = typer.Option(None, "--responder", help="A responder's user name (repeatable)."),
+    observer: Optional[list[str]] = typer.Option(None, "--observer", help="An observer's user name (repeatable)."),
+    redact: bool = typer.Option(False, "--redact", help="Apply the public version's redaction first (a drill with people outside the team)."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Draft a scenario from KEY and plan a drill of it: the first alert as the situation, later
+    signals as reveals, factors and what the responders did as hidden facts, and the finish lines."""
+    from cairn.services.drills import create_drill
+
+    _print(create_drill(_context(), key, redact=redact, responders=responder or [], observers=observer or []), as_json)
+
+
+@app.command("start")
+def start(drill_id: int = typer.Argument(..., help="The drill's number."), as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    """Start the drill's clock: timed reveals come due from now."""
+    from cairn.services.drills import start_drill
+
+    _print(start_drill(_context(), drill_id), as_json)
+
+
+@app.command("reveal")
+def reveal_(
+    drill_id: int = typer.Argument(..., help="The drill's number."),
+    position: int = typer.Argument(..., help="The reveal's number, as `cairn drill show` lists them."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Show reveal N to the responders now."""
+    from cairn.services.drills import reveal
+
+    _print(reveal(_context(), drill_id, position), as_json)
+
+
+@app.command("log")
+def log(
+    drill_id: int = typer.Argument(..., help="The drill's number."),
+    text: list[str] = typer.Argument(..., help="What was checked, thought or done: `#decision roll back`, `@rui restarted the pool`."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Add a line to the drill's own timeline (the real incident is not touched)."""
+    from cairn.services.drills import log_entry
+
+    _print(log_entry(_context(), drill_id, " ".join(text)), as_json)
+
+
+@app.command("mark")
+def mark_(
+    drill_id: int = typer.Argument(..., help="The drill's number."),
+    line: str = typer.Argument(..., help="diagnosed or mitigated."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Mark a finish line reached; the first time counts."""
+    from cairn.services.drills import mark
+
+    _print(mark(_context(), drill_id, line), as_json)
+
+
+@app.command("end")
+def end(drill_id: int = typer.Argument(..., help="The drill's number."), as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    """End the drill: the debrief begins and every member sees the hidden facts."""
+    from cairn.services.drills import end_drill
+
+    _print(end_drill(_context(), drill_id), as_json)
+
+
+@app.command("show")
+def show(drill_id: int = typer.Argument(..., help="The drill's number."), as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    """Show the drill: what has been shown, the log and, for the game master, the script."""
+    from cairn.services.drills import show_drill
+
+    _print(show_drill(_context(), drill_id), as_json)
+
+
+@app.command("list")
+def list_(as_json: bool = typer.Option(False, "--json", help="Print the list as JSON.")) -> None:
+    """Drills, newest first: status, the incident replayed, game master and responders."""
+    from cairn.services.drills import list_drills
+
+    rows = list_drills(_context())
+    if as_json:
+        typer.echo(json.dumps([{"id": r.id, "title": r.title, "incident": r.incident, "status": r.status,
+                                "started_at": r.started_at.isoformat() if r.started_at else None,
+                                "ended_at": r.ended_at.isoformat() if r.ended_at else None,
+                                "game_master": r.game_master, "responders": r.responders} for r in rows], indent=2))
+        return
+    if not rows:
+        typer.echo("no drills yet: `cairn drill create KEY` drafts one from an incident")
+        return
+    for row in rows:
+        when = row.started_at.strftime("%Y-%m-%d") if row.started_at else "not started"
+        people = ", ".join(row.responders) or "no responders"
+        typer.echo(f"{row.id:>4}  {row.status:<8} {when:<11} {row.incident or '-':<9} {row.title} — {people}")

@@ -1,0 +1,158 @@
+"""Drills over the API: the same use cases as `cairn drill` and the drill pages.
+
+What an answer holds depends on the caller's role in the drill (services/drills.py):
+the hidden facts, finish lines, real times and reveals not yet shown are in it
+only for the game master, and for every member once the drill has ended."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Path
+from pydantic import BaseModel, Field
+
+from cairn.services.drills import add_member, ask, create_drill, end_drill, list_drills, log_entry, mark, reveal, show_drill, start_drill
+from cairn.web.api.reads import ReadModel
+from cairn.web.api.schemas import INT_MAX
+from cairn.web.api.schemas import api_router
+from cairn.web.auth import ApiContextDep
+
+router = api_router(tags=["drills"])
+DrillId = Annotated[int, Path(ge=1, le=INT_MAX)]
+
+
+class ShownRead(ReadModel):
+    position: int
+    text: str
+    kind: str
+    shown_at: str | None
+
+
+class DrillLogRead(ReadModel):
+    at: str
+    offset_seconds: int | None
+    kind: str
+    actor: str | None
+    text: str
+
+
+class DrillRead(ReadModel):
+    """Hidden parts (`reveals`, `hidden_facts`, `real_actions`, the finish lines and real times)
+    are present only when `sees_hidden` is true."""
+
+    id: int
+    scenario: int
+    title: str
+    incident: str | None
+    status: str
+    role: str
+    sees_hidden: bool
+    situation: str
+    started_at: str | None
+    ended_at: str | None
+    diagnosed_at: str | None
+    mitigated_at: str | None
+    shown: list[ShownRead]
+    on_request: list[str]
+    log: list[DrillLogRead]
+
+
+class DrillRowRead(ReadModel):
+    id: int
+    title: str
+    incident: str | None
+    status: str
+    started_at: str | None
+    ended_at: str | None
+    game_master: str | None
+    responders: list[str]
+
+
+class DrillList(ReadModel):
+    total: int
+    drills: list[DrillRowRead]
+
+
+class DrillCreate(BaseModel):
+    responders: list[str] = Field(default_factory=list, max_length=50, description="user names of the responders")
+    observers: list[str] = Field(default_factory=list, max_length=200, description="user names of the observers")
+    redact: bool = Field(False, description="apply the public version's redaction to the scenario")
+
+
+class DrillLine(BaseModel):
+    line: str = Field(min_length=1, max_length=2000, description="a quick-entry line: `#decision roll back the deploy`")
+
+
+class DrillAsk(BaseModel):
+    what: str = Field(min_length=1, max_length=300, description="where the responder looks, e.g. 'the DB dashboard'")
+
+
+class DrillMemberAdd(BaseModel):
+    user: str = Field(max_length=100)
+    role: str = Field(max_length=20, description="game master, responder or observer")
+
+
+@router.get("/drills", name="api_drills", response_model=DrillList)
+def drills(ctx: ApiContextDep) -> dict[str, Any]:
+    """Drills of incidents the caller may see, newest first."""
+    rows = list_drills(ctx)
+    return {"total": len(rows), "drills": [
+        {"id": r.id, "title": r.title, "incident": r.incident, "status": r.status,
+         "started_at": r.started_at.isoformat() if r.started_at else None, "ended_at": r.ended_at.isoformat() if r.ended_at else None,
+         "game_master": r.game_master, "responders": r.responders}
+        for r in rows
+    ]}
+
+
+@router.post("/incidents/{key}/drills", name="api_drill_create", response_model=DrillRead, status_code=201)
+def create(ctx: ApiContextDep, key: str, body: DrillCreate) -> dict[str, Any]:
+    """Draft a scenario from the incident and plan a drill of it, the caller as game master."""
+    return create_drill(ctx, key, redact=body.redact, responders=body.responders, observers=body.observers).to_data()
+
+
+@router.get("/drills/{drill_id}", name="api_drill", response_model=DrillRead)
+def drill(ctx: ApiContextDep, drill_id: DrillId) -> dict[str, Any]:
+    """The drill as the caller may see it now; poll it for timed reveals."""
+    return show_drill(ctx, drill_id).to_data()
+
+
+@router.post("/drills/{drill_id}/members", name="api_drill_member", response_model=DrillRead)
+def member(ctx: ApiContextDep, drill_id: DrillId, body: DrillMemberAdd) -> dict[str, Any]:
+    """Add a person to the drill or change their role (game master only)."""
+    return add_member(ctx, drill_id, body.user, body.role).to_data()
+
+
+@router.post("/drills/{drill_id}/start", name="api_drill_start", response_model=DrillRead)
+def start(ctx: ApiContextDep, drill_id: DrillId) -> dict[str, Any]:
+    """Start the clock (game master only)."""
+    return start_drill(ctx, drill_id).to_data()
+
+
+@router.post("/drills/{drill_id}/reveals/{position}", name="api_drill_reveal", response_model=DrillRead)
+def reveal_one(ctx: ApiContextDep, drill_id: DrillId, position: Annotated[int, Path(ge=1, le=INT_MAX)]) -> dict[str, Any]:
+    """Show reveal `position` now (game master only)."""
+    return reveal(ctx, drill_id, position).to_data()
+
+
+@router.post("/drills/{drill_id}/ask", name="api_drill_ask", response_model=DrillRead)
+def ask_for(ctx: ApiContextDep, drill_id: DrillId, body: DrillAsk) -> dict[str, Any]:
+    """A responder looks somewhere; the reveals waiting for that are shown."""
+    return ask(ctx, drill_id, body.what).to_data()
+
+
+@router.post("/drills/{drill_id}/log", name="api_drill_log", response_model=DrillRead)
+def log(ctx: ApiContextDep, drill_id: DrillId, body: DrillLine) -> dict[str, Any]:
+    """Add a line to the drill's own timeline (responders and the game master)."""
+    return log_entry(ctx, drill_id, body.line).to_data()
+
+
+@router.post("/drills/{drill_id}/finish-lines/{line}", name="api_drill_mark", response_model=DrillRead)
+def finish_line(ctx: ApiContextDep, drill_id: DrillId, line: str) -> dict[str, Any]:
+    """Mark `diagnosed` or `mitigated` reached (game master only)."""
+    return mark(ctx, drill_id, line).to_data()
+
+
+@router.post("/drills/{drill_id}/end", name="api_drill_end", response_model=DrillRead)
+def end(ctx: ApiContextDep, drill_id: DrillId) -> dict[str, Any]:
+    """End the drill: the debrief begins (game master only)."""
+    return end_drill(ctx, drill_id).to_data()

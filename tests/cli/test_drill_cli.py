@@ -1,0 +1,52 @@
+"""`cairn drill ...` through Typer's runner: the local CLI is the game master's seat."""
+
+from __future__ import annotations
+
+import json
+import re
+
+
+def _incident(cli):
+    assert cli("incident", "open", "Checkout returns 502", "--severity", "SEV2", "--service", "checkout",
+               "--started", "2026-11-20 13:58").exit_code == 0
+    for args in (("p99 latency alert: checkout above 2 s", "--kind", "alert", "--at", "2026-11-20 14:00"),
+                 ("Support: card payments fail", "--kind", "communication", "--at", "2026-11-20 14:04"),
+                 ("Rolled back release 2026.11.3", "--kind", "mitigation", "--at", "2026-11-20 14:16")):
+        result = cli("log", "INC-1", *args)
+        assert result.exit_code == 0, result.output
+
+
+def test_a_drill_is_created_run_and_ended_from_the_command_line(cli):
+    _incident(cli)
+    created = cli("drill", "create", "INC-1")
+    assert created.exit_code == 0, created.output
+    assert "drill 1: Drill: Checkout returns 502 (replays INC-1) — planned" in created.output
+    assert "situation (+0:00, alert): p99 latency alert: checkout above 2 s" in created.output
+    assert "1. +4:00 by the clock [communication] Support: card payments fail" in created.output
+    assert "responders did (+16:00): Rolled back release 2026.11.3" in created.output
+    assert cli("drill", "start", "1").exit_code == 0
+    revealed = cli("drill", "reveal", "1", "1")
+    assert revealed.exit_code == 0 and re.search(r"shown \+0:0\d \[communication\] Support: card payments fail", revealed.output)
+    logged = cli("drill", "log", "1", "#decision", "roll", "back", "the", "release")
+    assert logged.exit_code == 0 and "[decision] tester: roll back the release" in logged.output
+    assert cli("drill", "mark", "1", "mitigated").exit_code == 0
+    ended = cli("drill", "end", "1", "--json")
+    data = json.loads(ended.output)
+    assert data["status"] == "ended" and data["mitigated_at"] and data["hidden_facts"]
+    listed = cli("drill", "list")
+    assert "ended" in listed.output and "INC-1" in listed.output
+
+
+def test_drill_mistakes_are_one_line_errors(cli):
+    _incident(cli)
+    missing = cli("drill", "start", "7")
+    assert missing.exit_code == 2 and missing.output.strip().endswith("no drill 7")
+    cli("drill", "create", "INC-1")
+    not_running = cli("drill", "reveal", "1", "1")
+    assert not_running.exit_code == 2 and "is planned, not running" in not_running.output
+    cli("drill", "start", "1")
+    no_such = cli("drill", "reveal", "1", "9")
+    assert no_such.exit_code == 2 and "has no reveal 9" in no_such.output
+    bad_line = cli("drill", "mark", "1", "done")
+    assert bad_line.exit_code == 2 and "finish line" in bad_line.output
+    assert "Traceback" not in missing.output + not_running.output + no_such.output + bad_line.output
