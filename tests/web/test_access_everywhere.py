@@ -91,12 +91,14 @@ LISTS = {  # must never mention the restricted incident to the outsider
     "insights_csv": "/insights.csv?chart=scatter",
     "api_metrics": "/api/v1/metrics?by=severity",
     "api_drills": "/api/v1/drills",
+    "drills_page": "/drills",
 }
 # Routes naming something that belongs to an incident by its own id: path
 # templates, filled with the restricted incident's object and a missing one.
 OWNED = {
     "api_job": "/api/v1/jobs/{job_id}",
     "api_drill": "/api/v1/drills/{drill_id}",
+    "drill_page": "/drills/{drill_id}",
 }
 NOT_ABOUT_INCIDENTS = {
     "reports_page": "links to the periods' reports",
@@ -151,6 +153,13 @@ NOT_ABOUT_INCIDENTS = {
     "api_drill_log": "a drill of a restricted incident: tests/web/test_drills_api.py",
     "api_drill_mark": "a drill of a restricted incident: tests/web/test_drills_api.py",
     "api_drill_end": "a drill of a restricted incident: tests/web/test_drills_api.py",
+    "drill_create": "names its incident in the form: tests/web/test_drills_web.py",
+    "drill_start": "a drill of a restricted incident: tests/web/test_drills_web.py",
+    "drill_reveal": "a drill of a restricted incident: tests/web/test_drills_web.py",
+    "drill_ask": "a drill of a restricted incident: tests/web/test_drills_web.py",
+    "drill_log": "a drill of a restricted incident: tests/web/test_drills_web.py",
+    "drill_mark": "a drill of a restricted incident: tests/web/test_drills_web.py",
+    "drill_end": "a drill of a restricted incident: tests/web/test_drills_web.py",
 }
 
 
@@ -249,7 +258,7 @@ def test_what_belongs_to_a_restricted_incident_is_not_found_for_an_outsider(ctx:
     hidden = outsider.get(OWNED[name].format(**ids))
     missing = outsider.get(OWNED[name].format(**missing_ids))
     assert hidden.status_code == missing.status_code == 404
-    assert hidden.text.replace(str(own), "N") == missing.text.replace(str(own + 1000), "N")
+    assert hidden.text.replace(f" {own}", " N") == missing.text.replace(f" {own + 1000}", " N")
     assert SECRET_TITLE not in hidden.text and "payroll" not in hidden.text
     assert member.get(OWNED[name].format(**ids)).status_code == 200
 

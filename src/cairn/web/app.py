@@ -44,6 +44,7 @@ from cairn.web.pages import actions as page_actions
 from cairn.web.pages import docs as page_docs
 from cairn.web.pages import editor as page_editor
 from cairn.web.pages import exports as page_exports
+from cairn.web.pages import drills as page_drills
 from cairn.web.pages import incident_forms as page_incident_forms
 from cairn.web.pages import imports as page_imports
 from cairn.web.pages import review as page_review
@@ -124,6 +125,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(page_reports.router)
     app.include_router(page_insights.router)
     app.include_router(page_exports.router)
+    app.include_router(page_drills.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/api/docs/assets", StaticFiles(directory=page_docs.swagger_dir()), name="swagger")
     errors.install(app)

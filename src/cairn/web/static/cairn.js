@@ -578,6 +578,70 @@
     });
   }
 
+  // A drill's page follows the drill without a reload: reveals the game master
+  // shows (or the clock brings) and log lines are added as they come; when the
+  // drill ends, the page reloads into the debrief. The answer polled is the
+  // role-filtered one of the API, so nothing hidden ever reaches this page.
+  function liveDrill() {
+    var shown = document.getElementById("drill-shown");
+    if (!shown || !shown.dataset.feed || shown.dataset.running !== "yes" || !window.fetch) return;
+    var log = document.getElementById("drill-log");
+    var status = document.getElementById("drill-status");
+    var note = document.getElementById("drill-live");
+    if (note) note.hidden = false;
+    var busy = false;
+    function clock(startedAt, at) {
+      var seconds = Math.max(0, Math.round((Date.parse(at) - Date.parse(startedAt)) / 1000));
+      var hours = Math.floor(seconds / 3600), minutes = Math.floor((seconds % 3600) / 60), rest = seconds % 60;
+      var mm = hours ? String(minutes).padStart(2, "0") : String(minutes);
+      return "+" + (hours ? hours + ":" : "") + mm + ":" + String(rest).padStart(2, "0");
+    }
+    function item(offset, kind, who, text) {
+      var li = document.createElement("li");
+      var num = document.createElement("span");
+      num.className = "num";
+      num.textContent = offset;
+      var chip = document.createElement("span");
+      chip.className = "chip chip-kind";
+      chip.textContent = kind;
+      li.append(num, " ", chip, " ");
+      if (who) {
+        var strong = document.createElement("strong");
+        strong.textContent = who;
+        li.append(strong, " ");
+      }
+      li.append(text);
+      return li;
+    }
+    function poll() {
+      if (busy || document.hidden) return;
+      busy = true;
+      fetch(shown.dataset.feed, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (drill) {
+          if (!drill) return;
+          if (status && drill.status !== status.dataset.status) { window.location.reload(); return; }
+          drill.shown.forEach(function (reveal) {
+            if (shown.querySelector('li[data-position="' + reveal.position + '"]')) return;
+            var li = item(clock(drill.started_at, reveal.shown_at), reveal.kind, "", reveal.text);
+            li.dataset.position = reveal.position;
+            shown.appendChild(li);
+            var empty = document.getElementById("drill-shown-empty");
+            if (empty) empty.remove();
+          });
+          if (log) {
+            drill.log.slice(log.children.length).forEach(function (entry) {
+              log.appendChild(item(clock(drill.started_at, entry.at), entry.kind, entry.actor, entry.text));
+            });
+          }
+        })
+        .catch(function () { /* offline for a moment: try again at the next tick */ })
+        .finally(function () { busy = false; });
+    }
+    window.setInterval(poll, 2000);
+    document.addEventListener("visibilitychange", poll);
+  }
+
   confirmations();
   pdfDownloads();
   liveTimeline();
@@ -587,4 +651,5 @@
   editorDrafts();
   inlineLint();
   shortcuts();
+  liveDrill();
 })();
