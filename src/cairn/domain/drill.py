@@ -160,7 +160,11 @@ def draft_scenario(doc: IncidentDoc) -> ScenarioDraft:
         else "The responders stop the impact (the record has no mitigation event: write the finish line)"
     )
     moments = doc.moments
-    real_mitigate = _seconds(start, moments.mitigated) if moments.mitigated and moments.mitigated >= start else None
+    # The mitigated moment when recorded, else the first mitigation the timeline shows.
+    real_mitigate = (
+        _seconds(start, moments.mitigated) if moments.mitigated and moments.mitigated >= start
+        else mitigation.offset_seconds if mitigation else None
+    )
     real_diagnose = next((a.offset_seconds for a in actions if a.kind == "decision"), None)
     return ScenarioDraft(
         title=f"Drill: {doc.title}",
