@@ -24,9 +24,13 @@ def test_a_drill_is_created_run_and_ended_from_the_command_line(cli):
     assert "situation (+0:00, alert): p99 latency alert: checkout above 2 s" in created.output
     assert "1. +4:00 by the clock [communication] Support: card payments fail" in created.output
     assert "responders did (+16:00): Rolled back release 2026.11.3" in created.output
+    edited = cli("drill", "edit", "1", "1", "--text", "Support: several card payments fail", "--at", "3:00")
+    assert edited.exit_code == 0 and "1. +3:00 by the clock [communication] Support: several card payments fail" in edited.output
+    hinted = cli("drill", "hint", "1", "The CDN status page is green", "--request", "the CDN", "--dead-end")
+    assert hinted.exit_code == 0 and "2. +0:00 on request: the CDN [note] The CDN status page is green" in hinted.output
     assert cli("drill", "start", "1").exit_code == 0
     revealed = cli("drill", "reveal", "1", "1")
-    assert revealed.exit_code == 0 and re.search(r"shown \+0:0\d \[communication\] Support: card payments fail", revealed.output)
+    assert revealed.exit_code == 0 and re.search(r"shown \+0:0\d \[communication\] Support: several card payments fail", revealed.output)
     logged = cli("drill", "log", "1", "#decision", "roll", "back", "the", "release")
     assert logged.exit_code == 0 and "[decision] tester: roll back the release" in logged.output
     assert cli("drill", "mark", "1", "mitigated").exit_code == 0

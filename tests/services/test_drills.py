@@ -12,7 +12,9 @@ from sqlalchemy import select
 from cairn.domain.drill import format_offset, parse_offset
 from cairn.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cairn.services.context import Principal
-from cairn.services.drills import add_member, ask, create_drill, end_drill, list_drills, log_entry, mark, reveal, show_drill, start_drill
+from cairn.services.drills import (
+    add_member, add_reveal, ask, create_drill, edit_reveal, end_drill, list_drills, log_entry, mark, reveal, show_drill, start_drill,
+)
 from cairn.services.editing import add_factor, save_section
 from cairn.services.incidents import open_incident, set_moment
 from cairn.services.people import create_user
@@ -201,3 +203,23 @@ def test_offsets_read_as_minutes_and_seconds_from_the_start(text, seconds):
 def test_a_bad_offset_names_what_was_wrong():
     with pytest.raises(InvalidInput, match="offset 'soon'"):
         parse_offset("soon")
+
+
+def test_the_game_master_rewords_hides_and_adds_reveals_and_responders_see_only_the_result(ctx, drill):
+    gm = user(ctx, "gina")
+    edit_reveal(gm, drill, 1, text="Support: several customers say card payments fail", offset="2:00")
+    edit_reveal(gm, drill, 2, hidden=True)
+    edit_reveal(gm, drill, 4, mode="request", prompt="the error-rate graph")
+    view = add_reveal(gm, drill, "The CDN status page is green", offset="6:00", dead_end=True)
+    assert [(r.position, r.offset_seconds, r.mode, r.hidden, r.hint) for r in view.reveals][-1] == (5, 360, "clock", False, False)
+    start = T0 + timedelta(days=40)
+    start_drill(gm, drill, now=start)
+    seen = show_drill(user(ctx, "rui"), drill, now=start + timedelta(minutes=30))
+    assert [r.text for r in seen.shown] == ["Support: several customers say card payments fail", "The CDN status page is green"]
+    assert sorted(seen.on_request) == ["if you look at the dashboard", "the error-rate graph"]
+    with pytest.raises(InvalidInput, match="needs the prompt"):
+        edit_reveal(gm, drill, 1, mode="request")
+    with pytest.raises(Forbidden):
+        edit_reveal(user(ctx, "rui"), drill, 1, text="peek")
+    with pytest.raises(InvalidInput):
+        reveal(gm, drill, 2)  # hidden: unhide it first

@@ -153,6 +153,8 @@ NOT_ABOUT_INCIDENTS = {
     "api_drill_log": "a drill of a restricted incident: tests/web/test_drills_api.py",
     "api_drill_mark": "a drill of a restricted incident: tests/web/test_drills_api.py",
     "api_drill_end": "a drill of a restricted incident: tests/web/test_drills_api.py",
+    "api_drill_reveal_edit": "a drill of a restricted incident: tests/web/test_drills_api.py",
+    "api_drill_reveal_add": "a drill of a restricted incident: tests/web/test_drills_api.py",
     "drill_create": "names its incident in the form: tests/web/test_drills_web.py",
     "drill_start": "a drill of a restricted incident: tests/web/test_drills_web.py",
     "drill_reveal": "a drill of a restricted incident: tests/web/test_drills_web.py",

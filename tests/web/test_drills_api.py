@@ -66,11 +66,14 @@ def test_every_drill_write_treats_a_restricted_incidents_drill_as_missing_for_an
     writes = {
         "members": {"user": "outsider", "role": "responder"}, "start": None, "reveals/1": None,
         "ask": {"what": "the dashboard"}, "log": {"line": "peek"}, "finish-lines/diagnosed": None, "end": None,
+        "reveals/1 (patch)": {"text": "peek"}, "reveals": {"text": "peek"},
     }
     before = show_drill(ctx, drill_id)
     for path, body in writes.items():
-        hidden = outsider.post(f"/api/v1/drills/{drill_id}/{path}", json=body, headers={"X-CSRF-Token": outsider.csrf})
-        missing = outsider.post(f"/api/v1/drills/{drill_id + 99}/{path}", json=body, headers={"X-CSRF-Token": outsider.csrf})
+        method = "PATCH" if path == "reveals/1 (patch)" else "POST"
+        path = path.replace(" (patch)", "")
+        hidden = outsider.request(method, f"/api/v1/drills/{drill_id}/{path}", json=body, headers={"X-CSRF-Token": outsider.csrf})
+        missing = outsider.request(method, f"/api/v1/drills/{drill_id + 99}/{path}", json=body, headers={"X-CSRF-Token": outsider.csrf})
         assert hidden.status_code == missing.status_code == 404, path
         assert hidden.text.replace(str(drill_id), "N") == missing.text.replace(str(drill_id + 99), "N"), path
         assert SECRET_TITLE not in hidden.text and TRIGGER not in hidden.text

@@ -150,3 +150,38 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print the list as 
         when = row.started_at.strftime("%Y-%m-%d") if row.started_at else "not started"
         people = ", ".join(row.responders) or "no responders"
         typer.echo(f"{row.id:>4}  {row.status:<8} {when:<11} {row.incident or '-':<9} {row.title} — {people}")
+
+
+@app.command("edit")
+def edit(
+    drill_id: int = typer.Argument(..., help="The drill's number."),
+    position: int = typer.Argument(..., help="The reveal's number."),
+    text: Optional[str] = typer.Option(None, "--text", help="New wording."),
+    at: Optional[str] = typer.Option(None, "--at", help="When it comes by the clock: minutes:seconds from the start, e.g. 12:05."),
+    request: Optional[str] = typer.Option(None, "--request", metavar="PROMPT", help="Show it only when a responder looks at PROMPT."),
+    clock: bool = typer.Option(False, "--clock", help="Show it by the clock again."),
+    hide: Optional[bool] = typer.Option(None, "--hide/--unhide", help="Keep it out of the drill, or bring it back."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Reword, retime, hide or unhide a reveal, or make it come on request or by the clock."""
+    from cairn.services.drills import edit_reveal
+
+    if request and clock:
+        raise typer.BadParameter("give --request or --clock, not both", param_hint="--request")
+    mode = "request" if request else "clock" if clock else None
+    _print(edit_reveal(_context(), drill_id, position, text=text, offset=at, mode=mode, prompt=request, hidden=hide), as_json)
+
+
+@app.command("hint")
+def hint(
+    drill_id: int = typer.Argument(..., help="The drill's number."),
+    text: str = typer.Argument(..., help="What the responders are shown."),
+    at: str = typer.Option("0", "--at", help="When it comes by the clock: minutes:seconds from the start."),
+    request: Optional[str] = typer.Option(None, "--request", metavar="PROMPT", help="Show it only when a responder looks at PROMPT."),
+    dead_end: bool = typer.Option(False, "--dead-end", help="A false trail rather than a hint."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Add a reveal of the game master's own: a hint, or a dead end."""
+    from cairn.services.drills import add_reveal
+
+    _print(add_reveal(_context(), drill_id, text, offset=at, prompt=request, dead_end=dead_end), as_json)

@@ -478,3 +478,69 @@ def end_drill(ctx: Context, drill_id: int, *, now: datetime | None = None) -> Dr
         record(session, ctx.actor, "drill.end", drill.scenario.incident, {"drill": drill.id})
         session.flush()
         return _view(ctx, drill, moment)
+
+
+# --- the game master's edits of the script ---------------------------------------------------------------
+
+@retry_stale
+def edit_reveal(
+    ctx: Context, drill_id: int, position: int, *, text: str | None = None, offset: str | None = None,
+    mode: str | None = None, prompt: str | None = None, hidden: bool | None = None,
+) -> DrillView:
+    """Reword, retime, hide or unhide a reveal, or make it one that comes on request
+    (with the prompt a responder would ask for) or by the clock. Not after the drill has ended."""
+    from cairn.domain.drill import RevealMode, parse_offset
+
+    with ctx.db.transaction() as session:
+        drill = _load(session, ctx, drill_id, lock=True)
+        _require_game_master(ctx, drill)
+        if drill.status == DrillStatus.ENDED.value:
+            raise Conflict(f"drill {drill_id} has ended; its script is the record of what was played")
+        item = _reveal_at(drill, position)
+        if text is not None:
+            item.text = _reveal_text(text)
+        if offset is not None:
+            item.offset_seconds = parse_offset(offset)
+        if mode is not None:
+            item.mode = parse_choice(RevealMode, mode, "reveal mode").value
+        if prompt is not None:
+            item.prompt = check_line(prompt, "prompt", limit=300)
+        if item.mode == RevealMode.REQUEST.value and not item.prompt:
+            raise InvalidInput("a reveal on request needs the prompt a responder would ask for, e.g. 'the DB dashboard'")
+        if hidden is not None:
+            item.hidden = hidden
+        session.flush()
+        return _view(ctx, drill, now_utc())
+
+
+@retry_stale
+def add_reveal(
+    ctx: Context, drill_id: int, text: str, *, offset: str = "0", prompt: str | None = None, dead_end: bool = False,
+) -> DrillView:
+    """A hint or a dead end written by the game master: by the clock at `offset`, or on request with `prompt`."""
+    from cairn.domain.drill import RevealMode, parse_offset
+
+    with ctx.db.transaction() as session:
+        drill = _load(session, ctx, drill_id, lock=True)
+        _require_game_master(ctx, drill)
+        if drill.status == DrillStatus.ENDED.value:
+            raise Conflict(f"drill {drill_id} has ended; its script is the record of what was played")
+        body = _reveal_text(text)
+        position = max((r.position for r in drill.scenario.reveals), default=0) + 1
+        drill.scenario.reveals.append(DrillReveal(
+            position=position, offset_seconds=parse_offset(offset), text=body, kind="note",
+            mode=RevealMode.REQUEST.value if prompt else RevealMode.CLOCK.value,
+            prompt=check_line(prompt, "prompt", limit=300) if prompt else None,
+            hint=not dead_end, hidden=False,
+        ))
+        session.flush()
+        return _view(ctx, drill, now_utc())
+
+
+def _reveal_text(text: str) -> str:
+    body = " ".join(text.split())
+    if not body:
+        raise InvalidInput("a reveal needs some text")
+    if len(body) > MAX_LOG_TEXT:
+        raise InvalidInput(f"a reveal is at most {MAX_LOG_TEXT} characters")
+    return body

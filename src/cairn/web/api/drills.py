@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import Path
 from pydantic import BaseModel, Field
 
-from cairn.services.drills import add_member, ask, create_drill, end_drill, list_drills, log_entry, mark, reveal, show_drill, start_drill
+from cairn.services.drills import add_member, add_reveal, ask, edit_reveal, create_drill, end_drill, list_drills, log_entry, mark, reveal, show_drill, start_drill
 from cairn.web.api.reads import ReadModel
 from cairn.web.api.schemas import INT_MAX
 from cairn.web.api.schemas import api_router
@@ -87,6 +87,21 @@ class DrillAsk(BaseModel):
     what: str = Field(min_length=1, max_length=300, description="where the responder looks, e.g. 'the DB dashboard'")
 
 
+class RevealChange(BaseModel):
+    text: str | None = Field(None, max_length=2000)
+    offset: str | None = Field(None, max_length=20, description="minutes:seconds from the start, e.g. 12:05")
+    mode: str | None = Field(None, max_length=10, description="clock or request")
+    prompt: str | None = Field(None, max_length=300, description="for a reveal on request: what a responder looks at")
+    hidden: bool | None = None
+
+
+class RevealAdd(BaseModel):
+    text: str = Field(min_length=1, max_length=2000)
+    offset: str = Field("0", max_length=20)
+    prompt: str | None = Field(None, max_length=300)
+    dead_end: bool = False
+
+
 class DrillMemberAdd(BaseModel):
     user: str = Field(max_length=100)
     role: str = Field(max_length=20, description="game master, responder or observer")
@@ -156,3 +171,15 @@ def finish_line(ctx: ApiContextDep, drill_id: DrillId, line: str) -> dict[str, A
 def end(ctx: ApiContextDep, drill_id: DrillId) -> dict[str, Any]:
     """End the drill: the debrief begins (game master only)."""
     return end_drill(ctx, drill_id).to_data()
+
+
+@router.patch("/drills/{drill_id}/reveals/{position}", name="api_drill_reveal_edit", response_model=DrillRead)
+def reveal_edit(ctx: ApiContextDep, drill_id: DrillId, position: Annotated[int, Path(ge=1, le=INT_MAX)], body: RevealChange) -> dict[str, Any]:
+    """Reword, retime, hide or unhide a reveal, or switch it between clock and request (game master only)."""
+    return edit_reveal(ctx, drill_id, position, text=body.text, offset=body.offset, mode=body.mode, prompt=body.prompt, hidden=body.hidden).to_data()
+
+
+@router.post("/drills/{drill_id}/reveals", name="api_drill_reveal_add", response_model=DrillRead, status_code=201)
+def reveal_add(ctx: ApiContextDep, drill_id: DrillId, body: RevealAdd) -> dict[str, Any]:
+    """Add a hint or a dead end of the game master's own."""
+    return add_reveal(ctx, drill_id, body.text, offset=body.offset, prompt=body.prompt, dead_end=body.dead_end).to_data()
