@@ -54,3 +54,14 @@ def test_drill_mistakes_are_one_line_errors(cli):
     bad_line = cli("drill", "mark", "1", "done")
     assert bad_line.exit_code == 2 and "finish line" in bad_line.output
     assert "Traceback" not in missing.output + not_running.output + no_such.output + bad_line.output
+
+
+def test_records_suggest_what_to_drill_next(cli):
+    _incident(cli)
+    assert cli("incident", "resolve", "INC-1", "--at", "2026-11-20 14:30").exit_code == 0
+    found = cli("drill", "records")
+    assert found.exit_code == 0, found.output
+    assert "worth drilling next:" in found.output and "INC-1 SEV2 Checkout returns 502" in found.output
+    assert "nobody has drilled it yet" in found.output
+    data = json.loads(cli("drill", "records", "--json").output)
+    assert data["suggestions"][0]["incident"] == "INC-1"

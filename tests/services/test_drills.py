@@ -223,3 +223,43 @@ def test_the_game_master_rewords_hides_and_adds_reveals_and_responders_see_only_
         edit_reveal(user(ctx, "rui"), drill, 1, text="peek")
     with pytest.raises(InvalidInput):
         reveal(gm, drill, 2)  # hidden: unhide it first
+
+
+def test_records_count_each_persons_drills_and_name_who_never_drilled_a_service(ctx, incident, drill):
+    from cairn.services.drill_records import drill_records
+    from cairn.services.incidents import add_participant, change_status
+
+    add_participant(ctx, incident, "vic", "responder")
+    gm = user(ctx, "gina")
+    start_drill(gm, drill, now=T0 + timedelta(days=5))
+    end_drill(gm, drill, now=T0 + timedelta(days=5, minutes=30))
+    records = drill_records(ctx)
+    people = {p.username: (p.as_responder, p.as_game_master, p.as_observer) for p in records.people}
+    assert people == {"gina": (0, 1, 0), "rui": (1, 0, 0), "olga": (0, 0, 1)}
+    checkout = next(s for s in records.services if s.service == "checkout")
+    assert checkout.drills == 1 and checkout.last == T0 + timedelta(days=5)
+    assert "vic" in checkout.never_drilled and "rui" not in checkout.never_drilled
+
+
+def test_suggestions_rank_severe_undrilled_incidents_with_recurring_factors_and_hide_restricted_ones(ctx):
+    from cairn.services.drill_records import drill_records
+    from cairn.services.incidents import change_status
+
+    for title, severity, visibility in (("Pool exhausted again", "SEV1", "internal"), ("Slow search", "SEV4", "internal"),
+                                        ("Pool exhausted in EU", "SEV3", "internal"), ("Payroll export leaked", "SEV1", "restricted")):
+        key = open_incident(ctx, title, severity=severity, visibility=visibility, services=["checkout"], started=at(0)).key
+        log_event(ctx, key, "alert fired", kind="alert", at=at(1))
+        if "Pool" in title:
+            add_factor(ctx, key, description="pool too small", category="capacity", role="trigger")
+        change_status(ctx, key, "resolved", at=at(30))
+    create_user(ctx, "rui", role="responder")
+    found = {s.key: s for s in drill_records(ctx).suggestions}
+    assert list(found)[0] in ("INC-1", "INC-4")  # the SEV1s lead
+    assert "its capacity factor recurs in 2 incidents" in found["INC-1"].reasons
+    assert "nobody has drilled it yet" in found["INC-1"].reasons
+    outsider = user(ctx, "rui")
+    theirs = {s.key for s in drill_records(outsider).suggestions}
+    assert "INC-4" not in theirs and "INC-1" in theirs
+    create_drill(ctx, "INC-1")
+    after = {s.key: s for s in drill_records(ctx).suggestions}
+    assert "INC-1" not in after or "drilled 1 time already" in after["INC-1"].reasons

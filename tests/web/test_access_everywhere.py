@@ -92,6 +92,7 @@ LISTS = {  # must never mention the restricted incident to the outsider
     "api_metrics": "/api/v1/metrics?by=severity",
     "api_drills": "/api/v1/drills",
     "drills_page": "/drills",
+    "api_drill_records": "/api/v1/drills/records",
 }
 # Routes naming something that belongs to an incident by its own id: path
 # templates, filled with the restricted incident's object and a missing one.

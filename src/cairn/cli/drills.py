@@ -185,3 +185,28 @@ def hint(
     from cairn.services.drills import add_reveal
 
     _print(add_reveal(_context(), drill_id, text, offset=at, prompt=request, dead_end=dead_end), as_json)
+
+
+@app.command("records")
+def records(as_json: bool = typer.Option(False, "--json", help="Print the records as JSON (the same as GET /api/v1/drills/records).")) -> None:
+    """Drills per person and team, the last drill per service and who responds to it but never drilled it,
+    and past incidents worth drilling next, with the reasons."""
+    from cairn.services.drill_records import drill_records
+
+    found = drill_records(_context())
+    if as_json:
+        typer.echo(json.dumps(found.to_data(), indent=2, ensure_ascii=False))
+        return
+    typer.echo("worth drilling next:" if found.suggestions else "no past incident to suggest")
+    for s in found.suggestions:
+        typer.echo(f"  {s.key} {s.severity} {s.title}: " + "; ".join(s.reasons))
+    if found.people:
+        typer.echo("people (responder / game master / observer, last):")
+        for p in found.people:
+            typer.echo(f"  {p.username}: {p.as_responder} / {p.as_game_master} / {p.as_observer}, {p.last:%Y-%m-%d}" if p.last else f"  {p.username}")
+    for team, count, last in found.teams:
+        typer.echo(f"team {team}: {count} drill{'s' if count != 1 else ''}, last {last:%Y-%m-%d}" if last else f"team {team}: {count}")
+    for service in found.services:
+        last = f"last drilled {service.last:%Y-%m-%d}" if service.last else "never drilled"
+        never = f"; never drilled it: {', '.join(service.never_drilled)}" if service.never_drilled else ""
+        typer.echo(f"service {service.service}: {last}{never}")

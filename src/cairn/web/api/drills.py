@@ -119,6 +119,15 @@ def drills(ctx: ApiContextDep) -> dict[str, Any]:
     ]}
 
 
+@router.get("/drills/records", name="api_drill_records")
+def records(ctx: ApiContextDep) -> dict[str, Any]:
+    """Drills per person and team, the last drill per service and who has never drilled it,
+    and past incidents worth drilling next, with the reasons."""
+    from cairn.services.drill_records import drill_records
+
+    return drill_records(ctx).to_data()
+
+
 @router.post("/incidents/{key}/drills", name="api_drill_create", response_model=DrillRead, status_code=201)
 def create(ctx: ApiContextDep, key: str, body: DrillCreate) -> dict[str, Any]:
     """Draft a scenario from the incident and plan a drill of it, the caller as game master."""

@@ -59,9 +59,15 @@ def render_drill(request: Request, ctx: Context, templates: Jinja2Templates, dri
     }, status_code=status)
 
 
+def _list_vars(ctx: Context, error: str | None = None) -> dict[str, Any]:
+    from cairn.services.drill_records import drill_records
+
+    return {"drills": list_drills(ctx), "records": drill_records(ctx), "error": error}
+
+
 @router.get("/drills", name="drills_page")
 def drills_page(request: Request, ctx: PageContextDep, templates: TemplatesDep) -> Response:
-    return templates.TemplateResponse(request, "drills.html", {"drills": list_drills(ctx), "error": None})
+    return templates.TemplateResponse(request, "drills.html", _list_vars(ctx))
 
 
 @router.get("/drills/{drill_id}", name="drill_page")
@@ -80,7 +86,7 @@ def drill_create(
     try:
         view = create_drill(ctx, key, redact=redact, responders=names(responders), observers=names(observers))
     except CairnError as error:
-        return templates.TemplateResponse(request, "drills.html", {"drills": list_drills(ctx), "error": f"Not created: {error.message}"},
+        return templates.TemplateResponse(request, "drills.html", _list_vars(ctx, f"Not created: {error.message}"),
                                           status_code=error.status_code)
     return RedirectResponse(request.url_for("drill_page", drill_id=view.id).path, status_code=303)
 
