@@ -23,7 +23,9 @@ def test_the_game_master_drafts_starts_and_reveals_from_the_pages(ctx, as_user):
     responder_page = as_user("outsider").get("/drills/1").text
     assert "Support: card payments fail" in responder_page
     assert TRIGGER not in responder_page and "Rolled back release" not in responder_page and "Start the clock" not in responder_page
-    assert "Drill: Checkout returns 502" in gm.get("/drills").text
+    listing = gm.get("/drills").text
+    assert "Drill: Checkout returns 502" in listing and "<title>Drills · Cairn</title>" in listing
+    assert "Worth drilling next" in listing
 
 
 def test_a_mistake_on_a_drill_form_is_told_on_the_page(ctx, as_user):
