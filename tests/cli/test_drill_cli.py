@@ -65,3 +65,13 @@ def test_records_suggest_what_to_drill_next(cli):
     assert "nobody has drilled it yet" in found.output
     data = json.loads(cli("drill", "records", "--json").output)
     assert data["suggestions"][0]["incident"] == "INC-1"
+
+
+def test_a_finding_from_the_command_line_lands_on_the_incident(cli):
+    _incident(cli)
+    assert cli("user", "create", "rui", "--role", "responder").exit_code == 0
+    cli("drill", "create", "INC-1")
+    added = cli("drill", "finding", "1", "Page the DB team on pool saturation", "--owner", "rui", "--due", "2099-01-01", "--kind", "detect")
+    assert added.exit_code == 0, added.output
+    assert added.output.strip() == "INC-1 A1 Page the DB team on pool saturation — rui, due 2099-01-01 (from drill 1)"
+    assert "Page the DB team" in cli("actions", "list").output

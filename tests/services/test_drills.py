@@ -263,3 +263,22 @@ def test_suggestions_rank_severe_undrilled_incidents_with_recurring_factors_and_
     create_drill(ctx, "INC-1")
     after = {s.key: s for s in drill_records(ctx).suggestions}
     assert "INC-1" not in after or "drilled 1 time already" in after["INC-1"].reasons
+
+
+def test_a_finding_becomes_an_action_item_on_the_incident_linked_to_the_drill(ctx, incident, drill):
+    from cairn.services.actions import list_action_items
+    from cairn.services.drills import add_finding, findings_of
+
+    gm = user(ctx, "gina")
+    start_drill(gm, drill, now=T0 + timedelta(days=6))
+    end_drill(gm, drill, now=T0 + timedelta(days=6, minutes=40))
+    due = (datetime.now(timezone.utc) + timedelta(days=14)).date().isoformat()
+    row = add_finding(user(ctx, "rui"), drill, "Add the pool-saturation panel to the checkout runbook", owner="rui", due=due, kind="detect")
+    assert (row.incident, row.label, row.owner) == ("INC-1", "A1", "rui")
+    assert [f.title for f in findings_of(gm, drill)] == ["Add the pool-saturation panel to the checkout runbook"]
+    assert [item.title for item in list_action_items(ctx)] == ["Add the pool-saturation panel to the checkout runbook"]
+    with pytest.raises(Forbidden):
+        add_finding(user(ctx, "olga"), drill, "peek", owner="olga", due=due)
+    with pytest.raises(InvalidInput):
+        add_finding(gm, drill, "A finding without a due date", owner="rui", due="")
+    assert len(findings_of(gm, drill)) == 1  # nothing half-written

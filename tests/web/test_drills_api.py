@@ -67,6 +67,7 @@ def test_every_drill_write_treats_a_restricted_incidents_drill_as_missing_for_an
         "members": {"user": "outsider", "role": "responder"}, "start": None, "reveals/1": None,
         "ask": {"what": "the dashboard"}, "log": {"line": "peek"}, "finish-lines/diagnosed": None, "end": None,
         "reveals/1 (patch)": {"text": "peek"}, "reveals": {"text": "peek"},
+        "findings": {"title": "peek", "owner": "outsider", "due": "2099-01-01"},
     }
     before = show_drill(ctx, drill_id)
     for path, body in writes.items():

@@ -46,7 +46,8 @@ def test_every_drill_form_treats_a_restricted_incidents_drill_as_missing_for_an_
     outsider = as_user("outsider")
     before = show_drill(ctx, drill_id)
     for path, data in (("start", None), ("reveals/1", None), ("ask", {"what": "the dashboard"}), ("log", {"line": "peek"}),
-                       ("finish-lines/diagnosed", None), ("end", None)):
+                       ("finish-lines/diagnosed", None), ("end", None),
+                       ("findings", {"title": "peek", "owner": "outsider", "due": "2099-01-01"})):
         hidden = _post(outsider, f"/drills/{drill_id}/{path}", data)
         missing = _post(outsider, f"/drills/{drill_id + 99}/{path}", data)
         assert hidden.status_code == missing.status_code == 404, path

@@ -210,3 +210,19 @@ def records(as_json: bool = typer.Option(False, "--json", help="Print the record
         last = f"last drilled {service.last:%Y-%m-%d}" if service.last else "never drilled"
         never = f"; never drilled it: {', '.join(service.never_drilled)}" if service.never_drilled else ""
         typer.echo(f"service {service.service}: {last}{never}")
+
+
+@app.command("finding")
+def finding(
+    drill_id: int = typer.Argument(..., help="The drill's number."),
+    title: str = typer.Argument(..., help="What will be done: a runbook step, an alert, a safer default."),
+    owner: str = typer.Option(..., "--owner", help="A known user name."),
+    due: str = typer.Option(..., "--due", help="Due date, YYYY-MM-DD (not in the past)."),
+    kind: str = typer.Option("prevent", "--kind", help="prevent, mitigate, detect, process or learn."),
+    priority: str = typer.Option("P3", "--priority", help="P1-P4."),
+) -> None:
+    """Turn a finding of the drill into an action item on the incident it replays, linked to the drill."""
+    from cairn.services.drills import add_finding
+
+    row = add_finding(_context(), drill_id, title, owner=owner, due=due, kind=kind, priority=priority)
+    typer.echo(f"{row.incident} {row.label} {row.title} — {row.owner}, due {row.due} (from drill {drill_id})")

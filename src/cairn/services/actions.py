@@ -8,11 +8,12 @@ past; closing records `closed_at`, so "closed on schedule" is computable;
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from cairn.analysis.stats import median, percentile
 from cairn.domain.enums import ActionKind, ActionStatus, parse_choice
@@ -91,7 +92,9 @@ def add_action_item(
     factors: list[str] | None = None,
     url: str | None = None,
     today: date | None = None,
+    on_added: Callable[[Session, ActionItem], None] | None = None,
 ) -> ActionRow:
+    """`on_added` runs in the same transaction once the item has its id (a drill links its finding there)."""
     require_write(ctx)
     today = today or now_utc().date()
     clean_title = check_line(title, "title", 500)
@@ -126,6 +129,8 @@ def add_action_item(
         pm.action_items.append(item)
         admit_owner(incident, user)
         session.flush()
+        if on_added is not None:
+            on_added(session, item)
         touch(incident)
         record(session, ctx.actor, "action.added", incident, {"item": item.label, "owner": user.username, "due": due_date.isoformat()})
         after_change(session, ctx, incident, before, current_text(ctx, incident))

@@ -544,3 +544,57 @@ def _reveal_text(text: str) -> str:
     if len(body) > MAX_LOG_TEXT:
         raise InvalidInput(f"a reveal is at most {MAX_LOG_TEXT} characters")
     return body
+
+
+# --- findings: what the debrief turns into action items ------------------------------------------------------
+
+@dataclass(frozen=True)
+class FindingRow:
+    incident: str
+    label: str
+    title: str
+    owner: str | None
+    due: str | None
+    status: str
+
+
+def add_finding(
+    ctx: Context, drill_id: int, title: str, *, owner: str, due: str, kind: str = "prevent", priority: str = "P3",
+) -> FindingRow:
+    """An action item from the drill (a missing runbook step, an alert that would have helped), added to
+    the incident the drill replays and linked to the drill, in one transaction; it is then followed, reminded
+    and synced like any other item. Members of the drill who may write add them; observers do not."""
+    from cairn.services.actions import add_action_item
+    from cairn.storage.models import DrillFinding
+
+    with ctx.db.transaction() as session:
+        drill = _load(session, ctx, drill_id)
+        require_write(ctx)
+        if role_in(ctx, drill) == DrillRole.OBSERVER.value:
+            raise Forbidden("observers watch; the game master and responders record findings")
+        incident = drill.scenario.incident
+        if incident is None:
+            raise InvalidInput(f"drill {drill_id} replays no incident to give the finding to")
+        key = format_key(ctx.settings.key_prefix, incident.number)
+
+    def link(session: Session, item) -> None:  # type: ignore[no-untyped-def]
+        session.add(DrillFinding(drill_id=drill_id, action_item_id=item.id))
+        record(session, ctx.actor, "drill.finding", incident, {"drill": drill_id, "item": item.label})
+
+    row = add_action_item(ctx, key, title, owner=owner, due=due, kind=kind, priority=priority, on_added=link)
+    return FindingRow(row.key, row.label, row.title, row.owner, row.due.isoformat() if row.due else None, row.status)
+
+
+def findings_of(ctx: Context, drill_id: int) -> list[FindingRow]:
+    from cairn.storage.models import DrillFinding
+
+    with ctx.db.transaction() as session:
+        drill = _load(session, ctx, drill_id)
+        incident = drill.scenario.incident
+        key = format_key(ctx.settings.key_prefix, incident.number) if incident is not None else ""
+        rows = session.scalars(select(DrillFinding).where(DrillFinding.drill_id == drill.id).order_by(DrillFinding.id)).all()
+        return [
+            FindingRow(key, f.action_item.label, f.action_item.title, f.action_item.owner.username if f.action_item.owner else None,
+                       f.action_item.due_date.isoformat() if f.action_item.due_date else None, f.action_item.status)
+            for f in rows
+        ]

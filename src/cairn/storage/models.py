@@ -759,3 +759,15 @@ class DrillLogEntry(Base):
     kind: Mapped[str] = mapped_column(String(30))
     actor: Mapped[str | None] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
+
+
+class DrillFinding(Base):
+    """An action item that came out of a drill's debrief: followed on its incident like any other."""
+
+    __tablename__ = "drill_findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id", ondelete="CASCADE"), index=True)
+    action_item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"), unique=True)
+
+    action_item: Mapped[ActionItem] = relationship(lazy="joined")

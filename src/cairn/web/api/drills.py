@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import Path
 from pydantic import BaseModel, Field
 
-from cairn.services.drills import add_member, add_reveal, ask, edit_reveal, create_drill, end_drill, list_drills, log_entry, mark, reveal, show_drill, start_drill
+from cairn.services.drills import add_finding, add_member, add_reveal, ask, edit_reveal, findings_of, create_drill, end_drill, list_drills, log_entry, mark, reveal, show_drill, start_drill
 from cairn.web.api.reads import ReadModel
 from cairn.web.api.schemas import INT_MAX
 from cairn.web.api.schemas import api_router
@@ -100,6 +100,14 @@ class RevealAdd(BaseModel):
     offset: str = Field("0", max_length=20)
     prompt: str | None = Field(None, max_length=300)
     dead_end: bool = False
+
+
+class FindingAdd(BaseModel):
+    title: str = Field(min_length=1, max_length=500)
+    owner: str = Field(max_length=100)
+    due: str = Field(max_length=10, description="YYYY-MM-DD, not in the past")
+    kind: str = Field("prevent", max_length=20)
+    priority: str = Field("P3", max_length=2)
 
 
 class DrillMemberAdd(BaseModel):
@@ -192,3 +200,16 @@ def reveal_edit(ctx: ApiContextDep, drill_id: DrillId, position: Annotated[int, 
 def reveal_add(ctx: ApiContextDep, drill_id: DrillId, body: RevealAdd) -> dict[str, Any]:
     """Add a hint or a dead end of the game master's own."""
     return add_reveal(ctx, drill_id, body.text, offset=body.offset, prompt=body.prompt, dead_end=body.dead_end).to_data()
+
+
+@router.get("/drills/{drill_id}/findings", name="api_drill_findings")
+def findings(ctx: ApiContextDep, drill_id: DrillId) -> dict[str, Any]:
+    """The action items this drill's debrief produced, on the incident it replays."""
+    rows = findings_of(ctx, drill_id)
+    return {"total": len(rows), "findings": [row.__dict__ for row in rows]}
+
+
+@router.post("/drills/{drill_id}/findings", name="api_drill_finding_add", status_code=201)
+def finding_add(ctx: ApiContextDep, drill_id: DrillId, body: FindingAdd) -> dict[str, Any]:
+    """Turn a finding into an action item on the replayed incident, linked to the drill."""
+    return add_finding(ctx, drill_id, body.title, owner=body.owner, due=body.due, kind=body.kind, priority=body.priority).__dict__

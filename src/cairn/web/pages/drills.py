@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from cairn.domain.drill import format_offset
 from cairn.errors import CairnError
 from cairn.services.context import Context
-from cairn.services.drills import DrillView, ask, create_drill, end_drill, list_drills, log_entry, mark, reveal, show_drill, start_drill
+from cairn.services.drills import DrillView, add_finding, ask, findings_of, create_drill, end_drill, list_drills, log_entry, mark, reveal, show_drill, start_drill
 from cairn.web.api.schemas import INT_MAX
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
@@ -55,6 +55,7 @@ def render_drill(request: Request, ctx: Context, templates: Jinja2Templates, dri
     return templates.TemplateResponse(request, "drill.html", {
         "drill": view, "offset": lambda at: format_offset(view.offset(at) or 0), "format_offset": format_offset,
         "debrief": _debrief(view) if view.status == "ended" else None, "error": error,
+        "findings": findings_of(ctx, drill_id) if view.status == "ended" else [],
         "can_write": ctx.principal is None or ctx.principal.can_write,
     }, status_code=status)
 
@@ -129,3 +130,12 @@ def drill_mark(request: Request, drill_id: DrillId, line: Annotated[str, Path(ma
 @router.post("/drills/{drill_id}/end", name="drill_end")
 def drill_end(request: Request, drill_id: DrillId, ctx: PageContextDep, templates: TemplatesDep) -> Response:
     return _act(request, ctx, templates, drill_id, lambda: end_drill(ctx, drill_id), "#debrief")
+
+
+@router.post("/drills/{drill_id}/findings", name="drill_finding")
+def drill_finding(
+    request: Request, drill_id: DrillId, ctx: PageContextDep, templates: TemplatesDep,
+    title: Annotated[str, Form(max_length=500)] = "", owner: Annotated[str, Form(max_length=100)] = "",
+    due: Annotated[str, Form(max_length=10)] = "", kind: Annotated[str, Form(max_length=20)] = "prevent",
+) -> Response:
+    return _act(request, ctx, templates, drill_id, lambda: add_finding(ctx, drill_id, title, owner=owner, due=due, kind=kind), "#findings")

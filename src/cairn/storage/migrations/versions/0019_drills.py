@@ -103,8 +103,18 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_drill_log'))
     )
     op.create_index(op.f('ix_drill_log_drill_id'), 'drill_log', ['drill_id'], unique=False)
+    op.create_table('drill_findings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('drill_id', sa.Integer(), nullable=False),
+    sa.Column('action_item_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['action_item_id'], ['action_items.id'], name=op.f('fk_drill_findings_action_item_id_action_items'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['drill_id'], ['drills.id'], name=op.f('fk_drill_findings_drill_id_drills'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_drill_findings')),
+    sa.UniqueConstraint('action_item_id', name=op.f('uq_drill_findings_action_item_id'))
+    )
+    op.create_index(op.f('ix_drill_findings_drill_id'), 'drill_findings', ['drill_id'], unique=False)
 
 
 def downgrade() -> None:
-    for table in ('drill_log', 'drill_revealed', 'drill_members', 'drills', 'drill_reveals', 'drill_scenarios'):
+    for table in ('drill_findings', 'drill_log', 'drill_revealed', 'drill_members', 'drills', 'drill_reveals', 'drill_scenarios'):
         op.drop_table(table)
