@@ -75,3 +75,18 @@ def test_a_finding_from_the_command_line_lands_on_the_incident(cli):
     assert added.exit_code == 0, added.output
     assert added.output.strip() == "INC-1 A1 Page the DB team on pool saturation — rui, due 2099-01-01 (from drill 1)"
     assert "Page the DB team" in cli("actions", "list").output
+
+
+
+def test_a_scenario_is_exported_and_imported_as_a_file(cli, tmp_path):
+    _incident(cli)
+    cli("drill", "create", "INC-1")
+    target = tmp_path / "drill.md"
+    assert cli("drill", "export", "1", "-o", str(target)).exit_code == 0
+    assert target.read_text().startswith("---\ncairn: drill-scenario/1\n")
+    imported = cli("drill", "import", str(target))
+    assert imported.exit_code == 0 and "drill 2: Drill: Checkout returns 502 (replays INC-1) — planned" in imported.output
+    broken = tmp_path / "broken.md"
+    broken.write_text("---\ncairn: drill-scenario/1\nreveals:\n  - {at: soon, text: x}\n---\n# T\n\n## Situation\n\nx\n")
+    refused = cli("drill", "import", str(broken))
+    assert refused.exit_code == 2 and f"{broken}:4: offset 'soon'" in refused.output and "Traceback" not in refused.output

@@ -282,3 +282,42 @@ def test_a_finding_becomes_an_action_item_on_the_incident_linked_to_the_drill(ct
     with pytest.raises(InvalidInput):
         add_finding(gm, drill, "A finding without a due date", owner="rui", due="")
     assert len(findings_of(gm, drill)) == 1  # nothing half-written
+
+
+def test_a_scenario_round_trips_through_markdown_and_can_be_written_from_scratch(ctx, drill):
+    from cairn.services.drills import export_scenario, import_scenario
+
+    gm = user(ctx, "gina")
+    edit_reveal(gm, drill, 2, hidden=True)
+    text = export_scenario(gm, drill)
+    assert text.startswith("---\ncairn: drill-scenario/1\nincident: INC-1\n") and "\n## Situation\n\np99 latency alert" in text
+    with pytest.raises(Forbidden):
+        export_scenario(user(ctx, "rui"), drill)  # a responder would read the hidden facts
+    again = import_scenario(gm, text)
+    original = show_drill(gm, drill)
+    assert again.id != drill and again.incident == "INC-1" and again.situation == original.situation
+    assert [(r.offset_seconds, r.text, r.mode, r.prompt, r.hidden) for r in again.reveals] == [
+        (r.offset_seconds, r.text, r.mode, r.prompt, r.hidden) for r in original.reveals]
+    assert again.hidden_facts == original.hidden_facts and again.mitigated_line == original.mitigated_line
+    assert (again.real_diagnose_seconds, again.real_mitigate_seconds) == (original.real_diagnose_seconds, original.real_mitigate_seconds)
+    scratch = import_scenario(ctx, "---\ncairn: drill-scenario/1\nreveals:\n  - {at: '2:00', kind: alert, text: Disk 95% on db-2}\n"
+                                   "hidden_facts: [{label: trigger, text: a forgotten debug log}]\n---\n# Near miss: the disk that almost filled\n\n"
+                                   "## Situation\n\nDisk usage alert on db-2 at 90%.\n")
+    assert scratch.incident is None and scratch.reveals[0].offset_seconds == 120 and scratch.title == "Near miss: the disk that almost filled"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("# no front matter\n", "drill.md:1: missing front matter"),
+    ("---\ncairn: drill-scenario/1\n---\n## Situation\n\nx\n", "drill.md:4: the scenario needs a title"),
+    ("---\ncairn: drill-scenario/1\nreveals:\n  - {at: soon, text: x}\n---\n# T\n\n## Situation\n\nx\n", "drill.md:4: offset 'soon'"),
+    ("---\ncairn: drill-scenario/1\nreveals:\n  - {at: '1:00'}\n---\n# T\n\n## Situation\n\nx\n", "drill.md:4: reveal 1 needs some text"),
+    ("---\ncairn: postmortem\n---\n# T\n", "drill.md:2: not a drill scenario"),
+])
+def test_a_bad_scenario_file_is_refused_with_its_file_and_line(ctx, text, message):
+    from cairn.errors import ImportFailed
+    from cairn.services.drills import import_scenario
+
+    with pytest.raises(ImportFailed) as raised:
+        import_scenario(ctx, text, source="drill.md")
+    assert str(raised.value).startswith(message), str(raised.value)
+    assert list_drills(ctx) == []

@@ -101,6 +101,7 @@ OWNED = {
     "api_drill": "/api/v1/drills/{drill_id}",
     "drill_page": "/drills/{drill_id}",
     "api_drill_findings": "/api/v1/drills/{drill_id}/findings",
+    "api_drill_scenario": "/api/v1/drills/{drill_id}/scenario",
 }
 NOT_ABOUT_INCIDENTS = {
     "reports_page": "links to the periods' reports",
@@ -159,6 +160,7 @@ NOT_ABOUT_INCIDENTS = {
     "api_drill_reveal_add": "a drill of a restricted incident: tests/web/test_drills_api.py",
     "api_drill_finding_add": "a drill of a restricted incident: tests/web/test_drills_api.py",
     "drill_finding": "a drill of a restricted incident: tests/web/test_drills_web.py",
+    "api_drill_import": "names its incident in the file: tests/web/test_drills_api.py",
     "drill_create": "names its incident in the form: tests/web/test_drills_web.py",
     "drill_start": "a drill of a restricted incident: tests/web/test_drills_web.py",
     "drill_reveal": "a drill of a restricted incident: tests/web/test_drills_web.py",

@@ -81,3 +81,21 @@ def test_every_drill_write_treats_a_restricted_incidents_drill_as_missing_for_an
     after = show_drill(ctx, drill_id)
     assert after.status == before.status == "planned" and after.members == before.members and after.log == before.log
     assert outsider.get("/api/v1/drills").json() == {"total": 0, "drills": []}
+
+
+
+def test_a_scenario_naming_a_restricted_incident_is_refused_as_if_it_did_not_exist(ctx, as_user):
+    from cairn.services.drills import export_scenario
+
+    key = _incident(ctx, "restricted", SECRET_TITLE)
+    text = export_scenario(ctx, create_drill(ctx, key).id)
+    outsider = as_user("outsider")
+    hidden = outsider.post("/api/v1/drills/scenarios", json={"text": text}, headers={"X-CSRF-Token": outsider.csrf})
+    missing = outsider.post("/api/v1/drills/scenarios", json={"text": text.replace(key, "INC-999")}, headers={"X-CSRF-Token": outsider.csrf})
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.text.replace(key, "INC-999") == missing.text
+    member = as_user("member")
+    planned = member.post("/api/v1/drills/scenarios", json={"text": text}, headers={"X-CSRF-Token": member.csrf})
+    assert planned.status_code == 201 and planned.json()["incident"] == key
+    exported = member.get(f"/api/v1/drills/{planned.json()['id']}/scenario")
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/markdown")

@@ -6,6 +6,7 @@ seat: it sees the hidden facts and every reveal."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -226,3 +227,37 @@ def finding(
 
     row = add_finding(_context(), drill_id, title, owner=owner, due=due, kind=kind, priority=priority)
     typer.echo(f"{row.incident} {row.label} {row.title} — {row.owner}, due {row.due} (from drill {drill_id})")
+
+
+@app.command("export")
+def export(
+    drill_id: int = typer.Argument(..., help="The drill's number."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+) -> None:
+    """Write the drill's scenario as Markdown with front matter (it holds the hidden facts)."""
+    from cairn.services.drills import export_scenario
+
+    text = export_scenario(_context(), drill_id)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote the scenario of drill {drill_id} to {output}")
+
+
+@app.command("import")
+def import_(
+    file: Path = typer.Argument(..., help="A scenario file, as `cairn drill export` writes it or written by hand.", exists=True, dir_okay=False, readable=True),
+    responder: Optional[list[str]] = typer.Option(None, "--responder", help="A responder's user name (repeatable)."),
+    observer: Optional[list[str]] = typer.Option(None, "--observer", help="An observer's user name (repeatable)."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Plan a drill from a scenario file: one exported from another drill, or written from scratch (a near miss)."""
+    from cairn.errors import ImportFailed
+    from cairn.services.drills import import_scenario
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ImportFailed("not UTF-8 text", source=str(file)) from None
+    _print(import_scenario(_context(), text, source=str(file), responders=responder or [], observers=observer or []), as_json)

@@ -28,7 +28,10 @@ from cairn.domain.drill import (
     DrillRole,
     DrillStatus,
     FinishLine,
+    HiddenFact,
+    RevealDraft,
     RevealState,
+    ScenarioDraft,
     draft_scenario,
     shown_at,
 )
@@ -290,40 +293,87 @@ def create_drill(
 
             doc, _redactions = public_version(doc, redaction_policy(session, ctx))
         draft = draft_scenario(doc)
-        now = now_utc()
-        scenario = DrillScenario(
-            incident_id=incident.id, title=check_line(draft.title, "title", limit=300), situation=draft.situation,
-            situation_kind=draft.situation_kind, zone=draft.zone,
-            hidden_facts=[{"label": f.label, "text": f.text} for f in draft.hidden_facts],
-            real_actions=[{"offset_seconds": a.offset_seconds, "kind": a.kind, "text": a.text} for a in draft.real_actions],
-            diagnosed_line=draft.diagnosed_line, mitigated_line=draft.mitigated_line,
-            real_diagnose_seconds=draft.real_diagnose_seconds, real_mitigate_seconds=draft.real_mitigate_seconds,
-            redacted=redact, created_by=ctx.actor, created_at=now,
-            reveals=[
-                DrillReveal(position=n, offset_seconds=r.offset_seconds, text=r.text, kind=r.kind, mode=r.mode,
-                            prompt=r.prompt, hint=r.hint, hidden=r.hidden)
-                for n, r in enumerate(draft.reveals, start=1)
-            ],
-        )
-        session.add(scenario)
-        drill = Drill(scenario=scenario, status=DrillStatus.PLANNED.value, created_by=ctx.actor, created_at=now)
-        session.add(drill)
-        members: list[DrillMember] = []
-        if ctx.principal is not None:
-            members.append(DrillMember(user_id=ctx.principal.user_id, role=DrillRole.GAME_MASTER.value))
-        taken = {m.user_id for m in members}
-        for names, role in ((responders, DrillRole.RESPONDER), (observers, DrillRole.OBSERVER)):
-            for name in names:
-                user = require_user(session, name)
-                if user.id in taken:
-                    raise InvalidInput(f"{name} is already in the drill")
-                _admit(ctx, incident, user, name)
-                taken.add(user.id)
-                members.append(DrillMember(user_id=user.id, role=role.value))
-        drill.members = members
-        session.flush()
+        drill = _store(session, ctx, draft, incident, redacted=redact, responders=responders, observers=observers)
         record(session, ctx.actor, "drill.create", incident, {"drill": drill.id, "redacted": redact})
-        return _view(ctx, _load(session, ctx, drill.id), now)
+        return _view(ctx, _load(session, ctx, drill.id), now_utc())
+
+
+def _store(
+    session: Session, ctx: Context, draft: ScenarioDraft, incident: Incident | None, *, redacted: bool,
+    responders: list[str], observers: list[str],
+) -> Drill:
+    """The scenario and a planned drill of it, the caller as game master."""
+    now = now_utc()
+    scenario = DrillScenario(
+        incident_id=incident.id if incident is not None else None, title=check_line(draft.title, "title", limit=300),
+        situation=draft.situation, situation_kind=draft.situation_kind, zone=draft.zone,
+        hidden_facts=[{"label": f.label, "text": f.text} for f in draft.hidden_facts],
+        real_actions=[{"offset_seconds": a.offset_seconds, "kind": a.kind, "text": a.text} for a in draft.real_actions],
+        diagnosed_line=draft.diagnosed_line, mitigated_line=draft.mitigated_line,
+        real_diagnose_seconds=draft.real_diagnose_seconds, real_mitigate_seconds=draft.real_mitigate_seconds,
+        redacted=redacted, created_by=ctx.actor, created_at=now,
+        reveals=[
+            DrillReveal(position=n, offset_seconds=r.offset_seconds, text=r.text, kind=r.kind, mode=r.mode,
+                        prompt=r.prompt, hint=r.hint, hidden=r.hidden)
+            for n, r in enumerate(draft.reveals, start=1)
+        ],
+    )
+    session.add(scenario)
+    drill = Drill(scenario=scenario, status=DrillStatus.PLANNED.value, created_by=ctx.actor, created_at=now)
+    session.add(drill)
+    members: list[DrillMember] = []
+    if ctx.principal is not None:
+        members.append(DrillMember(user_id=ctx.principal.user_id, role=DrillRole.GAME_MASTER.value))
+    taken = {m.user_id for m in members}
+    for names, role in ((responders, DrillRole.RESPONDER), (observers, DrillRole.OBSERVER)):
+        for name in names:
+            user = require_user(session, name)
+            if user.id in taken:
+                raise InvalidInput(f"{name} is already in the drill")
+            if incident is not None:
+                _admit(ctx, incident, user, name)
+            taken.add(user.id)
+            members.append(DrillMember(user_id=user.id, role=role.value))
+    drill.members = members
+    session.flush()
+    return drill
+
+
+def export_scenario(ctx: Context, drill_id: int) -> str:
+    """The drill's scenario as a portable Markdown file: the game master's, or anyone's after the debrief."""
+    from cairn.formats.drill_scenario import render
+
+    with ctx.db.transaction() as session:
+        drill = _load(session, ctx, drill_id)
+        view = _view(ctx, drill, now_utc())
+        if not view.sees_hidden:
+            raise Forbidden(f"the scenario of drill {drill_id} holds its hidden facts: only its game master exports it before the debrief")
+        scenario = drill.scenario
+        draft = ScenarioDraft(
+            title=scenario.title, situation=scenario.situation, situation_kind=scenario.situation_kind, zone=scenario.zone,
+            hidden_facts=[HiddenFact(f["label"], f["text"]) for f in scenario.hidden_facts],
+            reveals=[RevealDraft(r.offset_seconds, r.text, r.kind, r.mode, r.prompt, r.hint, r.hidden) for r in scenario.reveals],
+            diagnosed_line=scenario.diagnosed_line, mitigated_line=scenario.mitigated_line,
+            real_diagnose_seconds=scenario.real_diagnose_seconds, real_mitigate_seconds=scenario.real_mitigate_seconds,
+            real_actions=[RevealDraft(int(a["offset_seconds"]), a["text"], a["kind"]) for a in scenario.real_actions],
+        )
+        return render(draft, view.incident)
+
+
+def import_scenario(
+    ctx: Context, text: str, *, source: str = "scenario", responders: list[str] | None = None, observers: list[str] | None = None,
+) -> DrillView:
+    """A scenario from its Markdown file (exported, or written from scratch, e.g. from a near miss) and
+    a planned drill of it. The incident it names must be one the caller may see."""
+    from cairn.formats.drill_scenario import parse
+
+    require_write(ctx)
+    draft, key = parse(text, source)
+    with ctx.db.transaction() as session:
+        incident = require_incident(session, ctx, key) if key else None
+        drill = _store(session, ctx, draft, incident, redacted=False, responders=list(responders or []), observers=list(observers or []))
+        record(session, ctx.actor, "drill.import", incident, {"drill": drill.id})
+        return _view(ctx, _load(session, ctx, drill.id), now_utc())
 
 
 def _admit(ctx: Context, incident: Incident, user, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Path
+from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
-from cairn.services.drills import add_finding, add_member, add_reveal, ask, edit_reveal, findings_of, create_drill, end_drill, list_drills, log_entry, mark, reveal, show_drill, start_drill
+from cairn.services.drills import add_finding, add_member, add_reveal, ask, edit_reveal, export_scenario, findings_of, import_scenario, create_drill, end_drill, list_drills, log_entry, mark, reveal, show_drill, start_drill
 from cairn.web.api.reads import ReadModel
 from cairn.web.api.schemas import INT_MAX
 from cairn.web.api.schemas import api_router
@@ -108,6 +109,12 @@ class FindingAdd(BaseModel):
     due: str = Field(max_length=10, description="YYYY-MM-DD, not in the past")
     kind: str = Field("prevent", max_length=20)
     priority: str = Field("P3", max_length=2)
+
+
+class ScenarioImport(BaseModel):
+    text: str = Field(min_length=1, max_length=500_000, description="the scenario file: Markdown with front matter")
+    responders: list[str] = Field(default_factory=list, max_length=50)
+    observers: list[str] = Field(default_factory=list, max_length=200)
 
 
 class DrillMemberAdd(BaseModel):
@@ -213,3 +220,15 @@ def findings(ctx: ApiContextDep, drill_id: DrillId) -> dict[str, Any]:
 def finding_add(ctx: ApiContextDep, drill_id: DrillId, body: FindingAdd) -> dict[str, Any]:
     """Turn a finding into an action item on the replayed incident, linked to the drill."""
     return add_finding(ctx, drill_id, body.title, owner=body.owner, due=body.due, kind=body.kind, priority=body.priority).__dict__
+
+
+@router.get("/drills/{drill_id}/scenario", name="api_drill_scenario", responses={200: {"content": {"text/markdown": {}}}})
+def scenario(ctx: ApiContextDep, drill_id: DrillId) -> PlainTextResponse:
+    """The scenario as Markdown with front matter (the game master's, or anyone's after the debrief)."""
+    return PlainTextResponse(export_scenario(ctx, drill_id), media_type="text/markdown; charset=utf-8")
+
+
+@router.post("/drills/scenarios", name="api_drill_import", response_model=DrillRead, status_code=201)
+def scenario_import(ctx: ApiContextDep, body: ScenarioImport) -> dict[str, Any]:
+    """Plan a drill from a scenario file; the incident it names must be one the caller may see."""
+    return import_scenario(ctx, body.text, source="scenario", responders=body.responders, observers=body.observers).to_data()
