@@ -161,6 +161,7 @@ NOT_ABOUT_INCIDENTS = {
     "api_drill_finding_add": "a drill of a restricted incident: tests/web/test_drills_api.py",
     "drill_finding": "a drill of a restricted incident: tests/web/test_drills_web.py",
     "api_drill_import": "names its incident in the file: tests/web/test_drills_api.py",
+    "drill_reveal_edit": "a drill of a restricted incident: tests/web/test_drills_web.py",
     "drill_create": "names its incident in the form: tests/web/test_drills_web.py",
     "drill_start": "a drill of a restricted incident: tests/web/test_drills_web.py",
     "drill_reveal": "a drill of a restricted incident: tests/web/test_drills_web.py",

@@ -18,10 +18,12 @@ def test_the_game_master_drafts_starts_and_reveals_from_the_pages(ctx, as_user):
     assert created.status_code == 303 and created.headers["location"] == "/drills/1"
     page = gm.get("/drills/1")
     assert page.status_code == 200 and "Start the clock" in page.text and TRIGGER in page.text
+    edited = _post(gm, "/drills/1/reveals/1/edit", {"text": "Support: several card payments fail", "at": "2:00", "prompt": ""})
+    assert edited.status_code == 303 and "Support: several card payments fail" in gm.get("/drills/1").text
     assert _post(gm, "/drills/1/start").status_code == 303
     assert _post(gm, "/drills/1/reveals/1").status_code == 303
     responder_page = as_user("outsider").get("/drills/1").text
-    assert "Support: card payments fail" in responder_page
+    assert "Support: several card payments fail" in responder_page
     assert TRIGGER not in responder_page and "Rolled back release" not in responder_page and "Start the clock" not in responder_page
     listing = gm.get("/drills").text
     assert "Drill: Checkout returns 502" in listing and "<title>Drills · Cairn</title>" in listing
@@ -47,7 +49,8 @@ def test_every_drill_form_treats_a_restricted_incidents_drill_as_missing_for_an_
     before = show_drill(ctx, drill_id)
     for path, data in (("start", None), ("reveals/1", None), ("ask", {"what": "the dashboard"}), ("log", {"line": "peek"}),
                        ("finish-lines/diagnosed", None), ("end", None),
-                       ("findings", {"title": "peek", "owner": "outsider", "due": "2099-01-01"})):
+                       ("findings", {"title": "peek", "owner": "outsider", "due": "2099-01-01"}),
+                       ("reveals/1/edit", {"text": "peek"})):
         hidden = _post(outsider, f"/drills/{drill_id}/{path}", data)
         missing = _post(outsider, f"/drills/{drill_id + 99}/{path}", data)
         assert hidden.status_code == missing.status_code == 404, path

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from cairn.domain.agenda import GROUND_RULES
 from cairn.domain.drill import format_offset
 from cairn.errors import CairnError
 from cairn.services.context import Context
@@ -24,7 +25,7 @@ from cairn.web.deps import TemplatesDep
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 DrillId = Annotated[int, Path(ge=1, le=INT_MAX)]
 
-# Questions for the debrief, after the meeting kit's ground rules: about the situation, never about a person.
+# Questions for the debrief, beside the meeting kit's ground rules (domain/agenda.py): about the situation, never about a person.
 DEBRIEF_QUESTIONS = (
     "What did you look at first, and what made it the place to start?",
     "Which signal was hardest to read, and what would have made it clearer?",
@@ -47,6 +48,7 @@ def _debrief(view: DrillView) -> dict[str, Any]:
         ],
         "never_asked": never_asked,
         "questions": DEBRIEF_QUESTIONS,
+        "ground_rules": GROUND_RULES,
     }
 
 
@@ -139,3 +141,18 @@ def drill_finding(
     due: Annotated[str, Form(max_length=10)] = "", kind: Annotated[str, Form(max_length=20)] = "prevent",
 ) -> Response:
     return _act(request, ctx, templates, drill_id, lambda: add_finding(ctx, drill_id, title, owner=owner, due=due, kind=kind), "#findings")
+
+
+@router.post("/drills/{drill_id}/reveals/{position}/edit", name="drill_reveal_edit")
+def drill_reveal_edit(
+    request: Request, drill_id: DrillId, position: Annotated[int, Path(ge=1, le=INT_MAX)], ctx: PageContextDep, templates: TemplatesDep,
+    text: Annotated[str, Form(max_length=2000)] = "", at: Annotated[str, Form(max_length=20)] = "",
+    prompt: Annotated[str, Form(max_length=300)] = "", hidden: Annotated[bool, Form()] = False,
+) -> Response:
+    """The game master's edit of one reveal: a prompt makes it come on request, none by the clock."""
+    from cairn.services.drills import edit_reveal
+
+    return _act(request, ctx, templates, drill_id, lambda: edit_reveal(
+        ctx, drill_id, position, text=text or None, offset=at or None,
+        mode="request" if prompt.strip() else "clock", prompt=prompt if prompt.strip() else None, hidden=hidden,
+    ), "#script")
