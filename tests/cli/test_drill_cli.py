@@ -21,7 +21,7 @@ def test_a_drill_is_created_run_and_ended_from_the_command_line(cli):
     created = cli("drill", "create", "INC-1")
     assert created.exit_code == 0, created.output
     assert "drill 1: Drill: Checkout returns 502 (replays INC-1) — planned" in created.output
-    assert "situation (+0:00, alert): p99 latency alert: checkout above 2 s" in created.output
+    assert "situation (+0:00, 14:00 UTC, alert): p99 latency alert: checkout above 2 s" in created.output
     assert "1. +4:00 by the clock [communication] Support: card payments fail" in created.output
     assert "responders did (+16:00): Rolled back release 2026.11.3" in created.output
     edited = cli("drill", "edit", "1", "1", "--text", "Support: several card payments fail", "--at", "3:00")

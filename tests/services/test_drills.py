@@ -70,6 +70,7 @@ def test_a_scenario_is_drafted_from_the_incident_with_its_first_signal_reveals_h
     view = show_drill(user(ctx, "gina"), drill)
     assert view.role == "game master" and view.sees_hidden and view.status == "planned"
     assert view.situation == "p99 latency alert: checkout above 2 s" and view.situation_kind == "alert"
+    assert view.situation_time == "14:00 UTC"  # the wall clock when it began, in the incident's zone
     # later signals become reveals, with their times relative to the first alert; the note about a dashboard waits to be asked for
     assert [(r.position, r.offset_seconds, r.mode) for r in view.reveals] == [(1, 240, "clock"), (2, 300, "clock"), (3, 540, "request"), (4, 1200, "clock")]
     assert view.reveals[2].prompt == "if you look at the dashboard"

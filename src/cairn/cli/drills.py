@@ -32,7 +32,8 @@ def _print(view, as_json: bool) -> None:  # type: ignore[no-untyped-def]
     typer.echo(f"drill {view.id}: {view.title}{incident} — {view.status}")
     if view.members:
         typer.echo("people: " + ", ".join(f"{user} ({role})" for user, role in view.members))
-    typer.echo(f"situation (+0:00, {view.situation_kind}): {view.situation}")
+    wall = f", {view.situation_time}" if view.situation_time else ""
+    typer.echo(f"situation (+0:00{wall}, {view.situation_kind}): {view.situation}")
     for item in view.shown:
         typer.echo(f"  shown +{format_offset(view.offset(item.shown_at) or 0)} [{item.kind}] {item.text}")
     for prompt in view.on_request:

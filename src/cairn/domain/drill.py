@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from cairn.domain.document import EventDoc, IncidentDoc
-from enum import StrEnum
+from cairn.domain.times import format_local, require_zone
 from cairn.errors import InvalidInput
 
 
@@ -84,6 +86,7 @@ class ScenarioDraft:
     real_diagnose_seconds: int | None = None
     real_mitigate_seconds: int | None = None
     real_actions: list[RevealDraft] = field(default_factory=list)  # what the real responders did, for the debrief
+    situation_time: str = ""  # the clock on the wall when it began, in the incident's zone: "14:00 CET"
 
 
 def _clip(text: str) -> str:
@@ -178,7 +181,16 @@ def draft_scenario(doc: IncidentDoc) -> ScenarioDraft:
         real_diagnose_seconds=real_diagnose,
         real_mitigate_seconds=real_mitigate,
         real_actions=actions,
+        situation_time=format_local(start, zone_of(doc.timezone), with_date=False),
     )
+
+
+def zone_of(name: str) -> ZoneInfo:
+    """The incident's zone; a name the machine does not know reads as UTC rather than failing the draft."""
+    try:
+        return require_zone(name)
+    except InvalidInput:
+        return require_zone("UTC")
 
 
 @dataclass(frozen=True)

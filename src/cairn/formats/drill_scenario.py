@@ -39,6 +39,7 @@ def render(draft: ScenarioDraft, incident: str | None) -> str:
     data.update({
         "zone": draft.zone,
         "situation_kind": draft.situation_kind,
+        "situation_time": draft.situation_time,
         "reveals": [_reveal_data(r) for r in draft.reveals],
         "hidden_facts": [{"label": f.label, "text": f.text} for f in draft.hidden_facts],
         "responders_did": [{"at": format_offset(a.offset_seconds), "kind": a.kind, "text": a.text} for a in draft.real_actions],
@@ -150,6 +151,7 @@ def parse(text: str, source: str = "scenario") -> tuple[ScenarioDraft, str | Non
         real_diagnose_seconds=offset_at(real["diagnosed"], ("real_times", "diagnosed")) if real.get("diagnosed") else None,
         real_mitigate_seconds=offset_at(real["mitigated"], ("real_times", "mitigated")) if real.get("mitigated") else None,
         real_actions=actions,
+        situation_time=str(data.get("situation_time") or "")[:40],
     )
     return draft, incident
 

@@ -92,6 +92,7 @@ class DrillView:
     zone: str
     situation: str
     situation_kind: str
+    situation_time: str
     started_at: datetime | None
     ended_at: datetime | None
     diagnosed_at: datetime | None
@@ -127,7 +128,7 @@ class DrillView:
         data: dict[str, object] = {
             "id": self.id, "scenario": self.scenario_id, "title": self.title, "incident": self.incident,
             "status": self.status, "role": self.role, "sees_hidden": self.sees_hidden, "zone": self.zone,
-            "situation": self.situation, "situation_kind": self.situation_kind,
+            "situation": self.situation, "situation_kind": self.situation_kind, "situation_time": self.situation_time,
             "started_at": when(self.started_at), "ended_at": when(self.ended_at),
             "diagnosed_at": when(self.diagnosed_at), "mitigated_at": when(self.mitigated_at),
             "members": [{"user": user, "role": role} for user, role in self.members],
@@ -226,6 +227,7 @@ def _view(ctx: Context, drill: Drill, now: datetime) -> DrillView:
     view = DrillView(
         id=drill.id, scenario_id=scenario.id, title=scenario.title, incident=key, status=drill.status, role=role,
         sees_hidden=sees_hidden, zone=scenario.zone, situation=scenario.situation, situation_kind=scenario.situation_kind,
+        situation_time=scenario.situation_time,
         started_at=drill.started_at, ended_at=drill.ended_at, diagnosed_at=drill.diagnosed_at, mitigated_at=drill.mitigated_at,
         members=[(m.user.username, m.role) for m in drill.members], shown=shown, log=log,
         on_request=on_request if drill.status == DrillStatus.RUNNING.value else [],
@@ -306,7 +308,7 @@ def _store(
     now = now_utc()
     scenario = DrillScenario(
         incident_id=incident.id if incident is not None else None, title=check_line(draft.title, "title", limit=300),
-        situation=draft.situation, situation_kind=draft.situation_kind, zone=draft.zone,
+        situation=draft.situation, situation_kind=draft.situation_kind, situation_time=draft.situation_time[:40], zone=draft.zone,
         hidden_facts=[{"label": f.label, "text": f.text} for f in draft.hidden_facts],
         real_actions=[{"offset_seconds": a.offset_seconds, "kind": a.kind, "text": a.text} for a in draft.real_actions],
         diagnosed_line=draft.diagnosed_line, mitigated_line=draft.mitigated_line,
@@ -351,6 +353,7 @@ def export_scenario(ctx: Context, drill_id: int) -> str:
         scenario = drill.scenario
         draft = ScenarioDraft(
             title=scenario.title, situation=scenario.situation, situation_kind=scenario.situation_kind, zone=scenario.zone,
+            situation_time=scenario.situation_time,
             hidden_facts=[HiddenFact(f["label"], f["text"]) for f in scenario.hidden_facts],
             reveals=[RevealDraft(r.offset_seconds, r.text, r.kind, r.mode, r.prompt, r.hint, r.hidden) for r in scenario.reveals],
             diagnosed_line=scenario.diagnosed_line, mitigated_line=scenario.mitigated_line,

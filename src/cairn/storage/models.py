@@ -662,6 +662,7 @@ class DrillScenario(Base):
     title: Mapped[str] = mapped_column(String(300))
     situation: Mapped[str] = mapped_column(Text)
     situation_kind: Mapped[str] = mapped_column(String(30))
+    situation_time: Mapped[str] = mapped_column(String(40), default="")
     zone: Mapped[str] = mapped_column(String(64))
     hidden_facts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     real_actions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -22,6 +22,7 @@ def upgrade() -> None:
     sa.Column('title', sa.String(length=300), nullable=False),
     sa.Column('situation', sa.Text(), nullable=False),
     sa.Column('situation_kind', sa.String(length=30), nullable=False),
+    sa.Column('situation_time', sa.String(length=40), nullable=False),
     sa.Column('zone', sa.String(length=64), nullable=False),
     sa.Column('hidden_facts', sa.JSON(), nullable=False),
     sa.Column('real_actions', sa.JSON(), nullable=False),
