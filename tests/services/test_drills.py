@@ -322,3 +322,17 @@ def test_a_bad_scenario_file_is_refused_with_its_file_and_line(ctx, text, messag
         import_scenario(ctx, text, source="drill.md")
     assert str(raised.value).startswith(message), str(raised.value)
     assert list_drills(ctx) == []
+
+
+def test_parallel_reveals_and_log_lines_all_land_once_each(ctx, drill):
+    from concurrent.futures import ThreadPoolExecutor
+
+    gm, responder = user(ctx, "gina"), user(ctx, "rui")
+    start_drill(gm, drill)
+    jobs = [lambda: reveal(gm, drill, 4)] * 3 + [lambda n=n: log_entry(responder, drill, f"checked thing {n}") for n in range(5)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for future in [pool.submit(job) for job in jobs]:
+            future.result()  # no integrity error, no lost line
+    view = show_drill(gm, drill)
+    assert [r.position for r in view.shown if r.position == 4] == [4]
+    assert sorted(e.text for e in view.log) == [f"checked thing {n}" for n in range(5)]

@@ -23,6 +23,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from cairn.domain.drill import (
     DrillRole,
@@ -177,6 +178,15 @@ def _load(session: Session, ctx: Context, drill_id: int, *, lock: bool = False) 
     return drill
 
 
+def _claim(session: Session, drill: Drill) -> None:
+    """Every write to a drill starts with the compare-and-swap on its row (UPDATE ... WHERE
+    version = :read): of two racing writers one goes on, the other is retried (retry_stale)
+    on the fresh state, so a reveal is recorded once and no log line is lost."""
+    drill.updated_at = now_utc()
+    flag_modified(drill, "updated_at")  # the same second as the last write is still a write
+    session.flush()
+
+
 def _may_see_scenario(ctx: Context, scenario: DrillScenario) -> bool:
     return scenario.incident is None or can_see(ctx, scenario.incident)
 
@@ -321,7 +331,7 @@ def _store(
         ],
     )
     session.add(scenario)
-    drill = Drill(scenario=scenario, status=DrillStatus.PLANNED.value, created_by=ctx.actor, created_at=now)
+    drill = Drill(scenario=scenario, status=DrillStatus.PLANNED.value, created_by=ctx.actor, created_at=now, updated_at=now)
     session.add(drill)
     members: list[DrillMember] = []
     if ctx.principal is not None:
@@ -393,6 +403,7 @@ def add_member(ctx: Context, drill_id: int, username: str, role: str) -> DrillVi
     value = parse_choice(DrillRole, role, "drill role").value
     with ctx.db.transaction() as session:
         drill = _load(session, ctx, drill_id, lock=True)
+        _claim(session, drill)
         _require_game_master(ctx, drill)
         user = require_user(session, username)
         if drill.scenario.incident is not None:
@@ -411,6 +422,7 @@ def start_drill(ctx: Context, drill_id: int, *, now: datetime | None = None) -> 
     moment = ensure_utc(now) if now else now_utc()
     with ctx.db.transaction() as session:
         drill = _load(session, ctx, drill_id, lock=True)
+        _claim(session, drill)
         _require_game_master(ctx, drill)
         if drill.status != DrillStatus.PLANNED.value:
             raise Conflict(f"drill {drill_id} is {drill.status}; only a planned drill starts")
@@ -439,6 +451,7 @@ def reveal(ctx: Context, drill_id: int, position: int, *, now: datetime | None =
     moment = ensure_utc(now) if now else now_utc()
     with ctx.db.transaction() as session:
         drill = _load(session, ctx, drill_id, lock=True)
+        _claim(session, drill)
         _require_game_master(ctx, drill)
         _running(drill)
         item = _reveal_at(drill, position)
@@ -460,6 +473,7 @@ def ask(ctx: Context, drill_id: int, prompt: str, *, now: datetime | None = None
         raise InvalidInput("say what you look at, e.g. 'the DB dashboard'")
     with ctx.db.transaction() as session:
         drill = _load(session, ctx, drill_id, lock=True)
+        _claim(session, drill)
         require_write(ctx)
         if role_in(ctx, drill) not in (DrillRole.RESPONDER.value, DrillRole.GAME_MASTER.value):
             raise Forbidden("only a responder or the game master may ask for a reveal")
@@ -490,6 +504,7 @@ def log_entry(ctx: Context, drill_id: int, line: str, *, now: datetime | None = 
         raise InvalidInput(f"a drill log line is at most {MAX_LOG_TEXT} characters")
     with ctx.db.transaction() as session:
         drill = _load(session, ctx, drill_id, lock=True)
+        _claim(session, drill)
         require_write(ctx)
         if role_in(ctx, drill) == DrillRole.OBSERVER.value:
             raise Forbidden("observers watch; only responders and the game master write the drill's log")
@@ -506,6 +521,7 @@ def mark(ctx: Context, drill_id: int, line: str, *, now: datetime | None = None)
     which = parse_choice(FinishLine, line, "finish line")
     with ctx.db.transaction() as session:
         drill = _load(session, ctx, drill_id, lock=True)
+        _claim(session, drill)
         _require_game_master(ctx, drill)
         _running(drill)
         field_name = "diagnosed_at" if which is FinishLine.DIAGNOSED else "mitigated_at"
@@ -522,6 +538,7 @@ def end_drill(ctx: Context, drill_id: int, *, now: datetime | None = None) -> Dr
     moment = ensure_utc(now) if now else now_utc()
     with ctx.db.transaction() as session:
         drill = _load(session, ctx, drill_id, lock=True)
+        _claim(session, drill)
         _require_game_master(ctx, drill)
         if drill.status == DrillStatus.ENDED.value:
             raise Conflict(f"drill {drill_id} has already ended")
@@ -546,6 +563,7 @@ def edit_reveal(
 
     with ctx.db.transaction() as session:
         drill = _load(session, ctx, drill_id, lock=True)
+        _claim(session, drill)
         _require_game_master(ctx, drill)
         if drill.status == DrillStatus.ENDED.value:
             raise Conflict(f"drill {drill_id} has ended; its script is the record of what was played")
@@ -575,6 +593,7 @@ def add_reveal(
 
     with ctx.db.transaction() as session:
         drill = _load(session, ctx, drill_id, lock=True)
+        _claim(session, drill)
         _require_game_master(ctx, drill)
         if drill.status == DrillStatus.ENDED.value:
             raise Conflict(f"drill {drill_id} has ended; its script is the record of what was played")

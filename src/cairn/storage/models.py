@@ -712,6 +712,9 @@ class Drill(Base):
     mitigated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Every write to the drill or its script sets this, so the version compare-and-swap
+    # covers them all: of two racing reveals or log lines, one retries on the fresh state.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     scenario: Mapped[DrillScenario] = relationship()
