@@ -157,6 +157,18 @@ class Settings(BaseSettings):
         default_factory=list,
         description="E-mail addresses for the periodic report; as they are not accounts, the report names only internal incidents.",
     )
+    llm_url: str | None = Field(
+        default=None,
+        description=(
+            "OpenAI-compatible chat endpoint the team runs (llama.cpp server, Ollama, vLLM), e.g. "
+            "http://127.0.0.1:8080/v1: `cairn postmortem draft --model` rewrites the first draft with it. "
+            "Unset: nothing is ever sent anywhere."
+        ),
+    )
+    llm_model: str = Field(default="default", description="Model name sent with each chat request (Ollama and vLLM need it).")
+    llm_api_key: SecretStr | None = Field(default=None, description="Bearer key for the chat endpoint, if it needs one; never logged or stored.")
+    llm_timeout_seconds: float = Field(default=120.0, gt=0, le=3600, description="How long to wait for the model's answer.")
+    llm_max_events: int = Field(default=400, ge=10, description="At most this many timeline events go to the model (the cited ones first).")
     host: str = Field(default="127.0.0.1", description="Address `cairn serve` listens on.")
     port: int = Field(default=8000, description="Port `cairn serve` listens on.")
 

@@ -46,6 +46,9 @@ API_BODIES = {
     "api_event_add": {"text": "peek", "kind": "note"},
     "api_event_edit": {"text": "peek"},
     "api_incident_update": {"severity": "SEV4"},
+    "api_postmortem_draft": {"gap_minutes": 20},
+    "api_draft_accept": {"text": "peeked"},
+    "api_model_consent": {"allowed": True},
 }
 FORM_FIELDS = {
     "event_add": {"line": "peek"},
@@ -54,6 +57,7 @@ FORM_FIELDS = {
     "incident_status": {"status": "resolved"},
     "participant_add": {"user": "outsider", "role": "responder"},
     "section_save": {"text": "peeked"},
+    "suggestion_decide": {"decision": "accept"},
     "factor_add": {"description": "peek", "category": "process", "role": "trigger"},
     "factor_update": {"description": "peek", "category": "process", "role": "trigger"},
     "action_add": {"title": "peek", "owner": "outsider", "due": "2099-01-01", "priority": "P2"},

@@ -210,3 +210,6 @@ def agenda(key: str = typer.Argument(..., help="Incident key, e.g. INC-1.")) -> 
 
     repeats, similar = agenda_lines(similar_incidents(context(), key))
     typer.echo(agenda_markdown(show_incident(context(), key), repeats=repeats, similar=similar), nl=False)
+
+
+from cairn.cli import drafts as _drafts  # noqa: E402,F401  (registers draft, suggestions, accept, reject, drafts, allow-model)

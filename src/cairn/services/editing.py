@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from cairn.domain.document import PROSE_SECTIONS, FactorDoc, ImpactDoc, IncidentDoc, SectionDoc, WhyDoc
 from cairn.domain.revision import revision_text
 from cairn.errors import Conflict, InvalidInput, NotFound
@@ -28,6 +30,7 @@ from cairn.services.incidents import _reload, require_incident, touch
 from cairn.services.revisions import after_change
 from cairn.services.validation import canonical
 from cairn.storage.db import retry_stale
+from cairn.storage.models import Incident
 
 PROSE_TITLES = dict(PROSE_SECTIONS)
 MAX_WHYS = 10
@@ -52,14 +55,19 @@ class Edited:
     version: int
 
 
+Also = Callable[[Session, Incident], None]
+
+
 @retry_stale
-def _edit(ctx: Context, key: str, action: str, change: Callable[[IncidentDoc], dict[str, Any]]) -> Edited:
+def _edit(ctx: Context, key: str, action: str, change: Callable[[IncidentDoc], dict[str, Any]], *, also: Also | None = None) -> Edited:
     with ctx.db.transaction() as session:
         incident = require_incident(session, ctx, key, full=True, write=True)
         doc = to_doc(incident, ctx.settings.key_prefix)
         before = revision_text(doc)
         detail = change(doc)
         apply_doc(session, incident, canonical(doc, ctx.settings))
+        if also is not None:
+            also(session, incident)  # rows that must be written with the text, or not at all
         touch(incident)
         record(session, ctx.actor, action, incident, detail)
         incident = _reload(session, incident)
@@ -69,6 +77,14 @@ def _edit(ctx: Context, key: str, action: str, change: Callable[[IncidentDoc], d
             fresh.postmortem.status = moved
         session.flush()
         return Edited(fresh, incident.version)
+
+
+def edit_document(
+    ctx: Context, key: str, action: str, change: Callable[[IncidentDoc], dict[str, Any]], *, also: Also | None = None,
+) -> Edited:
+    """One change of the postmortem through the shared path (validation, audit, review rule),
+    with `also` writing related rows in the same transaction; retried on a stale version."""
+    return _edit(ctx, key, action, change, also=also)
 
 
 def section_names(doc: IncidentDoc) -> list[tuple[str, str, str]]:

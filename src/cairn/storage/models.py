@@ -775,3 +775,55 @@ class DrillFinding(Base):
     action_item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"), unique=True)
 
     action_item: Mapped[ActionItem] = relationship(lazy="joined")
+
+
+class PostmortemDraft(Base):
+    """A first draft proposed from the record, kept for audit: how it was made, what was
+    sent to a model and what came back, and which sentences the verification kept."""
+
+    __tablename__ = "postmortem_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(12))  # "record" or "model"
+    model: Mapped[str | None] = mapped_column(String(200))
+    redacted: Mapped[bool] = mapped_column(Boolean, default=False)
+    request: Mapped[str | None] = mapped_column(Text)  # the JSON body sent to the model, as sent
+    response: Mapped[str | None] = mapped_column(Text)  # the model's answer, as received
+    note: Mapped[str | None] = mapped_column(Text)  # why a model draft fell back to the record's
+    verification: Mapped[str] = mapped_column(Text)  # JSON: per section, sentences kept and dropped, why
+
+    suggestions: Mapped[list["DraftSuggestion"]] = relationship(cascade="all, delete-orphan", order_by="DraftSuggestion.id")
+
+
+class DraftSuggestion(Base):
+    """Drafted text for one section: written into it when it was empty, else offered beside it
+    until a person accepts or rejects it (the compare-and-swap on `version` decides once)."""
+
+    __tablename__ = "draft_suggestions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("postmortem_drafts.id", ondelete="CASCADE"), index=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    section: Mapped[str] = mapped_column(String(40))  # the draft's section key: summary, detection, ...
+    title: Mapped[str] = mapped_column(String(300))  # the postmortem section it is for
+    text: Mapped[str] = mapped_column(Text)
+    base: Mapped[str] = mapped_column(String(64))  # digest of the section's text when drafted
+    state: Mapped[str] = mapped_column(String(12))  # filled, pending, accepted, rejected
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ModelConsent(Base):
+    """An admin's leave to send this restricted incident's record to the configured model."""
+
+    __tablename__ = "model_consents"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    granted_by: Mapped[str | None] = mapped_column(String(200))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime())

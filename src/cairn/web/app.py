@@ -37,6 +37,7 @@ from cairn.web.api import timeline as api_timeline
 from cairn.web.api import jobs as api_jobs
 from cairn.web.api import imports as api_imports
 from cairn.web.api import mywork as api_mywork
+from cairn.web.api import drafts as api_drafts
 from cairn.web.api import drills as api_drills
 from cairn.web.pages import account as page_account
 from cairn.web.pages import history as page_history
@@ -108,6 +109,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(api_actions.router)
     app.include_router(api_exports.router)
     app.include_router(api_drills.router)
+    app.include_router(api_drafts.router)
     # Pages after the API: routes are matched in order, and API calls are the hot path.
     app.include_router(page_account.router)
     app.include_router(page_history.router)

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -35,6 +35,7 @@ from cairn.services.editing import (
     section_names,
     update_factor,
 )
+from cairn.services.drafts import accept_suggestion, draft_postmortem, reject_suggestion, suggestions_by_section
 from cairn.services.incidents import show_incident
 from cairn.services.people import list_users
 from cairn.services.portable import redactions
@@ -48,6 +49,7 @@ from cairn.web.pages.similar import similar_html
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
 from cairn.web.errors import for_the_web
+from cairn.web.citations import CitationTitles
 from cairn.web.markdown import render_markdown
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -70,7 +72,7 @@ def render_editor(
     error: str | None = None, notice: str | None = None, status: int = 200,
     drafts: dict[str, str] | None = None, previews: dict[str, Any] | None = None,
     conflict: dict[str, Any] | None = None, focus: str | None = None, saved: str | None = None,
-    values: dict[str, Any] | None = None,
+    values: dict[str, Any] | None = None, drafted: Any = None, editing_suggestion: int | None = None,
 ) -> HTMLResponse:
     """The editor page; after a refused form, `values` holds what was typed in it
     (under the form's name) and `focus` names the part where the error shows."""
@@ -85,6 +87,14 @@ def render_editor(
             return SECTION_HELP.get(name, ""), (), False
         return spec.help or SECTION_HELP.get(name, ""), spec.prompts, spec.required
 
+    waiting = suggestions_by_section(ctx, doc)
+    incident_path = str(request.url_for("incident_page", key=doc.key).path)
+    cites = CitationTitles(doc, incident_path)
+    if editing_suggestion is not None:
+        for name, rows in waiting.items():
+            for row in rows:
+                if row.id == editing_suggestion:
+                    drafts = {**drafts, name: row.text}
     sections = []
     for name, title, text in section_names(doc):
         help_text, prompts, required = guidance(name)
@@ -92,6 +102,9 @@ def render_editor(
             "name": name, "title": title, "text": drafts.get(name, text), "base": fingerprint(text),
             "help": help_text, "prompts": prompts, "required": required, "preview": (previews or {}).get(name),
             "pending": name in drafts and drafts[name] != text,
+            "suggestions": [(row, cites.link(render_markdown(row.text))) for row in waiting.get(name, [])],
+            "editing_suggestion": next((row.id for row in waiting.get(name, []) if row.id == editing_suggestion), None),
+            "html": cites.link(render_markdown(drafts.get(name, text))) if drafts.get(name, text).strip() else None,
         })
     if conflict is not None:
         for section in sections:
@@ -121,6 +134,8 @@ def render_editor(
         "redactions": redactions(ctx, key),
         "me_name": ctx.principal.username if ctx.principal else None,
         "is_admin": ctx.principal is None or ctx.principal.is_admin,
+        "drafted": drafted,
+        "model_configured": bool(ctx.settings.llm_url),
         "similar": Markup(similar_html(request, ctx, templates, key, csrf=request.state.cairn_session.csrf_token, back="editor")),
     }
     return templates.TemplateResponse(request, "editor.html", context, status_code=status)
@@ -134,10 +149,11 @@ def back(request: Request, key: str, anchor: str) -> RedirectResponse:
 def editor(
     request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
     saved: Annotated[str | None, Query(max_length=100, description="the section just saved, to say so beside it")] = None,
+    use: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="a draft suggestion to load into its section's editor")] = None,
 ) -> Response:
     show_incident(ctx, key)  # an incident one may not see is 404 before a viewer hears 403
     require_write(ctx)
-    return render_editor(request, ctx, templates, key, saved=saved)
+    return render_editor(request, ctx, templates, key, saved=saved, editing_suggestion=use)
 
 
 @router.post("/incidents/{key}/postmortem/sections/{name}", name="section_save")
@@ -146,11 +162,15 @@ def section_save(
     text: Annotated[str, Form(max_length=200_000)] = "",
     base: Annotated[str, Form(max_length=64)] = "",
     preview: Annotated[str, Form(max_length=10)] = "",
+    suggestion: Annotated[str, Form(max_length=12, pattern=r"^\d{0,10}$")] = "",
 ) -> Response:
     if preview:
         return render_editor(request, ctx, templates, key, drafts={name: text}, previews={name: render_markdown(text)}, focus=name)
     try:
-        save_section(ctx, key, name, text, base=base or None)
+        if suggestion:  # the author's edit of a drafted suggestion: saved and the suggestion settled at once
+            accept_suggestion(ctx, key, int(suggestion), edited_text=text)
+        else:
+            save_section(ctx, key, name, text, base=base or None)
     except EditConflict as conflict:
         return render_editor(
             request, ctx, templates, key, error=conflict.message, status=409, drafts={name: text},
@@ -367,3 +387,43 @@ def action_ticket(
             status=error.status_code, focus="action-items",
         )
     return back(request, key, f"#action-{label.strip().upper()}")
+
+
+@router.post("/incidents/{key}/postmortem/draft", name="postmortem_draft")
+def draft_from_record(
+    request: Request, key: str, ctx: PageContextDep, templates: TemplatesDep,
+    model: Annotated[str, Form(max_length=10)] = "",
+    redact: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Fill the empty sections from the record; suggest beside the written ones."""
+    try:
+        result = draft_postmortem(ctx, key, use_model=bool(model), redact=bool(redact))
+    except CairnError as error:
+        return render_editor(request, ctx, templates, key, error=error.message, status=error.status_code, focus="drafting")
+    totals = result.summary
+    notice = (
+        f"Drafted {'by the model' if result.source == 'model' else 'from the record'}: {totals['filled']} empty "
+        f"section{'' if totals['filled'] == 1 else 's'} filled, {totals['suggested']} suggestion{'' if totals['suggested'] == 1 else 's'} "
+        f"beside written text; {totals['kept']} sentences verified against the record, {totals['dropped']} dropped."
+    )
+    return render_editor(request, ctx, templates, key, notice=notice, drafted=result)
+
+
+@router.post("/incidents/{key}/postmortem/suggestions/{number}", name="suggestion_decide")
+def suggestion_decide(
+    request: Request, key: str, number: Annotated[int, Path(ge=1, le=2**31 - 1)], ctx: PageContextDep, templates: TemplatesDep,
+    decision: Annotated[str, Form(pattern="^(accept|reject)$")],
+) -> Response:
+    try:
+        if decision == "accept":
+            row = accept_suggestion(ctx, key, number)
+        else:
+            row = reject_suggestion(ctx, key, number)
+    except EditConflict as conflict:
+        return render_editor(
+            request, ctx, templates, key, error=conflict.message, status=409,
+            conflict={**conflict.data, "theirs_html": render_markdown(conflict.data["theirs"])}, focus=conflict.data["part"],
+        )
+    except CairnError as error:
+        return render_editor(request, ctx, templates, key, error=error.message, status=error.status_code)
+    return render_editor(request, ctx, templates, key, notice=f"{row.title}: the drafted text was {'accepted' if decision == 'accept' else 'set aside'}.")

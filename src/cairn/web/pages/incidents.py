@@ -31,6 +31,8 @@ from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
 from cairn.web.errors import for_the_web
 from cairn.web.filters import ListQueryDep
+from cairn.services.drafts import cited_events
+from cairn.web.citations import CitationTitles
 from cairn.web.markdown import render_with_findings
 from cairn.web.timeline_page import TimelineQuery, TimelineQueryDep
 
@@ -240,11 +242,12 @@ def _content(
     prose += [(section.title, section.body, f"section '{section.title}'") for section in doc.postmortem.sections]
     impact = doc.postmortem.impact
     zone = require_zone(doc.timezone)
+    cites = CitationTitles(doc, "", cited_events(ctx, key, [body for _title, body, _location in prose]))
     context = {
         "doc": doc,
         "durations": [(name, span, SPANS.get(name, "")) for name, span in durations(doc.moments).items()],
         "written": [
-            (title, render_with_findings(body, by_location.get(location, []), prefix=f"lint{index}"))
+            (title, cites.link(render_with_findings(body, by_location.get(location, []), prefix=f"lint{index}")))
             for index, (title, body, location) in enumerate(prose)
             if body.strip()
         ],
