@@ -148,9 +148,10 @@ class _Writer:
             text = text[:QUOTE_LIMIT].rsplit(" ", 1)[0] + " …"
         return text.replace("“", "\"").replace("”", "\"")
 
-    def clean(self, sentence: DraftSentence, fallback: DraftSentence) -> DraftSentence:
-        """The sentence, unless the linter would flag it: then the neutral pointer."""
-        if self.screen is not None and self.screen(sentence.text):
+    def clean(self, sentence: DraftSentence, fallback: DraftSentence, *, quoted: str | None = None) -> DraftSentence:
+        """The sentence, unless the linter would flag it or the words it quotes (the linter
+        reads a quotation as someone else's words): then the neutral pointer."""
+        if self.screen is not None and (self.screen(sentence.text) or (quoted is not None and self.screen(quoted))):
             return fallback
         return sentence
 
@@ -162,7 +163,7 @@ class _Writer:
             f"{self.when(event.at)}, {kind.lower()} recorded; its wording is left for the author to restate.",
             [cite.event(event.id or 0)],
         )
-        return self.clean(said, pointer)
+        return self.clean(said, pointer, quoted=self.quote(event))
 
     def ask(self, text: str, citations: list[Citation] | None = None) -> None:
         self.questions.append(DraftSentence(text, citations or []))
@@ -180,7 +181,10 @@ class _Writer:
         started, resolved, mitigated = (self.moment(m) for m in (KeyMoment.STARTED, KeyMoment.RESOLVED, KeyMoment.MITIGATED))
         what = "near miss" if self.doc.kind == "near miss" else "incident"
         opening = [DraftSentence(f"This {what} is recorded as “{self.doc.title.strip().rstrip('.')}”, severity {self.doc.severity}.", [Citation(cite.CitationKind.INCIDENT, "title"), Citation(cite.CitationKind.INCIDENT, "severity")])]
-        opening[0] = self.clean(opening[0], DraftSentence(f"This {what} is recorded with severity {self.doc.severity}.", [Citation(cite.CitationKind.INCIDENT, "severity")]))
+        opening[0] = self.clean(
+            opening[0], DraftSentence(f"This {what} is recorded with severity {self.doc.severity}.", [Citation(cite.CitationKind.INCIDENT, "severity")]),
+            quoted=self.doc.title,
+        )
         if self.doc.services:
             opening.append(DraftSentence(f"Services involved: {', '.join(self.doc.services)}.", [Citation(cite.CitationKind.INCIDENT, "services")]))
         section.blocks.append(DraftBlock("p", opening))
@@ -200,6 +204,7 @@ class _Writer:
             span.append(self.clean(
                 DraftSentence(f"The first signal was: “{self.quote(first)}”.", [cite.event(first.id or 0)]),
                 DraftSentence(f"The first signal was recorded at {self.when(first.at)}.", [cite.event(first.id or 0)]),
+                quoted=self.quote(first),
             ))
         if span:
             section.blocks.append(DraftBlock("p", span))
@@ -222,6 +227,7 @@ class _Writer:
             said.append(self.clean(
                 DraftSentence(f"It was first noticed through {how}{by} at {self.when(first.at)}: “{self.quote(first)}”.", [cite.event(first.id or 0)]),
                 DraftSentence(f"It was first noticed through {how} at {self.when(first.at)}.", [cite.event(first.id or 0)]),
+                quoted=self.quote(first),
             ))
         else:
             self.ask("How was the incident noticed (the timeline holds no alert or report)?")
@@ -340,6 +346,7 @@ class _Writer:
                 said.append(self.clean(
                     DraftSentence(f"{words}: {' '.join(str(value).split()).rstrip('.')}.", [cite.impact(name)]),
                     DraftSentence(f"{words} is recorded in the impact figures.", [cite.impact(name)]),
+                    quoted=str(value),
                 ))
         if said:
             section.blocks.append(DraftBlock("p", said))

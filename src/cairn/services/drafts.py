@@ -60,6 +60,7 @@ class SectionResult:
     kept: int
     dropped: list[dict[str, Any]] = field(default_factory=list)
     suggestion_id: int | None = None
+    base: str = ""  # digest of the section's text as the draft found it
 
 
 @dataclass
@@ -84,7 +85,8 @@ class DraftResult:
     def as_json(self) -> dict[str, Any]:
         return {
             "key": self.key, "draft": self.draft_id, "source": self.source, "model": self.model, "note": self.note,
-            "version": self.version, "summary": self.summary, "sections": [asdict(s) for s in self.sections],
+            "version": self.version, "summary": self.summary,
+            "sections": [{k: v for k, v in asdict(s).items() if k != "base"} for s in self.sections],
         }
 
 
@@ -171,9 +173,10 @@ class _ModelOutcome:
     response: str | None
     model: str | None
     note: str | None
+    shown: IncidentDoc  # the record as the model saw it (redacted or not): what its text is checked against
 
 
-def _ask_model(ctx: Context, prepared: _Prepared, draft: Draft, *, redact: bool) -> _ModelOutcome:
+def _ask_model(ctx: Context, prepared: _Prepared, draft: Draft, *, redact: bool, gap_minutes: int, screen) -> _ModelOutcome:  # type: ignore[no-untyped-def]
     doc = prepared.doc
     if not ctx.settings.llm_url:
         raise InvalidInput("no model is configured: set CAIRN_LLM_URL to the team's own chat endpoint (nothing is sent anywhere without it)")
@@ -183,23 +186,25 @@ def _ask_model(ctx: Context, prepared: _Prepared, draft: Draft, *, redact: bool)
             f"(cairn postmortem allow-model {doc.key})"
         )
     ids = [event.id for event in doc.timeline]
+    shown = doc
     if redact:
         with ctx.db.transaction() as session:
             shown = public_version(doc, redaction_policy(session, ctx))[0]
-    else:
-        shown = doc
+        for event, event_id in zip(shown.timeline, ids):
+            event.id = event_id  # the same events, so the same citations
+        draft = first_draft(shown, gap_minutes=gap_minutes, screen=screen)  # nothing unredacted in the draft sent along
     prompt = record_for_model(shown, ids, draft, max_events=ctx.settings.llm_max_events)
     left_out = f"; {prompt.events_left_out} events were not sent (CAIRN_LLM_MAX_EVENTS)" if prompt.events_left_out else ""
     try:
         exchange = chat(ctx.settings, prompt.messages)
     except ModelError as error:
         body = json.dumps({"model": ctx.settings.llm_model, "messages": prompt.messages}, ensure_ascii=False)
-        return _ModelOutcome({}, body, None, None, f"the model was not used: {error.message}{left_out}")
+        return _ModelOutcome({}, body, None, None, f"the model was not used: {error.message}{left_out}", shown)
     try:
         texts = read_answer(exchange.content)
     except UnreadableAnswer as error:
-        return _ModelOutcome({}, exchange.request, exchange.response, exchange.model, f"the model was not used: {error.message}{left_out}")
-    return _ModelOutcome(texts, exchange.request, exchange.response, exchange.model or ctx.settings.llm_model, left_out.lstrip("; ") or None)
+        return _ModelOutcome({}, exchange.request, exchange.response, exchange.model, f"the model was not used: {error.message}{left_out}", shown)
+    return _ModelOutcome(texts, exchange.request, exchange.response, exchange.model or ctx.settings.llm_model, left_out.lstrip("; ") or None, shown)
 
 
 def _target(doc: IncidentDoc, key: str) -> tuple[str, str, str] | None:
@@ -218,15 +223,16 @@ def draft_postmortem(ctx: Context, key: str, *, use_model: bool = False, redact:
     prepared = _prepare(ctx, key)
     screen = _screen(ctx, prepared.doc)
     draft = first_draft(prepared.doc, gap_minutes=gap_minutes, screen=screen)
-    outcome = _ask_model(ctx, prepared, draft, redact=redact) if use_model else None
+    outcome = _ask_model(ctx, prepared, draft, redact=redact, gap_minutes=gap_minutes, screen=screen) if use_model else None
     evidence = Evidence.of(prepared.doc)
+    model_evidence = Evidence.of(outcome.shown) if outcome is not None else evidence
 
     proposals: list[tuple[str, str, str, int, list[dict[str, Any]]]] = []  # key, title, text, kept, dropped
     for section in draft.sections:
-        text = section.markdown
+        text, against = section.markdown, evidence
         if outcome is not None and section.key in outcome.texts:
-            text = outcome.texts[section.key]
-        verified, kept, dropped = _verify(text, evidence, screen)
+            text, against = outcome.texts[section.key], model_evidence
+        verified, kept, dropped = _verify(text, against, screen)
         if outcome is not None and section.key in outcome.texts and not verified.strip():
             # Nothing of the model's text held: Cairn's own draft, which always verifies, stands in.
             verified, kept, more = _verify(section.markdown, evidence, screen)
@@ -255,7 +261,7 @@ def draft_postmortem(ctx: Context, key: str, *, use_model: bool = False, redact:
             elif current.strip() == text.strip():
                 results.append(SectionResult(section_key, shown_title, name, "unchanged", text, kept, dropped))
             else:
-                results.append(SectionResult(section_key, shown_title, name, "suggested", text, kept, dropped))
+                results.append(SectionResult(section_key, shown_title, name, "suggested", text, kept, dropped, base=fingerprint(current)))
         return {"draft": source, "filled": [r.key for r in results if r.placed == "filled"], "suggested": [r.key for r in results if r.placed == "suggested"]}
 
     stored: dict[str, int] = {}
@@ -272,10 +278,9 @@ def draft_postmortem(ctx: Context, key: str, *, use_model: bool = False, redact:
         for result in results:
             if result.placed == "unchanged":
                 continue
-            current = _current_text(incident, result)
             suggestion = DraftSuggestion(
                 incident_id=incident.id, section=result.key, title=result.title, text=result.text,
-                base=fingerprint(current), state="filled" if result.placed == "filled" else "pending",
+                base=result.base or fingerprint(""), state="filled" if result.placed == "filled" else "pending",
             )
             row.suggestions.append(suggestion)
         session.flush()
@@ -288,18 +293,6 @@ def draft_postmortem(ctx: Context, key: str, *, use_model: bool = False, redact:
         edited.doc.key or key, stored["draft"], source, outcome.model if outcome else None,
         outcome.note if outcome else None, edited.version, results,
     )
-
-
-def _current_text(incident: Incident, result: SectionResult) -> str:
-    """The section's stored text after this change: what an accepted suggestion must still find."""
-    pm = incident.postmortem
-    if pm is None:
-        return ""
-    if result.target in PROSE_NAMES:
-        return getattr(pm, result.target, None) or ""
-    index = int(result.target.removeprefix("section-"))
-    ordered = sorted(pm.sections, key=lambda s: s.position)
-    return ordered[index].body if index < len(ordered) else ""
 
 
 # --- suggestions: accept, reject, list -------------------------------------------------
@@ -342,15 +335,19 @@ def _suggestion(session: Session, incident: Incident, suggestion_id: int) -> Dra
     return row
 
 
-def accept_suggestion(ctx: Context, key: str, suggestion_id: int, *, edited_text: str | None = None) -> SuggestionView:
+def accept_suggestion(
+    ctx: Context, key: str, suggestion_id: int, *, edited_text: str | None = None, base: str | None = None,
+) -> SuggestionView:
     """Put the suggestion (or the author's edit of it) into its section. Refused with both
-    versions when the section changed since the draft was made: merge in the editor."""
+    versions when the section changed since the draft was made (or since `base`, the digest
+    of the text the author merged with): merge in the editor, and save again."""
     with ctx.db.transaction() as session:
         incident = require_incident(session, ctx, key, events=False)
         wanted = _suggestion(session, incident, suggestion_id)
         if wanted.state != "pending":
             raise Conflict(f"draft suggestion {suggestion_id} is already {wanted.state}")
-        section_key, title, base, text = wanted.section, wanted.title, wanted.base, wanted.text
+        section_key, title, text = wanted.section, wanted.title, wanted.text
+        base = base or wanted.base
     if edited_text is not None:
         text = edited_text
     decided: dict[str, SuggestionView] = {}

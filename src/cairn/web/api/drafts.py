@@ -32,6 +32,7 @@ class DraftRequest(BaseModel):
 
 class AcceptRequest(BaseModel):
     text: str | None = Field(default=None, max_length=200_000, description="the author's edit of the suggestion, to save instead of it")
+    base: str | None = Field(default=None, max_length=64, description="fingerprint of the section text the edit was merged with (after a 409)")
 
 
 class ConsentRequest(BaseModel):
@@ -67,7 +68,7 @@ def pending(key: str, ctx: ApiContextDep, all: Annotated[bool, Query(description
 @router.post("/incidents/{key}/postmortem/suggestions/{number}/accept", name="api_draft_accept")
 def accept(key: str, number: SuggestionId, ctx: ApiContextDep, body: AcceptRequest | None = None) -> dict[str, Any]:
     """Replace the section's text with the suggestion (or `text`); 409 with both versions if it changed since."""
-    return _suggestion(accept_suggestion(ctx, key, number, edited_text=body.text if body else None))
+    return _suggestion(accept_suggestion(ctx, key, number, edited_text=body.text if body else None, base=body.base if body else None))
 
 
 @router.post("/incidents/{key}/postmortem/suggestions/{number}/reject", name="api_draft_reject")

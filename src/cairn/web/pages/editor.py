@@ -168,7 +168,7 @@ def section_save(
         return render_editor(request, ctx, templates, key, drafts={name: text}, previews={name: render_markdown(text)}, focus=name)
     try:
         if suggestion:  # the author's edit of a drafted suggestion: saved and the suggestion settled at once
-            accept_suggestion(ctx, key, int(suggestion), edited_text=text)
+            accept_suggestion(ctx, key, int(suggestion), edited_text=text, base=base or None)
         else:
             save_section(ctx, key, name, text, base=base or None)
     except EditConflict as conflict:

@@ -1,0 +1,110 @@
+"""Citations read as data, and sentences checked against the record they cite."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from cairn.domain.citations import Citation, CitationKind, citations_in, sentences, strip_citations
+from cairn.domain.document import EventDoc, ImpactDoc, IncidentDoc, PostmortemDoc
+from cairn.domain.draft_check import Evidence, check_text
+from cairn.domain.moments import KeyMoments
+
+UTC = timezone.utc
+
+
+def record() -> IncidentDoc:
+    at = lambda h, m: datetime(2026, 11, 23, h, m, tzinfo=UTC)  # noqa: E731
+    return IncidentDoc(
+        title="Checkout errors", severity="SEV2", timezone="Europe/Berlin", services=["checkout"],
+        moments=KeyMoments(started=at(13, 0), detected=at(13, 4), mitigated=at(13, 47), resolved=at(14, 10)),
+        timeline=[
+            EventDoc(at=at(13, 4), kind="alert", text="5xx rate above 2% on checkout", id=11),
+            EventDoc(at=at(13, 20), kind="action", text="Rolled back release 4.2.1", actor="dana", id=12),
+            EventDoc(at=at(13, 47), kind="mitigation", text="Error rate back under 0.1%", id=13),
+        ],
+        postmortem=PostmortemDoc(impact=ImpactDoc(users_affected=1204, users_share=3.5, duration_minutes=47)),
+    )
+
+
+def verdicts(text: str) -> list[tuple[bool, list[str]]]:
+    return [(s.kept, s.reasons) for s in check_text(text, Evidence.of(record())).sentences]
+
+
+def test_citations_are_read_from_the_text_whatever_surrounds_them() -> None:
+    text = "The alert fired [#11, #12]. It was mitigated [moment: Mitigated] and [impact: users affected]."
+    assert citations_in(text) == [
+        Citation(CitationKind.EVENT, "11"), Citation(CitationKind.EVENT, "12"),
+        Citation(CitationKind.MOMENT, "mitigated"), Citation(CitationKind.IMPACT, "users_affected"),
+    ]
+    assert strip_citations(text) == "The alert fired. It was mitigated and."
+    edited = "Someone rewrote this sentence entirely, keeping its source [#12]."
+    assert citations_in(edited) == [Citation(CitationKind.EVENT, "12")]
+
+
+def test_sentences_split_by_block_and_stop_not_by_decimals_or_versions() -> None:
+    text = "**Phase one.**\n\n- Rolled back 4.2.1 at 14:20 CET [#12].\n- Rate 0.1% [#13].\n\nFirst. Second [#11]? e.g. this stays."
+    found = sentences(text)
+    assert [(s.block, s.text) for s in found] == [
+        ("heading", "Phase one."),
+        ("item", "Rolled back 4.2.1 at 14:20 CET [#12]."),
+        ("item", "Rate 0.1% [#13]."),
+        ("paragraph", "First."),
+        ("paragraph", "Second [#11]?"),
+        ("paragraph", "e.g. this stays."),
+    ]
+
+
+def test_supported_sentences_are_kept() -> None:
+    assert verdicts(
+        "The alert fired at 14:04 CET [#11]. Impact began at 2026-11-23 14:00 CET [moment: started]. "
+        "Detection came 4 minutes after impact began [moment: started] [moment: detected]. "
+        "It was mitigated 47 minutes after it began [moment: started] [moment: mitigated]. "
+        "1,204 users were affected, 3.5% of users [impact: users_affected] [impact: users_share]. "
+        "The rollback at 14:20 CET took release “Rolled back release 4.2.1” [#12]. "
+        "It lasted 1 hour 10 minutes in all [moment: started] [moment: resolved]. "
+        "The same moment in UTC: 13:04 UTC [#11]."
+    ) == [(True, [])] * 8
+
+
+def test_an_invented_time_is_unsupported_and_says_what_the_record_says() -> None:
+    [(kept, reasons)] = verdicts("The alert fired at 14:09 CET [#11].")
+    assert not kept and reasons == ["gives the time 14:09, but the cited record says 14:04"]
+
+
+def test_a_wrong_date_is_unsupported() -> None:
+    [(kept, _)] = verdicts("Impact began at 2026-11-24 14:00 CET [moment: started].")
+    assert not kept
+
+
+def test_a_citation_of_an_event_not_in_the_incident_is_unsupported() -> None:
+    [(kept, reasons)] = verdicts("The deploy went out at 14:04 [#999].")
+    assert not kept
+    assert "cites [#999], which is not in this incident's record" in reasons
+
+
+def test_a_fact_without_citation_is_unsupported_and_a_question_is_not() -> None:
+    assert verdicts("The database ran out of connections. What happened between 14:20 and 14:47?") == [
+        (False, ["states a fact without citing the record"]), (False, ["gives the time 14:20 but cites nothing with a time", "gives the time 14:47 but cites nothing with a time"]),
+    ]
+    assert verdicts("What was happening then?") == [(True, [])]
+
+
+def test_durations_must_be_measured_by_cited_times_to_the_minute() -> None:
+    [(kept, reasons)] = verdicts("Detection came 9 minutes after impact began [moment: started] [moment: detected].")
+    assert not kept and "9 minutes" in reasons[0]
+    [(kept, _)] = verdicts("Users were affected for 47 minutes [impact: duration_minutes].")
+    assert kept
+    [(kept, reasons)] = verdicts("Users were affected for 2 hours [#11].")
+    assert not kept and "no two times" in reasons[0]
+
+
+def test_numbers_must_be_in_the_cited_record() -> None:
+    [(kept, reasons)] = verdicts("About 5,000 users were affected [impact: users_affected].")
+    assert not kept and reasons == ["gives the number 5,000, which is not in the cited record"]
+    [(kept, _)] = verdicts("The error rate passed 2% [#11].")
+    assert kept
+
+
+def test_a_quotation_must_be_in_the_cited_record() -> None:
+    [(kept, reasons)] = verdicts("The responder wrote: “restarted every database in the cluster” [#12].")
+    assert not kept and "quotes" in reasons[0]
