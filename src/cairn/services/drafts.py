@@ -9,6 +9,7 @@ was made, what went to the model and what came back, and the verification.
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -288,11 +289,18 @@ def draft_postmortem(ctx: Context, key: str, *, use_model: bool = False, redact:
         for result, suggestion in zip([r for r in results if r.placed != "unchanged"], row.suggestions):
             result.suggestion_id = suggestion.id
 
-    edited = edit_document(ctx, key, "postmortem.drafted", change, also=keep)
-    return DraftResult(
-        edited.doc.key or key, stored["draft"], source, outcome.model if outcome else None,
-        outcome.note if outcome else None, edited.version, results,
-    )
+    change(copy.deepcopy(prepared.doc))
+    if all(result.placed == "unchanged" for result in results):
+        # Nothing to write into the postmortem: the draft is kept for the record, the incident untouched.
+        with ctx.db.transaction() as session:
+            incident = require_incident(session, ctx, key, events=False)
+            keep(session, incident)
+            version = incident.version
+        key_shown = prepared.doc.key or key
+    else:
+        edited = edit_document(ctx, key, "postmortem.drafted", change, also=keep)
+        version, key_shown = edited.version, edited.doc.key or key
+    return DraftResult(key_shown, stored["draft"], source, outcome.model if outcome else None, outcome.note if outcome else None, version, results)
 
 
 # --- suggestions: accept, reject, list -------------------------------------------------
