@@ -136,6 +136,11 @@ _NUMBER = re.compile(r"(?<![\w.#/-])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(
 _ANY_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
 
+def stated_times(text: str) -> int:
+    """How many clock times a sentence states (for measuring how many of them hold)."""
+    return len(_TIME.findall(CITATION.sub(" ", text)))
+
+
 def _minutes_of(match: re.Match[str]) -> float:
     g = match.groupdict()
     if g["days"]:

@@ -179,8 +179,10 @@ def set_labels(incident: Incident, doc: IncidentDoc) -> None:
     incident.tags = [IncidentTag(name=name, position=i) for i, name in enumerate(doc.tags)]
 
 
-def apply_doc(session: Session, incident: Incident, doc: IncidentDoc) -> None:
-    """Make `incident` (already added to the session) match canonical `doc`."""
+def apply_doc(session: Session, incident: Incident, doc: IncidentDoc, *, timeline: bool = True) -> None:
+    """Make `incident` (already added to the session) match canonical `doc`; with
+    `timeline=False` the stored timeline is left as it is (and `doc.timeline` unread), for
+    edits of the postmortem that need not load thousands of events."""
     now = now_utc()
     incident.title = doc.title
     incident.severity = doc.severity
@@ -214,7 +216,8 @@ def apply_doc(session: Session, incident: Incident, doc: IncidentDoc) -> None:
             Participant(user_id=ensure_user(session, user).id, role=role) for user, role in wanted_participants
         ]
 
-    _sync_timeline(session, incident, doc.timeline, now)
+    if timeline:
+        _sync_timeline(session, incident, doc.timeline, now)
 
     pm = incident.postmortem
     if pm is None:
