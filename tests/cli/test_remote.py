@@ -120,3 +120,15 @@ def test_the_config_file_is_read_and_refused_when_others_can_read_its_token(
 
 def test_without_a_server_the_commands_stay_local(laptop: Cli) -> None:
     assert laptop("incident", "open", "Local one", "--severity", "SEV4").output.strip() == "opened INC-1: Local one"
+
+
+def test_a_responder_drafts_the_postmortem_on_the_team_server(laptop: Cli, server: str, tokens: dict[str, str], ctx: Context) -> None:
+    from tests.drafts.records import make_outage
+
+    key = make_outage(ctx)
+    result = laptop("--server", server, "--token", tokens["alice"], "postmortem", "draft", key)
+    assert result.exit_code == 0, result.output
+    assert f"{key}: draft 1 from the record: 6 sections filled, 0 suggested" in result.output
+    assert "[moment: started]" in show_incident(ctx, key).postmortem.prose["summary"]
+    refused = laptop("--server", server, "--token", tokens["victor"], "postmortem", "draft", key)
+    assert refused.exit_code != 0 and refused.output.strip() == "error: victor is a viewer and may not change incidents"

@@ -27,28 +27,38 @@ def draft(
     Empty sections are filled; sections someone has written get the draft as a suggestion
     (`cairn postmortem suggestions KEY`, then `accept` or `reject`): nothing written is overwritten.
     """
-    from cairn.cli.state import context
-    from cairn.services.drafts import draft_postmortem
+    from cairn.cli.state import context, remote
 
     if redact and not model:
         raise typer.BadParameter("--redact applies to what is sent to the model: use it with --model", param_hint="--redact")
-    result = draft_postmortem(context(), key, use_model=model, redact=redact, gap_minutes=gap)
+    if (server := remote()) is not None:
+        from cairn.cli.remote import call
+
+        answer = call(server, "POST", f"/api/v1/incidents/{key}/postmortem/draft", {"model": model, "redact": redact, "gap_minutes": gap})
+    else:
+        from cairn.services.drafts import draft_postmortem
+
+        answer = draft_postmortem(context(), key, use_model=model, redact=redact, gap_minutes=gap).as_json()
     if as_json:
-        typer.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))
         return
-    if result.note:
-        typer.echo(f"note: {result.note}", err=True)
-    made = f"by the model {result.model}" if result.source == "model" else "from the record"
-    totals = result.summary
-    typer.echo(f"{result.key}: draft {result.draft_id} {made}: {totals['filled']} sections filled, {totals['suggested']} suggested; "
+    _print_draft(answer, show=show)
+
+
+def _print_draft(answer: dict, *, show: bool) -> None:  # type: ignore[type-arg]
+    if answer["note"]:
+        typer.echo(f"note: {answer['note']}", err=True)
+    made = f"by the model {answer['model']}" if answer["source"] == "model" else "from the record"
+    totals = answer["summary"]
+    typer.echo(f"{answer['key']}: draft {answer['draft']} {made}: {totals['filled']} sections filled, {totals['suggested']} suggested; "
                f"{totals['kept']} sentences verified, {totals['dropped']} dropped")
-    for section in result.sections:
-        where = f" (suggestion {section.suggestion_id})" if section.placed == "suggested" else ""
-        typer.echo(f"  {section.title}: {PLACED[section.placed]}{where}")
-        for gone in section.dropped:
+    for section in answer["sections"]:
+        where = f" (suggestion {section['suggestion_id']})" if section["placed"] == "suggested" else ""
+        typer.echo(f"  {section['title']}: {PLACED[section['placed']]}{where}")
+        for gone in section["dropped"]:
             typer.echo(f"    dropped: {gone['sentence'][:100]} ({'; '.join(gone['reasons'])})")
         if show:
-            typer.echo("\n".join("    " + line for line in section.text.splitlines()))
+            typer.echo("\n".join("    " + line for line in section["text"].splitlines()))
 
 
 @app.command("suggestions")
