@@ -121,6 +121,8 @@ def test_nothing_the_model_said_holds_so_cairns_draft_stands_in(model, outage: s
         (lambda s: s.say("Here is your postmortem! It went well."), "not the JSON object asked for"),
         (lambda s: s.say('{"sections": {"epilogue": "x"}}'), "names none of the sections"),
         (lambda s: s.stall(1.5), "did not answer within 0.5 s"),
+        (lambda s: s.say_sections({"summary": "What happened? " * 5000}), "longer than 50,000 characters"),
+        (lambda s: s.say('{"sections": {"summary": ["a list"]}}'), "is not text"),
     ],
 )
 def test_an_unusable_answer_falls_back_to_the_record_and_says_why(model, outage: str, scripted, reason: str) -> None:  # type: ignore[no-untyped-def]

@@ -99,3 +99,23 @@ def test_the_editor_sets_a_suggestion_aside(ctx: Context, client: TestClient) ->
     aside = client.post(f"/incidents/{key}/postmortem/suggestions/{number}", data={"csrf_token": client.csrf, "decision": "reject"})  # type: ignore[attr-defined]
     assert aside.status_code == 200 and "the drafted text was set aside" in aside.text
     assert show_incident(ctx, key).postmortem.prose["impact"] == "Our impact."
+
+
+def test_the_editor_offers_the_model_when_one_is_configured_and_shows_what_it_dropped(ctx: Context, settings, people) -> None:  # type: ignore[no-untyped-def]
+    from cairn.services.context import Context as Ctx
+    from cairn.web.app import create_app
+    from tests.drafts.fake_model import fake_model
+    from tests.web.personas import sign_in
+
+    key = make_outage(ctx)
+    event = next(e for e in show_incident(ctx, key).timeline if e.kind == "mitigation")
+    with fake_model() as (url, script):
+        configured = settings.model_copy(update={"llm_url": url})
+        with TestClient(create_app(configured, context=Ctx(settings=configured, db=ctx.db, actor="tester"))) as browser:
+            token = sign_in(browser, "member")
+            assert 'name="model"' in browser.get(f"/incidents/{key}/postmortem").text
+            script.say_sections({"resolution": f"The rollback finished at 14:52 CET [#{event.id}]. It finished at 14:59 CET [#{event.id}]."})
+            page = browser.post(f"/incidents/{key}/postmortem/draft", data={"csrf_token": token, "model": "1"})
+            assert page.status_code == 200 and "Drafted by the model" in page.text
+            assert "gives the time 14:59, but the cited record says 14:52" in page.text
+    assert "14:59" not in show_incident(ctx, key).postmortem.prose["resolution"]

@@ -79,6 +79,7 @@ class UnreadableAnswer(CairnError):
 
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
 KNOWN_KEYS = {key for key, _ in DRAFT_SECTIONS}
+MAX_SECTION = 50_000  # a drafted section is a few paragraphs; far more is a runaway answer
 
 
 def read_answer(content: str) -> dict[str, str]:
@@ -102,4 +103,7 @@ def read_answer(content: str) -> dict[str, str]:
     bad = [k for k, v in sections.items() if not isinstance(v, str)]
     if bad:
         raise UnreadableAnswer(f"the model's answer for {', '.join(bad)} is not text")
+    long = [k for k, v in sections.items() if len(v) > MAX_SECTION]
+    if long:
+        raise UnreadableAnswer(f"the model's answer for {', '.join(long)} is longer than {MAX_SECTION:,} characters")
     return {k: v for k, v in sections.items() if v.strip()}
