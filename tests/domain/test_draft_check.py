@@ -37,6 +37,12 @@ def test_citations_are_read_from_the_text_whatever_surrounds_them() -> None:
         Citation(CitationKind.MOMENT, "mitigated"), Citation(CitationKind.IMPACT, "users_affected"),
     ]
     assert strip_citations(text) == "The alert fired. It was mitigated and."
+    mixed = "Rolled back [#12, moment: mitigated; event: 13] [impact: cost]."
+    assert citations_in(mixed) == [
+        Citation(CitationKind.EVENT, "12"), Citation(CitationKind.MOMENT, "mitigated"),
+        Citation(CitationKind.EVENT, "13"), Citation(CitationKind.IMPACT, "cost"),
+    ]
+    assert citations_in("A link [the docs](https://example.com) and [see below] are not citations.") == []
     edited = "Someone rewrote this sentence entirely, keeping its source [#12]."
     assert citations_in(edited) == [Citation(CitationKind.EVENT, "12")]
 

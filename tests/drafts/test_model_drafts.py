@@ -91,6 +91,16 @@ def test_invented_times_unknown_ids_and_wrong_figures_are_dropped_with_reasons(m
     assert "The decision to roll back came at 14:15 CET" in text
 
 
+def test_answers_wrapped_in_reasoning_or_prose_are_read(model, outage: str) -> None:  # type: ignore[no-untyped-def]
+    ctx, script = model
+    event = ids(ctx, outage)
+    answer = json.dumps({"sections": {"resolution": f"The rollback finished at 14:52 CET [#{event['Rollback']}, moment: mitigated]."}})
+    script.say("<think>The record says {rollback} at 14:52.</think>\nHere is the JSON you asked for:\n```json\n" + answer + "\n```\nDone.")
+    result = draft_postmortem(ctx, outage, use_model=True)
+    assert result.source == "model"
+    assert section(result, "resolution").kept == 1 and section(result, "resolution").dropped == []
+
+
 def test_blameful_model_prose_is_linted_and_dropped(model, outage: str) -> None:  # type: ignore[no-untyped-def]
     ctx, script = model
     event = ids(ctx, outage)

@@ -25,12 +25,11 @@ class CitationKind(StrEnum):
 IMPACT_FIELDS = ("users_affected", "users_share", "duration_minutes", "data_loss", "cost", "slo_budget")
 INCIDENT_FIELDS = ("title", "severity", "services", "teams", "kind")
 
-# One bracket holds one kind: `[#3, #9]` or `[moment: started]`. Case and spaces are forgiven.
-CITATION = re.compile(
-    r"\[\s*(?:(?P<events>#\d{1,12}(?:\s*,\s*#?\d{1,12})*)"
-    r"|(?P<kind>moment|impact|factor|incident)\s*:\s*(?P<ref>[A-Za-z0-9_ ]{1,40}?))\s*\]",
-    re.IGNORECASE,
-)
+# One bracket may hold several, of any kinds: `[#3, #9]`, `[moment: started; impact: cost]`,
+# `[#3, moment: mitigated]`. Case and spaces are forgiven; `event: 3` reads as `#3`.
+_ONE = r"(?:#\s?\d{1,12}|(?:moment|impact|factor|incident|event)\s*:\s*[A-Za-z0-9_ ]{1,40}?)"
+CITATION = re.compile(r"\[\s*" + _ONE + r"(?:\s*[,;]\s*" + _ONE + r")*\s*\]", re.IGNORECASE)
+_PART = re.compile(r"^(?:#\s?(?P<id>\d{1,12})|(?P<kind>moment|impact|factor|incident|event)\s*:\s*(?P<ref>.+))$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, order=True)
@@ -66,12 +65,22 @@ def citations_in(text: str) -> list[Citation]:
     """Every citation in `text`, in order of appearance, without repeats."""
     found: list[Citation] = []
     for match in CITATION.finditer(text):
-        if match.group("events"):
-            items = [Citation(CitationKind.EVENT, str(int(part.strip().lstrip("#")))) for part in match.group("events").split(",")]
-        else:
-            kind = CitationKind(match.group("kind").lower())
-            items = [Citation(kind, _normal_ref(kind, match.group("ref")))]
-        found.extend(item for item in items if item not in found)
+        for part in re.split(r"[,;]", match.group()[1:-1]):
+            parsed = _PART.match(part.strip())
+            if parsed is None:
+                continue
+            if parsed.group("id"):
+                item = Citation(CitationKind.EVENT, str(int(parsed.group("id"))))
+            elif parsed.group("kind").lower() == "event":
+                ref = parsed.group("ref").strip().lstrip("#")
+                if not ref.isdigit():
+                    continue
+                item = Citation(CitationKind.EVENT, str(int(ref)))
+            else:
+                kind = CitationKind(parsed.group("kind").lower())
+                item = Citation(kind, _normal_ref(kind, parsed.group("ref")))
+            if item not in found:
+                found.append(item)
     return found
 
 

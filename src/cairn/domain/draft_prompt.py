@@ -77,14 +77,16 @@ class UnreadableAnswer(CairnError):
     title = "model error"
 
 
-_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
+_FENCE = re.compile(r"```(?:json|JSON)?\s*(\{.*?\})\s*```", re.DOTALL)
+_THINKING = re.compile(r"<(think|thinking|reasoning)>.*?</\1>", re.DOTALL | re.IGNORECASE)
 KNOWN_KEYS = {key for key, _ in DRAFT_SECTIONS}
 MAX_SECTION = 50_000  # a drafted section is a few paragraphs; far more is a runaway answer
 
 
 def read_answer(content: str) -> dict[str, str]:
     """Section key -> Markdown from the model's text; refuses anything else with the reason."""
-    fenced = _FENCE.match(content)
+    content = _THINKING.sub("", content)  # reasoning models think aloud before they answer
+    fenced = _FENCE.search(content)
     text = fenced.group(1) if fenced else content.strip()
     if not text.startswith("{"):
         start, end = text.find("{"), text.rfind("}")
