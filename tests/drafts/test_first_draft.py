@@ -193,3 +193,13 @@ def test_the_gap_threshold_is_checked(ctx: Context, outage: str) -> None:
         draft_postmortem(ctx, outage, gap_minutes=0)
     fine = first_draft(show_incident(ctx, outage), gap_minutes=60)
     assert "Nothing was recorded" not in (fine.section("questions").markdown if fine.section("questions") else "")
+
+
+def test_citations_are_not_search_words(ctx: Context, outage: str) -> None:
+    from cairn.services.search import search
+
+    draft_postmortem(ctx, outage)
+    other = open_incident(ctx, "Search slow", severity="SEV3").key
+    save_section(ctx, other, "summary", "Search was slow [moment: started].", base=None)
+    assert [hit.key for hit in search(ctx, "rollback").hits] == [outage]
+    assert other not in [hit.key for hit in search(ctx, "moment").hits]  # only the bracket says "moment" there

@@ -183,8 +183,7 @@ def _ask_model(ctx: Context, prepared: _Prepared, draft: Draft, *, redact: bool,
         raise InvalidInput("no model is configured: set CAIRN_LLM_URL to the team's own chat endpoint (nothing is sent anywhere without it)")
     if prepared.restricted and not prepared.consent:
         raise Forbidden(
-            f"{doc.key} is restricted: its record goes to a model only once an admin allows it "
-            f"(cairn postmortem allow-model {doc.key})"
+            f"{doc.key} is restricted: its record goes to a model only once an admin allows it for this incident"
         )
     ids = [event.id for event in doc.timeline]
     shown = doc

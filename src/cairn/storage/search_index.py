@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, String, cast, delete, event, func, insert, inspect, literal, select
 from sqlalchemy.orm import Session
 
+from cairn.domain.citations import strip_citations
 from cairn.domain.document import PROSE_SECTIONS
 from cairn.storage.models import (
     ActionItem, ContributingFactor, FactorWhy, Incident, IncidentService, IncidentTag, IncidentTeam, Postmortem,
@@ -124,7 +125,9 @@ def rebuild_all(connection: Connection, progress: Callable[[int, int], None] | N
 
 def _entries(connection: Connection, ids: list[int]) -> Iterable[dict[str, Any]]:
     def entry(incident_id: int, place: str, label: str, *texts: str | None) -> dict[str, Any] | None:
-        body = "\n".join(text for text in texts if text and text.strip())
+        # Citations ([#12], [moment: started]) say where a claim comes from, not what it is about:
+        # indexed, every drafted postmortem would share "moment", "impact" and "incident" with every other.
+        body = "\n".join(strip_citations(text) if "[" in text else text for text in texts if text and text.strip())
         return {"incident_id": incident_id, "place": place, "label": label, "body": body} if body else None
 
     names: dict[int, list[str]] = {}
