@@ -34,7 +34,7 @@ def test_drafting_from_the_editor_cites_the_record_and_keeps_written_text(
     assert summary.locator(".suggestion").count() == 1
 
     mitigation = next(e for e in show_incident(ctx, key).timeline if e.kind == "mitigation")
-    cite = page.locator(f'#section-resolution a.cite[href$="#event-{mitigation.id}"]').first
+    cite = page.locator(f'#section-resolution a.cite[href$="/events/{mitigation.id}"]').first
     cite.hover()
     title = cite.get_attribute("title") or ""
     assert "14:52 CET" in title and "Rollback to 4.2.0 complete" in title

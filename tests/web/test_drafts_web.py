@@ -70,11 +70,11 @@ def test_the_editor_drafts_shows_verification_and_links_citations(ctx: Context, 
     assert show_incident(ctx, key).postmortem.prose["summary"] == "Our own summary."
     # citations in the preview link to the event, with the event as the hover text
     event = next(e for e in show_incident(ctx, key).timeline if e.kind == "mitigation")
-    link = re.search(rf'<a class="cite" href="/incidents/{key}#event-{event.id}" title="([^"]+)">#{event.id}</a>', drafted.text)
+    link = re.search(rf'<a class="cite" href="/incidents/{key}/events/{event.id}" title="([^"]+)">#{event.id}</a>', drafted.text)
     assert link and "14:52 CET" in link.group(1) and "Rollback to 4.2.0 complete" in link.group(1)
     # the incident page links them too
     incident_page = client.get(f"/incidents/{key}")
-    assert f'href="#event-{event.id}"' in incident_page.text
+    assert f'href="/incidents/{key}/events/{event.id}"' in incident_page.text
 
     number = re.search(r'id="suggestion-(\d+)"', drafted.text).group(1)  # type: ignore[union-attr]
     editing = client.get(f"/incidents/{key}/postmortem?use={number}")

@@ -76,3 +76,23 @@ def test_the_chart_of_many_events_counts_them_in_bins_instead_of_a_dot_each() ->
     assert sum(counts) == 5000
     few = timeline_svg(IncidentDoc(title="Short", severity="SEV3", timezone="UTC", timeline=events[:BIN_ABOVE]))
     assert few.count('<circle class="event"') == BIN_ABOVE
+
+
+def test_an_events_address_opens_the_timeline_page_that_holds_it(client: TestClient, ctx: Context) -> None:
+    from cairn.services.editing import save_section
+    from cairn.services.incidents import show_incident
+
+    key = long_incident(ctx, 250)
+    events = {event.text: event.id for event in show_incident(ctx, key).timeline}
+    early, late = events["step 0 restarted db"], events["step 248 restarted db"]
+    for event_id, page in ((early, "?tpage=1"), (events["step 150 restarted db"], "?tpage=2"), (late, "")):  # the latest page: no number, so it follows live
+        answer = client.get(f"/incidents/{key}/events/{event_id}", follow_redirects=False)
+        assert answer.status_code == 303
+        assert answer.headers["location"] == f"/incidents/{key}{page}#event-{event_id}"
+        assert f'id="event-{event_id}"' in client.get(answer.headers["location"]).text
+    assert client.get(f"/incidents/{key}/events/999999").status_code == 404
+    # A citation of an early event on the incident page goes through that address, not to a row the latest page lacks.
+    save_section(ctx, key, "summary", f"The pool ran dry [#{early}].", base=None)
+    page = client.get(f"/incidents/{key}").text
+    assert f'id="event-{early}"' not in page
+    assert f'href="/incidents/{key}/events/{early}"' in page

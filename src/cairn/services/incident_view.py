@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from math import ceil
 
 from cairn.domain.document import IncidentDoc
+from cairn.domain.keys import format_key
 from cairn.domain.moments import KeyMoments
 from cairn.domain.times import require_zone
 from cairn.formats.timeline_svg import ChartEvents
+from cairn.errors import NotFound
 from cairn.services.audit import history
 from cairn.services.context import Context
 from cairn.services.convert import to_doc
@@ -24,7 +27,8 @@ from cairn.services.incidents import require_incident
 from cairn.services.lint import IncidentLint, review_loaded
 from cairn.services.revisions import History, history_of
 from cairn.services.timeline_reads import (
-    TimelineFilter, TimelineWindow, chart_events_in, first_event_at, latest_logged, times_of, timeline_window, typed_texts,
+    TimelineFilter, TimelineWindow, chart_events_in, first_event_at, latest_logged, position_of, times_of, timeline_window,
+    typed_texts,
 )
 from cairn.storage.models import AuditEvent
 
@@ -74,6 +78,20 @@ def incident_view(
             carries,
             {status: latest[kind] for status, kind in PROPOSED_FROM.items() if kind in latest},
         )
+
+
+def page_of_event(ctx: Context, key: str, event_id: int, size: int = PAGE_SIZE) -> int | None:
+    """The page of the unfiltered timeline that shows this event (None: the latest,
+    which follows new events live): where a citation or a marked moment sends the
+    reader on an incident of thousands of events."""
+    with ctx.db.transaction() as session:
+        incident = require_incident(session, ctx, key, events=False)
+        found = position_of(session, incident.id, event_id)
+        if found is None:
+            raise NotFound(f"{format_key(ctx.settings.key_prefix, incident.number)} has no timeline event #{event_id}")
+        before, total = found
+        page = before // size + 1
+        return None if page == max(1, ceil(total / size)) else page
 
 
 def import_window(moments: KeyMoments, zone_name: str) -> tuple[str, str]:

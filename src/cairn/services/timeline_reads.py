@@ -166,6 +166,20 @@ def timeline_window(
     )
 
 
+def position_of(session: Session, incident_id: int, event_id: int) -> tuple[int, int] | None:
+    """How many of the incident's events come before this one in time order, and
+    how many it has (None: not one of its events), so a link can open the page
+    that holds it."""
+    at = session.scalar(select(EVENTS.at).where(EVENTS.incident_id == incident_id, EVENTS.id == event_id))
+    if at is None:
+        return None
+    earlier = (EVENTS.at < at) | ((EVENTS.at == at) & (EVENTS.id < event_id))
+    before, total = session.execute(
+        select(func.count().filter(earlier), func.count()).where(EVENTS.incident_id == incident_id)
+    ).one()
+    return before, total
+
+
 def level_counts(session: Session, incident_id: int) -> list[tuple[str, int]]:
     """How many events of each level, lowest level first (events without one are not counted)."""
     rows = session.execute(

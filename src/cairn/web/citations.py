@@ -27,11 +27,16 @@ TITLE_LIMIT = 300
 class CitationTitles:
     """What each citation of one incident points at: a link target and a hover text."""
 
-    def __init__(self, doc: IncidentDoc, incident_path: str, events: dict[str, tuple[datetime, str]] | None = None) -> None:
+    def __init__(
+        self, doc: IncidentDoc, incident_path: str, events: dict[str, tuple[datetime, str]] | None = None, *, on_page: bool = False,
+    ) -> None:
         evidence = Evidence.of(doc)
         # `events`: the cited ones, read by id, when `doc` holds only a page of the timeline (or none).
         self.evidence = replace(evidence, events=events) if events is not None else evidence
-        self.path = incident_path
+        # An event goes through its own address, which opens the timeline page that
+        # holds it; the other anchors stay on this page when it is the incident's.
+        self.events_path = f"{incident_path}/events/"
+        self.path = "" if on_page else incident_path
 
     def describe(self, citation: Citation) -> tuple[str, str] | None:
         evidence = self.evidence
@@ -40,14 +45,14 @@ class CitationTitles:
         at = evidence.time_of(citation)
         when = format_local(at, evidence.zone) if at else ""
         if citation.kind.value == "event":
-            return f"{self.path}#event-{citation.ref}", f"{when} · {evidence.text_of(citation)}"[:TITLE_LIMIT]
+            return f"{self.events_path}{citation.ref}", f"{when} · {evidence.text_of(citation)}"[:TITLE_LIMIT]
         if citation.kind.value == "moment":
             return f"{self.path}#moments-h", f"{citation.ref}: {when}"
         if citation.kind.value == "impact":
             return f"{self.path}#postmortem", f"{citation.ref.replace('_', ' ')}: {evidence.text_of(citation)}"[:TITLE_LIMIT]
         if citation.kind.value == "factor":
             return f"{self.path}#factors-h", f"{citation.ref}: {evidence.text_of(citation)}"[:TITLE_LIMIT]
-        return self.path, f"{citation.ref}: {evidence.text_of(citation)}"[:TITLE_LIMIT]
+        return self.path or "#", f"{citation.ref}: {evidence.text_of(citation)}"[:TITLE_LIMIT]
 
     def link(self, html: Markup | str) -> Markup:
         parts = _CODE.split(str(html))

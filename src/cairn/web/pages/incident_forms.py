@@ -25,7 +25,7 @@ from cairn.services.timeline_import import import_timeline
 from cairn.web.auth import PageContextDep
 from cairn.web.deps import TemplatesDep
 from cairn.web.uploads import start_job
-from cairn.web.pages.incidents import render_incident
+from cairn.web.pages.incidents import event_address, render_incident
 from cairn.web.uploads import upload_folder, upload_name
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -128,7 +128,7 @@ def event_edit(
         return render_incident(
             request, ctx, templates, key, error=f"Event not saved: {error.message}", status=error.status_code, error_moment=_moment_to_fix(error)
         )
-    return back_to(request, key, "#timeline")
+    return RedirectResponse(event_address(request, ctx, key, event_id), status_code=303)  # its page, wherever the edit moved it
 
 
 @router.post("/incidents/{key}/events/{event_id}/delete", name="event_delete")
@@ -147,10 +147,10 @@ def event_restore(
     request: Request, key: str, event_id: Annotated[int, PathParam(ge=1, le=INT_MAX)], ctx: PageContextDep, templates: TemplatesDep,
 ) -> Response:
     try:
-        restore_event(ctx, key, event_id)
+        restored = restore_event(ctx, key, event_id)
     except CairnError as error:
         return render_incident(request, ctx, templates, key, error=f"Not restored: {error.message}", status=error.status_code)
-    return back_to(request, key, "#timeline")
+    return RedirectResponse(event_address(request, ctx, key, restored.id or event_id), status_code=303)
 
 
 @router.post("/incidents/{key}/events", name="event_add")
@@ -190,10 +190,7 @@ def event_mark(
         return render_incident(
             request, ctx, templates, key, error=f"Not marked: {error.message}", status=error.status_code, error_moment=_moment_to_fix(error)
         )
-    return RedirectResponse(
-        request.url_for("incident_page", key=key).path + f"?marked={quote(which)}&event={event_id}#event-{event_id}",
-        status_code=303,
-    )
+    return RedirectResponse(event_address(request, ctx, key, event_id, f"marked={quote(which)}&event={event_id}"), status_code=303)
 
 
 @router.post("/incidents/{key}/status", name="incident_status")

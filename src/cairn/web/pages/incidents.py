@@ -6,8 +6,8 @@ import re
 from math import ceil
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Path as PathParam, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
@@ -23,7 +23,8 @@ from cairn.formats.factor_graph import factor_graph_or_note
 from cairn.formats.timeline_svg import timeline_svg
 from cairn.domain.levels import LEVELS, SEVERE
 from cairn.importers.timestamps import FORMATS
-from cairn.services.incident_view import IncidentView, import_window, incident_view
+from cairn.domain.limits import INT_MAX
+from cairn.services.incident_view import IncidentView, import_window, incident_view, page_of_event
 from cairn.services.import_jobs import filter_note, jobs_of
 from cairn.services.policy import duties_of
 from cairn.services.context import Context
@@ -137,6 +138,22 @@ def incident_page(
     )
 
 
+@router.get("/incidents/{key}/events/{event_id}", name="incident_event")
+def incident_event(
+    request: Request, key: str, event_id: Annotated[int, PathParam(ge=1, le=INT_MAX)], ctx: PageContextDep,
+) -> RedirectResponse:
+    """An event's own address: the page of the timeline that holds it, scrolled to
+    its row (the page shows the latest events unless asked for another)."""
+    return RedirectResponse(event_address(request, ctx, key, event_id), status_code=303)
+
+
+def event_address(request: Request, ctx: Context, key: str, event_id: int, query: str = "") -> str:
+    """The incident page at the timeline page holding `event_id`; `query` adds parameters."""
+    page = page_of_event(ctx, key, event_id)
+    params = "&".join(part for part in (f"tpage={page}" if page else "", query) if part)
+    return request.url_for("incident_page", key=key).path + (f"?{params}" if params else "") + f"#event-{event_id}"
+
+
 _PROPOSAL = re.compile(r"^([a-z]+)@(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})Z$")
 
 
@@ -242,7 +259,9 @@ def _content(
     prose += [(section.title, section.body, f"section '{section.title}'") for section in doc.postmortem.sections]
     impact = doc.postmortem.impact
     zone = require_zone(doc.timezone)
-    cites = CitationTitles(doc, "", cited_events(ctx, key, [body for _title, body, _location in prose]))
+    cites = CitationTitles(
+        doc, request.url_for("incident_page", key=doc.key).path, cited_events(ctx, key, [body for _title, body, _location in prose]), on_page=True,
+    )
     context = {
         "doc": doc,
         "durations": [(name, span, SPANS.get(name, "")) for name, span in durations(doc.moments).items()],
