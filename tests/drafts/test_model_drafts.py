@@ -126,7 +126,9 @@ def test_nothing_the_model_said_holds_so_cairns_draft_stands_in(model, outage: s
     ("scripted", "reason"),
     [
         (lambda s: s.raw("<html>Bad gateway</html>"), "answered something that is not JSON"),
-        (lambda s: s.raw('{"error": {"message": "model not loaded"}}', 503), "answered HTTP 503"),
+        (lambda s: s.raw('{"error": {"message": "model not loaded"}}', 503), "answered HTTP 503 Service Unavailable: model not loaded"),
+        (lambda s: s.raw('{"error":{"message":"model \\"llama3\\" not found, try pulling it first","type":"api_error"}}', 404),
+         'HTTP 404 Not Found: model "llama3" not found, try pulling it first'),
         (lambda s: s.raw('{"choices": []}'), "without choices[0].message.content"),
         (lambda s: s.say("Here is your postmortem! It went well."), "not the JSON object asked for"),
         (lambda s: s.say('{"sections": {"epilogue": "x"}}'), "names none of the sections"),
@@ -191,6 +193,11 @@ def test_the_key_travels_in_a_header_and_is_never_kept(model, outage: str) -> No
     draft_postmortem(keyed, outage, use_model=True)
     assert script.requests[0]["headers"]["Authorization"] == "Bearer sk-very-secret-1234"
     assert "sk-very-secret" not in json.dumps(list_drafts(ctx, outage))
+    # A server that echoes the key in its refusal: the reason is shown, the key is not.
+    script.raw('{"error": {"message": "Incorrect API key provided: sk-very-secret-1234.", "code": "invalid_api_key"}}', 401)
+    result = draft_postmortem(keyed, outage, use_model=True)
+    assert result.note is not None and "HTTP 401" in result.note and "Incorrect API key provided: ***." in result.note
+    assert "sk-very-secret" not in json.dumps(list_drafts(ctx, outage))
 
 
 def test_endpoint_addresses_are_read_the_ways_servers_document_them() -> None:
@@ -199,6 +206,9 @@ def test_endpoint_addresses_are_read_the_ways_servers_document_them() -> None:
     assert chat_endpoint("https://llm.corp/v1/chat/completions") == "https://llm.corp/v1/chat/completions"
     with pytest.raises(InvalidInput):
         chat_endpoint("ftp://llm.corp")
+    with pytest.raises(InvalidInput, match="CAIRN_LLM_API_KEY") as refused:
+        chat_endpoint("https://bob:hunter2@llm.corp/v1")
+    assert "hunter2" not in str(refused.value)
 
 
 def test_settings_read_the_model_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

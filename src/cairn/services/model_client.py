@@ -20,6 +20,8 @@ from cairn.config import Settings
 from cairn.errors import CairnError, InvalidInput
 
 MAX_ANSWER_BYTES = 4 * 1024 * 1024
+ERROR_BODY_BYTES = 16 * 1024
+ERROR_SHOWN = 200  # characters of a server's own error message
 
 
 class ModelError(CairnError):
@@ -39,8 +41,11 @@ class ChatExchange:
 def chat_endpoint(url: str) -> str:
     """Accept the base URL (http://host:8080, …/v1) or the full …/chat/completions address."""
     parts = urllib.parse.urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput(f"CAIRN_LLM_URL {url!r} is not an http(s) address, e.g. http://127.0.0.1:8080/v1")
+    if parts.username is not None or parts.password is not None:
+        # Credentials in the address would be kept with every draft and shown in errors.
+        raise InvalidInput("CAIRN_LLM_URL holds a user or password: give the key in CAIRN_LLM_API_KEY instead")
     path = parts.path.rstrip("/")
     if not path.endswith("/chat/completions"):
         path = (path if path.endswith("/v1") else path + "/v1") + "/chat/completions"
@@ -62,7 +67,8 @@ def chat(settings: Settings, messages: list[dict[str, str]]) -> ChatExchange:
         with urllib.request.urlopen(request, timeout=settings.llm_timeout_seconds) as reply:  # noqa: S310 (the team's own endpoint)
             raw = reply.read(MAX_ANSWER_BYTES + 1)
     except urllib.error.HTTPError as error:
-        raise ModelError(f"the model at {where} answered HTTP {error.code} {error.reason}") from None
+        said = _error_message(error, settings)
+        raise ModelError(f"the model at {where} answered HTTP {error.code} {error.reason}{f': {said}' if said else ''}") from None
     except (TimeoutError, socket.timeout):
         raise ModelError(f"the model at {where} did not answer within {settings.llm_timeout_seconds:g} s") from None
     except urllib.error.URLError as error:
@@ -77,6 +83,28 @@ def chat(settings: Settings, messages: list[dict[str, str]]) -> ChatExchange:
     text = raw.decode("utf-8", errors="replace")
     content, model = _content(text, where)
     return ChatExchange(endpoint, body, text, content, model)
+
+
+def _error_message(error: urllib.error.HTTPError, settings: Settings) -> str:
+    """What the server said in its error body ("model 'x' not found"), one line,
+    short, and without the key should a server echo it."""
+    try:
+        raw = error.read(ERROR_BODY_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+    try:
+        answer: Any = json.loads(raw)
+    except ValueError:
+        return ""
+    said = answer.get("error") if isinstance(answer, dict) else None
+    if isinstance(said, dict):
+        said = said.get("message")
+    if not isinstance(said, str):
+        return ""
+    if settings.llm_api_key is not None and settings.llm_api_key.get_secret_value():
+        said = said.replace(settings.llm_api_key.get_secret_value(), "***")
+    said = " ".join(said.split())
+    return said if len(said) <= ERROR_SHOWN else said[: ERROR_SHOWN - 1] + "…"
 
 
 def _content(text: str, where: str) -> tuple[str, str | None]:
