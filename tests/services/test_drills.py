@@ -266,6 +266,30 @@ def test_suggestions_rank_severe_undrilled_incidents_with_recurring_factors_and_
     assert "INC-1" not in after or "drilled 1 time already" in after["INC-1"].reasons
 
 
+def test_new_to_a_service_means_a_first_response_to_it_within_90_days(ctx):
+    from sqlalchemy import update
+
+    from cairn.services.drill_records import drill_records
+    from cairn.services.incidents import add_participant, change_status
+
+    for name in ("vet", "newbie", "bench"):
+        create_user(ctx, name, role="responder")
+    with ctx.db.transaction() as session:  # accounts made long before the incidents
+        session.execute(update(User).values(created_at=T0 - timedelta(days=400)))
+    old = open_incident(ctx, "Checkout pool ran dry", severity="SEV2", services=["checkout"], started=(T0 - timedelta(days=200)).isoformat()).key
+    add_participant(ctx, old, "vet", "responder")
+    change_status(ctx, old, "resolved", at=(T0 - timedelta(days=200, minutes=-30)).isoformat())
+    fresh = open_incident(ctx, "Checkout pool ran dry again", severity="SEV2", services=["checkout"], started=at(0)).key
+    for name in ("vet", "newbie"):
+        add_participant(ctx, fresh, name, "responder")
+    change_status(ctx, fresh, "resolved", at=at(30))
+    create_user(ctx, "hired", role="responder")  # a new account, on no incident yet: not on this service's on-call
+    reasons = {s.key: s.reasons for s in drill_records(ctx, now=T0 + timedelta(days=1)).suggestions}
+    assert "new to its service's on-call: newbie" in reasons[fresh]  # the veteran of 200 days ago is not new
+    later = {s.key: s.reasons for s in drill_records(ctx, now=T0 + timedelta(days=120)).suggestions}
+    assert not any(reason.startswith("new to") for reason in later[fresh])
+
+
 def test_a_finding_becomes_an_action_item_on_the_incident_linked_to_the_drill(ctx, incident, drill):
     from cairn.services.actions import list_action_items
     from cairn.services.drills import add_finding, findings_of

@@ -9,7 +9,7 @@ drill nor as a suggestion.
   (its participants and the members of its incidents' teams) who have never
   drilled it;
 - suggestions: past incidents ranked by severity, recurring factor
-  categories, people new to the service's teams, and whether anyone has
+  categories, people new to the service's on-call (see NEW_PERSON_DAYS), and whether anyone has
   drilled them yet, each with its reasons.
 """
 
@@ -37,7 +37,9 @@ from cairn.storage.models import (
     User,
 )
 
-NEW_PERSON_DAYS = 90  # a person whose account is this recent counts as new to the on-call
+# New to a service's on-call: first responded to one of its incidents this
+# recently, or never has and has an account this recent.
+NEW_PERSON_DAYS = 90
 SUGGESTIONS = 10
 
 
@@ -139,12 +141,18 @@ def drill_records(ctx: Context, *, now: datetime | None = None) -> DrillRecords:
 
     # services: who responds to them, and who has drilled them
     responders_of: dict[str, set[int]] = defaultdict(set)
+    first_response: dict[tuple[str, int], datetime] = {}  # (service, person) -> their first incident of it
     for incident in incidents:
-        people_here = {p.user_id for p in incident.participants}
+        responded = {p.user_id for p in incident.participants}
+        people_here = set(responded)
         for link in incident.team_links:
             people_here |= members_of.get(link.team_id, set())
+        began = incident.started_at or incident.created_at
         for service in incident.services:
             responders_of[service.name] |= people_here
+            for uid in responded:
+                seen = first_response.get((service.name, uid))
+                first_response[(service.name, uid)] = began if seen is None else min(seen, began)
     drilled_by: dict[str, set[int]] = defaultdict(set)
     service_drills: dict[str, list[datetime]] = defaultdict(list)
     drilled_incidents: Counter[int] = Counter()
@@ -184,9 +192,14 @@ def drill_records(ctx: Context, *, now: datetime | None = None) -> DrillRecords:
         for category in recurring:
             score += 2
             reasons.append(f"its {category} factor recurs in {len(category_incidents[category])} incidents")
+        def is_new(service: str, uid: int) -> bool:
+            first = first_response.get((service, uid))
+            if first is not None:
+                return first >= recent
+            return bool(users[uid].created_at and users[uid].created_at >= recent)
+
         new_people = sorted({
-            users[uid].username for s in incident.services for uid in responders_of[s.name]
-            if uid in users and users[uid].created_at and users[uid].created_at >= recent
+            users[uid].username for s in incident.services for uid in responders_of[s.name] if uid in users and is_new(s.name, uid)
         })
         if new_people:
             score += 1
