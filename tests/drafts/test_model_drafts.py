@@ -114,6 +114,38 @@ def test_blameful_model_prose_is_linted_and_dropped(model, outage: str) -> None:
     assert "careless" not in show_incident(ctx, outage).postmortem.prose["resolution"]
 
 
+def test_headings_labels_and_code_in_a_model_answer_are_checked_like_sentences(model, outage: str) -> None:  # type: ignore[no-untyped-def]
+    ctx, script = model
+    event = ids(ctx, outage)
+    script.say_sections({"resolution": (
+        "## Resolution\n\n"
+        "### Dana carelessly broke checkout at 11:11 for 9,999 users\n\n"
+        "**It was all Farah's fault at 03:00**\n\n"
+        "```\nBob's mistake at 04:44 cost 1,000,000 EUR\n```\n\n"
+        "### How it ended\n\n"
+        f"The rollback finished at 14:52 CET [#{event['Rollback']}]."
+    )})
+    result = draft_postmortem(ctx, outage, use_model=True)
+    resolution = section(result, "resolution")
+    written = show_incident(ctx, outage).postmortem.prose["resolution"]
+    for invented in ("11:11", "9,999", "Farah", "04:44", "1,000,000", "## Resolution"):
+        assert invented not in written
+    assert "How it ended" in written and "14:52 CET" in written
+    assert len(resolution.dropped) == 3 and resolution.kept == 1
+
+
+def test_an_answer_that_would_break_the_document_falls_back_and_the_exchange_is_kept(model, outage: str) -> None:  # type: ignore[no-untyped-def]
+    ctx, script = model
+    event = ids(ctx, outage)
+    script.say_sections({"resolution": f"<!-- draft\nThe rollback finished at 14:52 CET [#{event['Rollback']}]."})
+    result = draft_postmortem(ctx, outage, use_model=True)
+    resolution = section(result, "resolution")
+    assert "[moment: mitigated]" in show_incident(ctx, outage).postmortem.prose["resolution"]  # Cairn's own draft
+    assert any("HTML block" in reason for gone in resolution.dropped for reason in gone["reasons"])
+    [audit] = list_drafts(ctx, outage)
+    assert audit["response"] and "<!-- draft" in audit["response"]
+
+
 def test_nothing_the_model_said_holds_so_cairns_draft_stands_in(model, outage: str) -> None:  # type: ignore[no-untyped-def]
     ctx, script = model
     script.say_sections({"summary": "It broke at 09:99. Everyone panicked."})
@@ -167,6 +199,25 @@ def test_a_restricted_incident_goes_to_the_model_only_with_an_admins_leave(model
     with pytest.raises(Forbidden):
         draft_postmortem(member, secret, use_model=True)
     assert len(script.requests) == 1
+
+
+def test_a_leave_given_before_the_incident_was_restricted_does_not_carry_over(model) -> None:  # type: ignore[no-untyped-def]
+    from cairn.services.incidents import update_incident
+
+    ctx, script = model
+    create_personas(ctx)
+    admin = acting(ctx, "admin")
+    key = open_incident(admin, "Payroll export", severity="SEV2").key
+    log_event(admin, key, "Export job wrote to the public bucket", kind="alert", at="2026-11-23T10:00:00+00:00")
+    with pytest.raises(InvalidInput, match="not restricted"):
+        set_model_consent(admin, key, True)  # nothing to allow: it goes without leave
+    update_incident(admin, key, visibility="restricted")
+    set_model_consent(admin, key, True)
+    update_incident(admin, key, visibility="internal")
+    update_incident(admin, key, visibility="restricted")  # restricted again, maybe for another reason
+    with pytest.raises(Forbidden, match="an admin allows it"):
+        draft_postmortem(admin, key, use_model=True)
+    assert script.requests == []
 
 
 def test_redaction_applies_before_sending(model) -> None:  # type: ignore[no-untyped-def]

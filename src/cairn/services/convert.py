@@ -7,7 +7,7 @@ the identity of events, factors and action items that did not change.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from cairn.services.access import admit_owner
@@ -37,6 +37,7 @@ from cairn.storage.models import (
     IncidentService,
     IncidentTag,
     IncidentTeam,
+    ModelConsent,
     Participant,
     Postmortem,
     PostmortemSection,
@@ -179,6 +180,15 @@ def set_labels(incident: Incident, doc: IncidentDoc) -> None:
     incident.tags = [IncidentTag(name=name, position=i) for i, name in enumerate(doc.tags)]
 
 
+def set_visibility(session: Session, incident: Incident, visibility: str) -> None:
+    """Who may see the incident. Every change of it goes through here: an admin's leave
+    to send the record to a model was given for the incident as it was, so a change
+    takes the leave back."""
+    if incident.id is not None and incident.visibility != visibility:
+        session.execute(delete(ModelConsent).where(ModelConsent.incident_id == incident.id))
+    incident.visibility = visibility
+
+
 def apply_doc(session: Session, incident: Incident, doc: IncidentDoc, *, timeline: bool = True) -> None:
     """Make `incident` (already added to the session) match canonical `doc`; with
     `timeline=False` the stored timeline is left as it is (and `doc.timeline` unread), for
@@ -188,7 +198,7 @@ def apply_doc(session: Session, incident: Incident, doc: IncidentDoc, *, timelin
     incident.severity = doc.severity
     incident.kind = doc.kind
     incident.status = doc.status
-    incident.visibility = doc.visibility
+    set_visibility(session, incident, doc.visibility)
     incident.timezone = doc.timezone
     store_moments(incident, doc.moments)
     if doc.status == "closed" and incident.closed_at is None:

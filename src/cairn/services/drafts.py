@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,10 +25,12 @@ from cairn.domain.document import PROSE_SECTIONS, IncidentDoc, SectionDoc
 from cairn.domain.draft_check import Evidence, SentenceCheck, check_text
 from cairn.domain.draft_prompt import UnreadableAnswer, read_answer, record_for_model
 from cairn.domain.enums import Visibility
+from cairn.domain.keys import format_key
 from cairn.domain.first_draft import DRAFT_SECTIONS, Draft, first_draft
 from cairn.domain.redaction import public_version
 from cairn.domain.times import now_utc
-from cairn.errors import Conflict, Forbidden, InvalidInput, NotFound
+from cairn.errors import CairnError, Conflict, Forbidden, InvalidInput, NotFound
+from cairn.formats.markdown import check_section_body, clean_body
 from cairn.services.access import require_admin, require_write
 from cairn.services.audit import record
 from cairn.services.context import Context
@@ -142,6 +145,57 @@ def _kept_text(text: str, checks: list[SentenceCheck]) -> str:
     return "\n".join(cleaned).strip() + "\n" if any(l.strip() for l in cleaned) else ""
 
 
+_HEADING = re.compile(r"^\s{0,3}(?:#{1,6}(?:\s|$)|\*\*[^*]+\*\*:?\s*$)")
+LABEL_WORDS = 10  # a heading or bold label longer than this is a claim dressed as one
+
+
+def _prose_only(text: str, screen, title: str) -> tuple[str, list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
+    """A model's section without what the sentence checks cannot read as claims: code
+    blocks go, and so does a heading or bold label that states something (a number,
+    more than a few words, words the linter flags). A short plain label stays, as
+    ### (a level-2 heading would start a new section); the section's own title goes."""
+    lines: list[str] = []
+    dropped: list[dict[str, Any]] = []
+    code: list[str] | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            if code is None:
+                code = []
+            else:
+                dropped.append({"sentence": "\n".join(code)[:500], "reasons": ["a code block is not prose the record can support"]})
+                code = None
+            continue
+        if code is not None:
+            code.append(line)
+            continue
+        if _HEADING.match(line):
+            label = strip_citations(stripped.lstrip("#").strip().strip("*:").strip())
+            if label.casefold() == title.casefold():
+                continue
+            if label and not any(c.isdigit() for c in label) and len(label.split()) <= LABEL_WORDS and not screen(label):
+                lines.append(f"### {label}" if stripped.startswith("#") else f"**{label}**")
+            elif label:
+                dropped.append({"sentence": stripped, "reasons": ["a heading that states something is not checked against the record"]})
+            continue
+        lines.append(line)
+    if code:
+        dropped.append({"sentence": "\n".join(code)[:500], "reasons": ["an unclosed code block is not prose the record can support"]})
+    return "\n".join(lines), dropped
+
+
+def _verify_model(text: str, evidence: Evidence, screen, title: str) -> tuple[str, int, list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
+    """The model's section checked like Cairn's own, after `_prose_only`; text that would
+    not fit in a section (an HTML block left open) is dropped whole, with the reason."""
+    prose, dropped = _prose_only(text, screen, title)
+    verified, kept, more = _verify(prose, evidence, screen)
+    try:
+        check_section_body(clean_body(verified, title), title)
+    except CairnError as error:
+        return "", 0, dropped + more + [{"sentence": verified[:500], "reasons": [error.message]}]
+    return verified, kept, dropped + more
+
+
 def _verify(text: str, evidence: Evidence, screen) -> tuple[str, int, list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
     checks = list(check_text(text, evidence).sentences)
     for index, check in enumerate(checks):
@@ -229,10 +283,10 @@ def draft_postmortem(ctx: Context, key: str, *, use_model: bool = False, redact:
 
     proposals: list[tuple[str, str, str, int, list[dict[str, Any]]]] = []  # key, title, text, kept, dropped
     for section in draft.sections:
-        text, against = section.markdown, evidence
         if outcome is not None and section.key in outcome.texts:
-            text, against = outcome.texts[section.key], model_evidence
-        verified, kept, dropped = _verify(text, against, screen)
+            verified, kept, dropped = _verify_model(outcome.texts[section.key], model_evidence, screen, section.title)
+        else:
+            verified, kept, dropped = _verify(section.markdown, evidence, screen)
         if outcome is not None and section.key in outcome.texts and not verified.strip():
             # Nothing of the model's text held: Cairn's own draft, which always verifies, stands in.
             verified, kept, more = _verify(section.markdown, evidence, screen)
@@ -428,6 +482,8 @@ def set_model_consent(ctx: Context, key: str, allowed: bool) -> bool:
     with ctx.db.transaction() as session:
         incident = require_incident(session, ctx, key, events=False, write=True)
         existing = session.get(ModelConsent, incident.id)
+        if allowed and incident.visibility != Visibility.RESTRICTED.value:
+            raise InvalidInput(f"{format_key(ctx.settings.key_prefix, incident.number)} is not restricted: its record needs no leave to go to the model")
         if allowed and existing is None:
             session.add(ModelConsent(incident_id=incident.id, granted_by=ctx.actor, granted_at=now_utc()))
         elif not allowed and existing is not None:

@@ -29,7 +29,7 @@ from cairn.errors import Conflict, InvalidInput, NotFound, StaleWrite
 from cairn.services.access import can_see, require_write, viewer_params, visible_clause, visible_to_viewer
 from cairn.services.audit import record
 from cairn.services.context import Context
-from cairn.services.convert import moments_of, set_labels, store_moments, to_doc
+from cairn.services.convert import moments_of, set_labels, set_visibility, store_moments, to_doc
 from cairn.services.people import ensure_team
 from cairn.storage.db import retry_stale
 from cairn.storage.models import (
@@ -379,7 +379,10 @@ def update_incident(
         for field, value in clean.items():
             if value is not None and getattr(incident, field) != value:
                 changes[field] = {"from": getattr(incident, field), "to": value}
-                setattr(incident, field, value)
+                if field == "visibility":
+                    set_visibility(session, incident, value)
+                else:
+                    setattr(incident, field, value)
         services_now, tags_now = [s.name for s in incident.services], [t.name for t in incident.tags]
         new_services = labels["services"] if labels["services"] is not None else services_now
         new_tags = labels["tags"] if labels["tags"] is not None else tags_now
