@@ -81,7 +81,7 @@ def test_invented_times_unknown_ids_and_wrong_figures_are_dropped_with_reasons(m
     result = draft_postmortem(ctx, outage, use_model=True)
     summary = section(result, "summary")
     reasons = {gone["sentence"].split(" [")[0]: gone["reasons"] for gone in summary.dropped}
-    assert reasons["The alert fired at 14:09 CET"] == ["gives the time 14:09, but the cited record says 14:06"]
+    assert reasons["The alert fired at 14:09 CET"] == ["gives the time 14:09 CET, but the cited record says 14:06 CET"]
     assert "cites [#99999], which is not in this incident's record" in reasons["A config push at 13:40 CET started it"]
     assert reasons["Roughly 5,000 users were affected"] == ["gives the number 5,000, which is not in the cited record"]
     assert reasons["The database team was slow to respond."] == ["states a fact without citing the record"]
@@ -257,6 +257,9 @@ def test_endpoint_addresses_are_read_the_ways_servers_document_them() -> None:
     assert chat_endpoint("https://llm.corp/v1/chat/completions") == "https://llm.corp/v1/chat/completions"
     with pytest.raises(InvalidInput):
         chat_endpoint("ftp://llm.corp")
+    for broken in ("http://[::1", "http://llm.corp:port/v1"):
+        with pytest.raises(InvalidInput, match="not an http"):
+            chat_endpoint(broken)
     with pytest.raises(InvalidInput, match="CAIRN_LLM_API_KEY") as refused:
         chat_endpoint("https://bob:hunter2@llm.corp/v1")
     assert "hunter2" not in str(refused.value)

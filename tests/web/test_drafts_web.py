@@ -117,5 +117,5 @@ def test_the_editor_offers_the_model_when_one_is_configured_and_shows_what_it_dr
             script.say_sections({"resolution": f"The rollback finished at 14:52 CET [#{event.id}]. It finished at 14:59 CET [#{event.id}]."})
             page = browser.post(f"/incidents/{key}/postmortem/draft", data={"csrf_token": token, "model": "1"})
             assert page.status_code == 200 and "Drafted by the model" in page.text
-            assert "gives the time 14:59, but the cited record says 14:52" in page.text
+            assert "gives the time 14:59 CET, but the cited record says 14:52 CET" in page.text
     assert "14:59" not in show_incident(ctx, key).postmortem.prose["resolution"]

@@ -99,7 +99,7 @@ def render_tokens(citations: list[Citation]) -> str:
 
 # A sentence ends at . ! or ? followed by a space or the end, unless the stop is part of a
 # number (1.5, v2.3) or a common abbreviation. Citations after the stop belong to the sentence.
-_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "approx.", "ca.", "no.", "cf.")
+_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "approx.", "ca.", "no.", "cf.", "a.m.", "p.m.")
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,11 @@ class ChatExchange:
 
 def chat_endpoint(url: str) -> str:
     """Accept the base URL (http://host:8080, …/v1) or the full …/chat/completions address."""
-    parts = urllib.parse.urlsplit(url.strip())
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+        parts.port  # noqa: B018 (read for its check: a port that is not a number)
+    except ValueError:
+        raise InvalidInput(f"CAIRN_LLM_URL {url!r} is not an http(s) address, e.g. http://127.0.0.1:8080/v1") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput(f"CAIRN_LLM_URL {url!r} is not an http(s) address, e.g. http://127.0.0.1:8080/v1")
     if parts.username is not None or parts.password is not None:
