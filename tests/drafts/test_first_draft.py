@@ -47,6 +47,26 @@ def test_the_draft_tells_the_incident_from_the_record_with_citations(ctx: Contex
     assert "data loss, SLO budget spent" in questions
 
 
+def test_events_of_several_sentences_zones_with_numeric_names_and_worded_figures_still_verify(ctx: Context) -> None:
+    from cairn.domain.document import ImpactDoc
+    from cairn.services.editing import save_impact
+
+    key = open_incident(ctx, "Replica failover", severity="SEV2", timezone="Europe/Istanbul", started="2026-11-23T10:00:00+00:00").key
+    log_event(ctx, key, "Primary down. Failing over to replica at 13:20 as planned", kind="alert", at="2026-11-23T10:05:00+00:00")
+    log_event(ctx, key, "Is it DNS? Checked resolvers, all fine", kind="action", actor="dana", at="2026-11-23T10:12:00+00:00")
+    save_impact(ctx, key, ImpactDoc(users_affected=40, data_loss="Writes between 13:02 and 13:05 were lost", cost="About 3 hours of on-call time"))
+    doc = show_incident(ctx, key)
+    evidence = Evidence.of(doc)
+    draft = first_draft(doc)
+    text = "\n".join(section.markdown for section in draft.sections)
+    assert "“Primary down. Failing over to replica at 13:20 as planned”" in text
+    assert "“Is it DNS? Checked resolvers, all fine”" in text
+    assert "13:00 +03 [moment: started]" in text and "Writes between 13:02 and 13:05 were lost" in text
+    for section in draft.sections:
+        for check in check_text(section.markdown, evidence).sentences:
+            assert check.kept, (section.key, check.text, check.reasons)
+
+
 def test_every_sentence_of_the_draft_holds_against_the_record(ctx: Context, outage: str) -> None:
     doc = show_incident(ctx, outage)
     evidence = Evidence.of(doc)
@@ -101,6 +121,11 @@ def test_empty_sections_are_filled_and_written_ones_get_a_suggestion(ctx: Contex
 
     again = draft_postmortem(ctx, outage)  # drafting again over its own text suggests nothing new
     assert {s.key: s.placed for s in again.sections}["detection"] == "unchanged"
+    # and the summary's suggestion is the latest draft's alone: the earlier one is superseded, not stacked
+    [latest] = suggestions(ctx, outage)
+    assert latest.id != waiting.id
+    with pytest.raises(Conflict, match="already superseded"):
+        accept_suggestion(ctx, outage, waiting.id)
 
 
 def test_accepting_and_rejecting_suggestions(ctx: Context, outage: str) -> None:

@@ -166,9 +166,14 @@ def _split(text: str, start: int, block: str) -> list[Sentence]:
     pieces: list[Sentence] = []
     begin = 0
     index = 0
+    quoted = False
     while index < len(text):
         char = text[index]
-        if char in ".!?" and _ends_sentence(text, index):
+        if char == "“" and "”" in text[index + 1:]:
+            quoted = True  # the record's words, quoted: their stops do not end this sentence
+        elif char == "”":
+            quoted = False
+        if char in ".!?" and not quoted and _ends_sentence(text, index):
             end = index + 1
             # citations written after the stop ("... 14:02. [#3]") still belong here
             trailing = CITATION.match(text, _skip_spaces(text, end))

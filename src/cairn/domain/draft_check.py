@@ -123,7 +123,7 @@ _DATE = r"(?:(?P<date>\d{4}-\d{2}-\d{2})[ T])?"
 # What may follow a clock time to say its zone: UTC or an offset from it, a numeric
 # abbreviation (+03, as Cairn writes Istanbul's), or a letter one (CET, EST).
 _ZONE = (
-    r"(?:\s*(?P<zone>(?:UTC|GMT)(?:\s?[+-−]\d{1,2}(?::?\d{2})?)?(?![\w+-])|Z\b|[+-−]\d{2}(?::?\d{2})?(?![\d:])"
+    r"(?:\s*(?P<zone>(?:UTC|GMT)(?:\s?[+-−]\d{1,2}(?::?\d{2})?)?(?![\w+-])|Z\b|[+-−]\d{2}(?::?\d{2})?(?!\d|:\d)"
     r"|(?-i:[A-Z][A-Za-z]{1,4})\b))?"
 )
 _TIME = re.compile(

@@ -344,7 +344,8 @@ class _Writer:
             value = getattr(impact, name)
             if value:
                 said.append(self.clean(
-                    DraftSentence(f"{words}: {' '.join(str(value).split()).rstrip('.')}.", [cite.impact(name)]),
+                    # quoted: the figure's own words, whose times and numbers the record states
+                    DraftSentence(f"{words}: “{' '.join(str(value).split()).rstrip('.')}”.", [cite.impact(name)]),
                     DraftSentence(f"{words} is recorded in the impact figures.", [cite.impact(name)]),
                     quoted=str(value),
                 ))

@@ -329,6 +329,12 @@ def draft_postmortem(ctx: Context, key: str, *, use_model: bool = False, redact:
             verification=json.dumps([{"section": r.key, "placed": r.placed, "kept": r.kept, "dropped": r.dropped} for r in results], ensure_ascii=False),
         )
         session.add(row)
+        newer = {result.key for result in results if result.placed != "unchanged"}
+        for older in session.scalars(
+            select(DraftSuggestion).where(DraftSuggestion.incident_id == incident.id, DraftSuggestion.state == "pending")
+        ):
+            if older.section in newer:  # a later draft of the same section takes its place: one pending at a time
+                older.state, older.decided_by, older.decided_at = "superseded", ctx.actor, now_utc()
         for result in results:
             if result.placed == "unchanged":
                 continue

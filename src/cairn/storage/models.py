@@ -811,7 +811,7 @@ class DraftSuggestion(Base):
     title: Mapped[str] = mapped_column(String(300))  # the postmortem section it is for
     text: Mapped[str] = mapped_column(Text)
     base: Mapped[str] = mapped_column(String(64))  # digest of the section's text when drafted
-    state: Mapped[str] = mapped_column(String(12))  # filled, pending, accepted, rejected
+    state: Mapped[str] = mapped_column(String(12))  # filled, pending, accepted, rejected, superseded (by a later draft)
     decided_by: Mapped[str | None] = mapped_column(String(200))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
