@@ -163,3 +163,15 @@ def test_a_numeric_zone_abbreviation_is_read_as_the_zone() -> None:
     assert check.kept, check.reasons
     [wrong] = check_text("Impact began at 16:00 +02 [moment: started].", Evidence.of(doc)).sentences
     assert not wrong.kept
+
+
+def test_a_question_that_carries_a_claim_must_cite_like_a_statement() -> None:
+    for claim in (
+        "Checkout failed because the payments team pushed an untested config change, right?",
+        "The rollback fixed it, didn't it?",
+        "Was the outage caused by the certificate rotation?",
+    ):
+        [(kept, reasons)] = verdicts(claim)
+        assert not kept and reasons == ["states a fact without citing the record"], claim
+    assert verdicts("What made the rollback the safer choice at the time?") == [(True, [])]
+    assert verdicts("Did the rollback fix it because the pool was reset [#12]?") == [(True, [])]

@@ -17,7 +17,7 @@ from functools import lru_cache
 from itertools import combinations
 from zoneinfo import ZoneInfo, available_timezones
 
-from cairn.domain.citations import CITATION, Citation, CitationKind, Sentence, sentences
+from cairn.domain.citations import CITATION, Citation, CitationKind, Sentence, sentences, strip_citations
 from cairn.domain.document import IncidentDoc
 from cairn.domain.moments import durations
 from cairn.domain.times import require_zone
@@ -230,7 +230,8 @@ def check_sentence(sentence: Sentence, evidence: Evidence) -> SentenceCheck:
         if not evidence.has(citation):
             reasons.append(f"cites {citation.token}, which is not in this incident's record")
     known = [c for c in cited if evidence.has(c)]
-    if not question and not cited:
+    if not cited and (not question or _ASSERTS.search(strip_citations(sentence.text))):
+        # "Checkout failed because of the config push, right?" states a cause in a question's clothes
         reasons.append("states a fact without citing the record")
     body = _without_quotes(CITATION.sub(" ", sentence.text), [evidence.text_of(c) for c in known], reasons)
     body = _words_as_numbers(body)
@@ -294,6 +295,13 @@ def _without_quotes(body: str, cited_texts: list[str], reasons: list[str]) -> st
     return _QUOTE.sub(drop, body)
 
 
+# A question that carries a claim: a tag question, or a cause stated inside it.
+_ASSERTS = re.compile(
+    r",\s*(?:right|correct|no|yes|surely|true|agreed)\s*\?\s*$"
+    r"|,\s*(?:is|was|were|are|did|does|do|has|had|have|could|would|should|ca|wo)n[’']?t\s+(?:it|they|he|she|we|you|there|that|this)\s*\?\s*$"
+    r"|\b(?:because|due to|caused by|as a result of|the reason (?:was|is)|which (?:caused|led to))\b",
+    re.IGNORECASE,
+)
 _HEDGE = re.compile(
     r"\b(less than|fewer than|under|within|more than|over|after over|about|around|roughly|nearly|almost|approximately|some)\s+$",
     re.IGNORECASE,
