@@ -175,3 +175,19 @@ def test_a_question_that_carries_a_claim_must_cite_like_a_statement() -> None:
         assert not kept and reasons == ["states a fact without citing the record"], claim
     assert verdicts("What made the rollback the safer choice at the time?") == [(True, [])]
     assert verdicts("Did the rollback fix it because the pool was reset [#12]?") == [(True, [])]
+
+
+def test_a_bracket_inside_a_quotation_of_the_record_is_not_a_citation() -> None:
+    doc = record()
+    doc.timeline.append(EventDoc(at=datetime(2026, 11, 23, 13, 30, tzinfo=UTC), kind="note", text="Retried after [#3] was closed", id=14))
+    [check] = check_text("14:30 CET, note: “Retried after [#3] was closed” [#14].", Evidence.of(doc)).sentences
+    assert check.kept, check.reasons
+    assert [c.ref for c in check.citations] == ["14"]
+
+
+def test_links_are_made_for_citations_but_not_for_brackets_quoted_from_the_record() -> None:
+    from cairn.web.citations import CitationTitles
+
+    html = str(CitationTitles(record(), "/incidents/INC-1").link("<p>Note: “Retried after [#12] was closed” [#11].</p>"))
+    assert "“Retried after [#12] was closed”" in html
+    assert html.count('class="cite"') == 1 and 'href="/incidents/INC-1/events/11"' in html

@@ -110,13 +110,15 @@ class Sentence:
 
     @property
     def citations(self) -> list[Citation]:
-        return citations_in(self.text)
+        """What the sentence cites; a bracket inside a quotation is the record's own words."""
+        return citations_in(QUOTED.sub(" ", self.text))
 
     @property
     def is_question(self) -> bool:
         return strip_citations(self.text).rstrip().endswith("?")
 
 
+QUOTED = re.compile(r"“[^“”]{0,2000}”")  # the quotation marks Cairn writes around the record's words
 _LABEL = re.compile(r"^\*\*[^*]+\*\*:?$")  # a bold line on its own labels what follows
 _BLOCK_PREFIX = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+")
 

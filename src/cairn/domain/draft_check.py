@@ -233,7 +233,7 @@ def check_sentence(sentence: Sentence, evidence: Evidence) -> SentenceCheck:
     if not cited and (not question or _ASSERTS.search(strip_citations(sentence.text))):
         # "Checkout failed because of the config push, right?" states a cause in a question's clothes
         reasons.append("states a fact without citing the record")
-    body = _without_quotes(CITATION.sub(" ", sentence.text), [evidence.text_of(c) for c in known], reasons)
+    body = CITATION.sub(" ", _without_quotes(sentence.text, [evidence.text_of(c) for c in known], reasons))
     body = _words_as_numbers(body)
     times = [t for t in (evidence.time_of(c) for c in known) if t is not None]
 

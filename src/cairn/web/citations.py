@@ -14,7 +14,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from cairn.domain.citations import CITATION, Citation, citations_in
+from cairn.domain.citations import CITATION, QUOTED, Citation, citations_in
 from cairn.domain.document import IncidentDoc
 from cairn.domain.draft_check import Evidence
 from cairn.domain.times import format_local
@@ -66,8 +66,18 @@ class CitationTitles:
                 out.append(part)
                 skip = True
                 continue
-            out.append("".join(piece if piece.startswith("<") else CITATION.sub(self._swap, piece) for piece in _TAG.split(part)))
+            out.append("".join(piece if piece.startswith("<") else self._outside_quotes(piece) for piece in _TAG.split(part)))
         return Markup("".join(out))
+
+    def _outside_quotes(self, text: str) -> str:
+        """Citations become links, but not brackets inside a quotation of the record."""
+        pieces = QUOTED.split(text)
+        quotes = QUOTED.findall(text)
+        out = [CITATION.sub(self._swap, pieces[0])]
+        for quote, piece in zip(quotes, pieces[1:]):
+            out.append(quote)
+            out.append(CITATION.sub(self._swap, piece))
+        return "".join(out)
 
     def _swap(self, match: re.Match[str]) -> str:
         links: list[str] = []
