@@ -204,6 +204,34 @@ def test_offsets_read_as_minutes_and_seconds_from_the_start(text, seconds):
 def test_a_bad_offset_names_what_was_wrong():
     with pytest.raises(InvalidInput, match="offset 'soon'"):
         parse_offset("soon")
+    for huge in ("9999999999999999999m", "99999999:00:00", "9000h"):
+        with pytest.raises(InvalidInput, match="at most 366 days"):
+            parse_offset(huge)
+    for loose in ("1:99", "5:75:00"):
+        with pytest.raises(InvalidInput, match="below 60"):
+            parse_offset(loose)
+
+
+def test_a_huge_offset_is_refused_before_it_can_break_the_drill(ctx, drill):
+    gm = user(ctx, "gina")
+    with pytest.raises(InvalidInput):
+        edit_reveal(gm, drill, 1, offset="99999999:00:00")
+    with pytest.raises(InvalidInput):
+        add_reveal(gm, drill, "a hint", offset="9999999999999999999m")
+    start_drill(gm, drill)  # still starts
+
+
+def test_the_only_game_master_cannot_step_down_and_an_empty_ask_shows_nothing(ctx, drill):
+    gm = user(ctx, "gina")
+    with pytest.raises(Conflict, match="only game master"):
+        add_member(gm, drill, "gina", "observer")
+    add_member(gm, drill, "vic", "game master")
+    add_member(gm, drill, "gina", "observer")  # another game master is there now
+    start_drill(user(ctx, "vic"), drill)
+    responder = user(ctx, "rui")
+    for filler in ("the", "if you look at the", "check"):
+        assert [r.position for r in ask(responder, drill, filler).shown if r.mode == "request"] == []
+    assert any(r.mode == "request" for r in ask(responder, drill, "dashboard").shown)
 
 
 def test_the_game_master_rewords_hides_and_adds_reveals_and_responders_see_only_the_result(ctx, drill):
@@ -337,6 +365,8 @@ def test_a_scenario_round_trips_through_markdown_and_can_be_written_from_scratch
     ("---\ncairn: drill-scenario/1\nreveals:\n  - {at: soon, text: x}\n---\n# T\n\n## Situation\n\nx\n", "drill.md:4: offset 'soon'"),
     ("---\ncairn: drill-scenario/1\nreveals:\n  - {at: '1:00'}\n---\n# T\n\n## Situation\n\nx\n", "drill.md:4: reveal 1 needs some text"),
     ("---\ncairn: postmortem\n---\n# T\n", "drill.md:2: not a drill scenario"),
+    ("---\ncairn: drill-scenario/1\nreveals:\n  - {at: '1:00', text: x}\n  - {at: '2:00', text: y\n  - {at: '3:00', text: z}\n---\n# T\n",
+     "drill.md:6: the front matter is not valid YAML"),
 ])
 def test_a_bad_scenario_file_is_refused_with_its_file_and_line(ctx, text, message):
     from cairn.errors import ImportFailed

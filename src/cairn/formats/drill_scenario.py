@@ -74,8 +74,10 @@ def parse(text: str, source: str = "scenario") -> tuple[ScenarioDraft, str | Non
         raise ImportFailed("front matter is not closed: add a '---' line after it", source=source, line=1) from None
     try:
         data, where = yamlio.load_with_lines("\n".join(lines[1:closing]))
-    except Exception as error:  # the YAML reader's own message names what is wrong
-        raise ImportFailed(f"the front matter is not valid YAML: {str(error).splitlines()[0]}", source=source, line=2) from None
+    except Exception as error:  # the YAML reader's own message names what is wrong, and its mark where
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + 2 if mark is not None and getattr(mark, "line", None) is not None else 2
+        raise ImportFailed(f"the front matter is not valid YAML: {str(error).splitlines()[0]}", source=source, line=line) from None
 
     def fail(message: str, path: tuple[Any, ...] = ()) -> ImportFailed:
         line = yamlio.line_for(where, path) if path else None

@@ -18,6 +18,7 @@ it is the game master's seat.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -410,6 +411,9 @@ def add_member(ctx: Context, drill_id: int, username: str, role: str) -> DrillVi
             _admit(ctx, drill.scenario.incident, user, username)
         existing = next((m for m in drill.members if m.user_id == user.id), None)
         if existing is not None:
+            masters = [m for m in drill.members if m.role == DrillRole.GAME_MASTER.value]
+            if masters == [existing] and value != DrillRole.GAME_MASTER.value:
+                raise Conflict(f"{username} is the drill's only game master: make someone else game master first")
             existing.role = value
         else:
             drill.members.append(DrillMember(user_id=user.id, role=value))
@@ -479,16 +483,28 @@ def ask(ctx: Context, drill_id: int, prompt: str, *, now: datetime | None = None
             raise Forbidden("only a responder or the game master may ask for a reveal")
         _running(drill)
         done = {r.reveal_id for r in drill.revealed}
-        words = set(wanted.replace("the ", " ").split())
+        words = _looked_for(wanted)
         for item in drill.scenario.reveals:
             if item.mode != "request" or item.hidden or item.id in done or not item.prompt:
                 continue
-            asked_for = set(item.prompt.lower().replace("if you look at the ", "").split())
-            if asked_for & words:
+            if _looked_for(item.prompt) & words:
                 drill.revealed.append(DrillRevealed(reveal_id=item.id, revealed_at=moment, asked_by=ctx.actor))
         drill.log.append(DrillLogEntry(at=moment, kind="action", actor=ctx.actor, text=f"looked at {prompt.strip()}"[:MAX_LOG_TEXT]))
         session.flush()
         return _view(ctx, drill, moment)
+
+
+# Words that say how one looks, not where: asking for "the" or "at the logs" must
+# not match every prompt that has them.
+_FILLER = frozenset(
+    "a an the at in on of to for into if you we i look looks looking check checks checking open opens "
+    "see show shows me our your its it what is are was there any some and or".split()
+)
+
+
+def _looked_for(text: str) -> set[str]:
+    """The words of a request or a prompt that name where to look ("db", "dashboard")."""
+    return {word for word in re.findall(r"[a-z0-9][a-z0-9_.-]*", text.lower()) if word not in _FILLER}
 
 
 @retry_stale
