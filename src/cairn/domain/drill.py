@@ -233,23 +233,25 @@ MAX_OFFSET_SECONDS = 366 * 24 * 3600
 def parse_offset(text: str) -> int:
     """'12:05', '1:02:03', '90s', '15m' -> seconds from the start, at most a year."""
     value = text.strip().lstrip("+")
-    too_long = MAX_OFFSET_SECONDS + 1  # more digits than any allowed offset has: refused below, never converted
-    seconds: int | None = None
     if match := re.fullmatch(r"([0-9]+)\s*([smh])", value):
-        seconds = too_long if len(match.group(1)) > 9 else int(match.group(1)) * {"s": 1, "m": 60, "h": 3600}[match.group(2)]
-    elif any(len(p) > 9 for p in value.split(":")) and all(p.isdigit() for p in value.split(":")):
-        seconds = too_long
+        numbers, unit = [match.group(1)], {"s": 1, "m": 60, "h": 3600}[match.group(2)]
+    elif re.fullmatch(r"[0-9]+(?::[0-9]+){0,2}", value):
+        numbers, unit = value.split(":"), None
     else:
-        parts = value.split(":")
-        if 1 <= len(parts) <= 3 and all(p.isdigit() and p.isascii() for p in parts):
-            if any(int(p) >= 60 for p in parts[1:]):
-                raise InvalidInput(f"offset {text!r}: minutes and seconds after a colon are below 60")
-            seconds = 0
-            for part in parts:
-                seconds = seconds * 60 + int(part)
-            seconds = seconds if len(parts) > 1 else seconds * 60
-    if seconds is None:
         raise InvalidInput(f"offset {text!r}: write minutes:seconds from the start, e.g. 12:05, or 15m")
+    too_far = InvalidInput(f"offset {text!r}: at most {MAX_OFFSET_SECONDS // 86400} days after the start")
+    if any(len(number) > 9 for number in numbers):
+        raise too_far  # before converting: no allowed offset has that many digits
+    if unit is not None:
+        seconds = int(numbers[0]) * unit
+    else:
+        if any(int(number) >= 60 for number in numbers[1:]):
+            raise InvalidInput(f"offset {text!r}: minutes and seconds after a colon are below 60")
+        seconds = 0
+        for number in numbers:
+            seconds = seconds * 60 + int(number)
+        if len(numbers) == 1:
+            seconds *= 60  # a bare number is minutes
     if seconds > MAX_OFFSET_SECONDS:
-        raise InvalidInput(f"offset {text!r}: at most {MAX_OFFSET_SECONDS // 86400} days after the start")
+        raise too_far
     return seconds
